@@ -1,0 +1,24 @@
+//! Messaging for Quorum: events, work queues, and the guarantees around them.
+//!
+//! - [`envelope`]: the CloudEvents-shaped [`Envelope`] every event travels in;
+//! - [`topology`]: exchanges, queues and bindings declared in code ([`Topology`]);
+//! - [`broker`]: the [`Broker`] trait (fits RabbitMQ's semantics) and its delivery types;
+//! - [`embedded`]: the durable broker on SQLite used by the all-in-one mode;
+//! - [`outbox`]: the transactional outbox and its relay, and the idempotent-consumer inbox;
+//! - [`worker`]: bounded-concurrency consumers with ack/retry/dead-letter decisions.
+
+pub mod broker;
+pub mod embedded;
+pub mod envelope;
+mod error;
+pub mod outbox;
+pub mod topology;
+pub mod worker;
+
+pub use broker::{Broker, Delivery, Message};
+pub use embedded::EmbeddedBroker;
+pub use envelope::Envelope;
+pub use error::BusError;
+pub use outbox::{inbox_record, Outbox};
+pub use topology::{Binding, QueueSpec, Topology};
+pub use worker::{spawn_workers, HandleError, Handler, WorkerOptions};

@@ -1,0 +1,129 @@
+//! Exchanges, queues and bindings, declared in code by the services that own them.
+
+use std::time::Duration;
+
+/// A durable queue and its limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueSpec {
+    pub name: String,
+    /// `x-max-length`: a publish that would exceed it is rejected (`reject-publish`).
+    pub max_length: Option<u64>,
+    /// `x-message-ttl`: a message older than this is dead-lettered instead of delivered.
+    pub message_ttl: Option<Duration>,
+    /// `x-max-priority`: messages with higher priority are delivered first.
+    pub max_priority: Option<u8>,
+    /// Where rejected, expired and exhausted messages go. `None` discards them.
+    pub dead_letter_queue: Option<String>,
+    /// Deliveries before a message that keeps failing is dead-lettered.
+    pub max_deliveries: u32,
+}
+
+impl QueueSpec {
+    /// A queue with a dead-letter queue named `<name>.dlq`, 5 deliveries, no other limits.
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            max_length: None,
+            message_ttl: None,
+            max_priority: None,
+            dead_letter_queue: Some(format!("{name}.dlq")),
+            max_deliveries: 5,
+        }
+    }
+    pub fn max_length(mut self, n: u64) -> Self {
+        self.max_length = Some(n);
+        self
+    }
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.message_ttl = Some(ttl);
+        self
+    }
+    pub fn max_priority(mut self, p: u8) -> Self {
+        self.max_priority = Some(p);
+        self
+    }
+    pub fn max_deliveries(mut self, n: u32) -> Self {
+        self.max_deliveries = n;
+        self
+    }
+    pub fn without_dead_letter(mut self) -> Self {
+        self.dead_letter_queue = None;
+        self
+    }
+}
+
+/// A queue bound to a topic exchange with a pattern (`*` one word, `#` zero or more).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub queue: String,
+    pub exchange: String,
+    pub pattern: String,
+}
+
+/// Everything a broker must declare. Services contribute parts; the process merges them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Topology {
+    pub exchanges: Vec<String>,
+    pub queues: Vec<QueueSpec>,
+    pub bindings: Vec<Binding>,
+}
+
+impl Topology {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// A topic exchange.
+    pub fn exchange(mut self, name: &str) -> Self {
+        if !self.exchanges.iter().any(|e| e == name) {
+            self.exchanges.push(name.to_string());
+        }
+        self
+    }
+    /// A queue; its dead-letter queue is declared with it.
+    pub fn queue(mut self, spec: QueueSpec) -> Self {
+        if !self.queues.iter().any(|q| q.name == spec.name) {
+            self.queues.push(spec);
+        }
+        self
+    }
+    pub fn bind(mut self, queue: &str, exchange: &str, pattern: &str) -> Self {
+        let b = Binding {
+            queue: queue.to_string(),
+            exchange: exchange.to_string(),
+            pattern: pattern.to_string(),
+        };
+        if !self.bindings.contains(&b) {
+            self.bindings.push(b);
+        }
+        self
+    }
+    /// Adds everything `other` declares.
+    pub fn merge(mut self, other: Topology) -> Self {
+        for e in other.exchanges {
+            self = self.exchange(&e);
+        }
+        for q in other.queues {
+            self = self.queue(q);
+        }
+        for b in other.bindings {
+            self = self.bind(&b.queue, &b.exchange, &b.pattern);
+        }
+        self
+    }
+}
+
+/// AMQP topic matching: words separated by `.`, `*` matches exactly one word, `#` zero or more.
+pub fn topic_matches(pattern: &str, routing_key: &str) -> bool {
+    fn go(p: &[&str], k: &[&str]) -> bool {
+        match (p.first(), k.first()) {
+            (None, None) => true,
+            (Some(&"#"), _) => go(&p[1..], k) || (!k.is_empty() && go(p, &k[1..])),
+            (Some(&"*"), Some(_)) => go(&p[1..], &k[1..]),
+            (Some(w), Some(x)) if w == x => go(&p[1..], &k[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<&str> = pattern.split('.').collect();
+    let k: Vec<&str> = routing_key.split('.').collect();
+    go(&p, &k)
+}

@@ -1,0 +1,183 @@
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::{AnyPool, Executor};
+
+use crate::StoreError;
+
+/// Which SQL engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// Pool settings.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// Maximum connections for readers (SQLite) or for the single pool (PostgreSQL).
+    pub max_connections: u32,
+    /// How long a statement waits on a locked SQLite database before failing.
+    pub busy_timeout: Duration,
+    /// How long to wait for a free connection.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            busy_timeout: Duration::from_secs(5),
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A service's database: a writer pool and a reader pool.
+///
+/// SQLite allows one writer at a time; giving writes their own single-connection pool turns
+/// lock contention into an orderly queue instead of `SQLITE_BUSY` errors, while readers run in
+/// parallel under WAL. For PostgreSQL both handles are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    writer: AnyPool,
+    reader: AnyPool,
+    dialect: Dialect,
+}
+
+impl Db {
+    /// Connects to `url`: `sqlite://path/to/file.db` (created if missing) or
+    /// `postgres://user@host/db`.
+    pub async fn connect(url: &str, options: &DbOptions) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Dialect::Postgres
+        } else {
+            return Err(StoreError::InvalidUrl {
+                url: url.to_string(),
+                reason: "expected a sqlite:// or postgres:// url".into(),
+            });
+        };
+        match dialect {
+            Dialect::Sqlite => Self::connect_sqlite(url, options).await,
+            Dialect::Postgres => {
+                let opts = AnyConnectOptions::from_str(url).map_err(|e| StoreError::InvalidUrl {
+                    url: url.to_string(),
+                    reason: e.to_string(),
+                })?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(options.max_connections)
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(opts)
+                    .await?;
+                Ok(Self {
+                    writer: pool.clone(),
+                    reader: pool,
+                    dialect,
+                })
+            }
+        }
+    }
+
+    /// Opens (creating if needed) an SQLite database file.
+    pub async fn open_sqlite(path: &Path, options: &DbOptions) -> Result<Self, StoreError> {
+        if let Some(parent) = path.parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::InvalidUrl {
+                    url: path.display().to_string(),
+                    reason: format!("cannot create directory: {e}"),
+                })?;
+            }
+        }
+        Self::connect(&format!("sqlite://{}?mode=rwc", path.display()), options).await
+    }
+
+    async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<Self, StoreError> {
+        let url = if url.contains("mode=") {
+            url.to_string()
+        } else if url.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        let opts = AnyConnectOptions::from_str(&url).map_err(|e| StoreError::InvalidUrl {
+            url: url.clone(),
+            reason: e.to_string(),
+        })?;
+        let busy_ms = options.busy_timeout.as_millis();
+        let pragmas = format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+             PRAGMA busy_timeout = {busy_ms}; PRAGMA foreign_keys = ON;"
+        );
+        let pragmas_w = pragmas.clone();
+        let writer = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(options.acquire_timeout.max(Duration::from_secs(30)))
+            .after_connect(move |conn, _| {
+                let p = pragmas_w.clone();
+                Box::pin(async move {
+                    conn.execute(p.as_str()).await?;
+                    Ok(())
+                })
+            })
+            .connect_with(opts.clone())
+            .await?;
+        let reader = AnyPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(options.acquire_timeout)
+            .after_connect(move |conn, _| {
+                let p = pragmas.clone();
+                Box::pin(async move {
+                    conn.execute(p.as_str()).await?;
+                    Ok(())
+                })
+            })
+            .connect_with(opts)
+            .await?;
+        Ok(Self {
+            writer,
+            reader,
+            dialect: Dialect::Sqlite,
+        })
+    }
+
+    /// The pool for statements that change data (and for transactions).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// The pool for plain reads.
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<crate::Tx, StoreError> {
+        Ok(self.writer.begin().await?)
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    /// Closes both pools, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// Current time as epoch milliseconds, the storage format of every timestamp.
+pub fn now_millis() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

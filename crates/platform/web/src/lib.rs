@@ -1,0 +1,17 @@
+//! HTTP building blocks shared by every Quorum service.
+//!
+//! - [`problem`]: RFC 9457 `application/problem+json` errors with stable codes, and
+//!   [`ApiErrorKind`] for each service's own error enum;
+//! - [`extract`]: `Json`, `Path` and `Query` extractors whose rejections become 4xx problems,
+//!   and [`CurrentUser`], the caller the gateway authenticated;
+//! - [`page`]: pagination parameters and the `{items, page, size, total}` envelope;
+//! - [`idempotency`]: `Idempotency-Key` replay for mutating requests.
+
+pub mod extract;
+pub mod idempotency;
+pub mod page;
+pub mod problem;
+
+pub use extract::{CurrentUser, Json, Path, Query, USER_HEADER};
+pub use page::{Page, PageParams};
+pub use problem::{ApiErrorKind, Problem};
