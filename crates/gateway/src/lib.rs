@@ -1,1 +1,53 @@
-//! placeholder
+//! The Quorum API gateway: the single entry point in front of the services.
+//!
+//! [`Gateway::builder`] takes [`GatewaySettings`] and the live collaborators (upstreams, a
+//! revocation list, optionally a JWKS source, a rate-limit store, OpenAPI documents and health
+//! checks) and returns an [`axum::Router`] that:
+//!
+//! 1. gives every request an `x-request-id` and writes one access-log line and the
+//!    `gateway_requests_total` / `gateway_request_duration_seconds` metrics ([`observe`]);
+//! 2. answers CORS preflights;
+//! 3. serves its own routes: `/api/openapi.json` (the services' documents merged) and the
+//!    vendored Swagger UI at `/api/docs` ([`openapi`]), `/actuator/health` for the whole
+//!    system ([`health`]);
+//! 4. proxies everything else by longest path prefix ([`proxy`]): verifies the bearer token
+//!    locally against the cached JWKS and the revocation list ([`auth`]), sets
+//!    `x-quorum-user-id`, applies the per-caller GCRA quotas of the route group
+//!    ([`rate_limit`]), the body limit and the upstream timeout, and calls the [`Upstream`] —
+//!    in-process routers today, HTTP endpoints in the distributed mode ([`upstream`]).
+//!
+//! Every error it produces itself is `application/problem+json` ([`problems`]).
+//!
+//! ```ignore
+//! let app = Gateway::builder()
+//!     .settings(settings.gateway.clone())
+//!     .upstream("identity", Arc::new(InProcess::new(identity_router)))
+//!     .revocations(revocations)
+//!     .openapi("identity", identity_openapi)
+//!     .health_check("identity", Arc::new(UpstreamHealth::new(identity.clone())))
+//!     .build()?;
+//! axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
+//! ```
+#![forbid(unsafe_code)]
+
+mod auth;
+mod builder;
+mod health;
+mod observe;
+mod openapi;
+mod problems;
+mod proxy;
+mod rate_limit;
+mod settings;
+mod upstream;
+
+pub use auth::{JwksError, JwksSource, UpstreamJwks};
+pub use builder::{BuildError, Gateway, GatewayBuilder};
+pub use health::{health_check_fn, ComponentHealth, HealthCheck, HealthStatus, UpstreamHealth};
+pub use rate_limit::{MemoryRateLimiter, Quota, RateLimitDecision, RateLimitError, RateLimiter};
+pub use settings::{
+    default_public_routes, default_routes, AuthSettings, CorsSettings, GatewaySettings,
+    GroupLimits, PublicRoute, RateLimitSettings, RouteSettings, DEFAULT_BODY_LIMIT_BYTES,
+    DEFAULT_TIMEOUT_MS,
+};
+pub use upstream::{InProcess, Upstream, UpstreamError};

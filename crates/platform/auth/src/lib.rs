@@ -1,19 +1,33 @@
-//! Authentication primitives for Quorum. (Implementation in progress.)
+//! Authentication primitives for Quorum.
 //!
 //! - Ed25519 access tokens (JWT, `kid` header, `typ: at+jwt`) signed by a [`KeyRing`] that
-//!   rotates keys (a new key is published in the JWKS before it signs; retired keys stay
-//!   published until the tokens they signed have expired);
-//! - a [`Verifier`] built from a JWKS that checks the algorithm allow-list, `kid`, `typ`,
-//!   `iss`, `aud`, `exp` and `nbf`;
-//! - a [`RevocationList`] of revoked token ids (`jti`), consulted on every request;
-//! - opaque refresh tokens (random, stored hashed) for rotation with reuse detection.
+//!   rotates keys (a new key is published in the JWKS for a lead time before it signs;
+//!   retired keys stay published until the tokens they signed have expired) — `keyring.rs`;
+//! - [`SigningKey`], [`Jwk`] and [`Jwks`] (`keys.rs`);
+//! - a [`Verifier`] built from a JWKS that checks the algorithm allow-list (EdDSA only),
+//!   `kid`, `typ`, `iss`, `aud`, `exp` and `nbf` — `verifier.rs`;
+//! - a [`RevocationList`] of revoked token ids (`jti`), consulted on every request, with an
+//!   in-process implementation [`MemoryRevocationList`] — `revocation.rs`;
+//! - opaque refresh tokens (random, stored hashed) for rotation with reuse detection —
+//!   `refresh.rs`.
+#![forbid(unsafe_code)]
 
 use std::time::Duration;
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+mod keyring;
+mod keys;
+mod refresh;
+mod revocation;
+mod verifier;
+
+pub use keyring::{KeyRing, DEFAULT_ROTATION_LEAD};
+pub use keys::{Jwk, Jwks, SigningKey};
+pub use refresh::{generate_refresh_token, hash_refresh_token};
+pub use revocation::{MemoryRevocationList, RevocationList};
+pub use verifier::{Verifier, ACCESS_TOKEN_TYPE, LEEWAY_SECS};
 
 /// Why a token was refused (or a key operation failed).
 #[derive(Debug, thiserror::Error)]
@@ -63,89 +77,9 @@ pub struct AccessClaims {
     pub jti: String,
 }
 
-/// A public key as a JWK (`kty: OKP`, `crv: Ed25519`, `x`, `kid`, `alg: EdDSA`, `use: sig`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Jwk {
-    pub kty: String,
-    pub crv: String,
-    pub x: String,
-    pub kid: String,
-    pub alg: String,
-    #[serde(rename = "use")]
-    pub use_: String,
-}
-
-/// `{"keys": [...]}` as served at `/.well-known/jwks.json`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Jwks {
-    pub keys: Vec<Jwk>,
-}
-
-/// An Ed25519 signing key with its lifecycle timestamps.
-#[derive(Clone)]
-pub struct SigningKey {
-    pub kid: String,
-    /// PKCS#8 DER of the private key.
-    pub pkcs8: Vec<u8>,
-    pub created_at: DateTime<Utc>,
-    /// When it starts signing (published in the JWKS before then).
-    pub activates_at: DateTime<Utc>,
-    /// When it stopped signing; it stays in the JWKS until `retired_at + access_ttl`.
-    pub retired_at: Option<DateTime<Utc>>,
-}
-
-impl SigningKey {
-    /// A fresh key, active from `activates_at`.
-    pub fn generate(activates_at: DateTime<Utc>) -> Result<Self, AuthError> {
-        let _ = activates_at;
-        todo!()
+impl AccessClaims {
+    /// `exp` as a timestamp (falls back to "now" for an out-of-range value).
+    pub fn expires_at(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(self.exp, 0).unwrap_or_else(chrono::Utc::now)
     }
-    /// The public half as a JWK.
-    pub fn jwk(&self) -> Result<Jwk, AuthError> {
-        todo!()
-    }
-}
-
-/// The signing keys of the identity service.
-pub struct KeyRing {
-    _private: (),
-}
-
-impl KeyRing {
-    pub fn new(config: JwtConfig, keys: Vec<SigningKey>) -> Result<Self, AuthError> {
-        let _ = (config, keys);
-        todo!()
-    }
-    /// Signs an access token for `user`; returns the token and its claims.
-    pub fn issue_access(&self, user: Uuid) -> Result<(String, AccessClaims), AuthError> {
-        let _ = user;
-        todo!()
-    }
-    /// The published keys: pending, active and recently retired.
-    pub fn jwks(&self) -> Jwks {
-        todo!()
-    }
-}
-
-/// Verifies access tokens against a JWKS.
-pub struct Verifier {
-    _private: (),
-}
-
-impl Verifier {
-    pub fn new(jwks: &Jwks, issuer: &str, audience: &str) -> Result<Self, AuthError> {
-        let _ = (jwks, issuer, audience);
-        todo!()
-    }
-    pub fn verify(&self, token: &str) -> Result<AccessClaims, AuthError> {
-        let _ = token;
-        todo!()
-    }
-}
-
-/// Revoked access-token ids, kept until the token would have expired anyway.
-#[async_trait]
-pub trait RevocationList: Send + Sync + 'static {
-    async fn revoke(&self, jti: &str, expires_at: DateTime<Utc>) -> Result<(), AuthError>;
-    async fn is_revoked(&self, jti: &str) -> Result<bool, AuthError>;
 }

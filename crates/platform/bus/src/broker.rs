@@ -82,3 +82,14 @@ pub trait Broker: Send + Sync + 'static {
     /// A short name for health output: `embedded`, `rabbitmq`.
     fn kind(&self) -> &'static str;
 }
+
+/// Headers a broker sets on a message it dead-letters.
+pub mod headers {
+    /// Why: `expired`, `delivery-limit` (nacked `max_deliveries` times), or the reason the
+    /// handler gave to [`Delivery::dead_letter`](super::Delivery::dead_letter).
+    pub const DEATH_REASON: &str = "x-death-reason";
+    /// The queue the message was dead-lettered from.
+    pub const ORIGINAL_QUEUE: &str = "x-original-queue";
+    /// How many times it had been delivered before.
+    pub const DELIVERY_COUNT: &str = "x-delivery-count";
+}

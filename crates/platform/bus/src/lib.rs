@@ -16,7 +16,7 @@ pub mod topology;
 pub mod worker;
 
 pub use broker::{Broker, Delivery, Message};
-pub use embedded::EmbeddedBroker;
+pub use embedded::{EmbeddedBroker, EmbeddedOptions};
 pub use envelope::Envelope;
 pub use error::BusError;
 pub use outbox::{inbox_record, Outbox};

@@ -79,6 +79,7 @@ pub trait ApiErrorKind: std::error::Error {
 
     /// The problem shown to the client. 5xx errors log the cause chain and show a generic
     /// message; 4xx errors show their own message.
+    #[allow(clippy::wrong_self_convention)] // errors are often borrowed when logged
     fn into_problem(&self) -> Problem {
         let status = self.status_code();
         if status.is_server_error() {

@@ -1,1 +1,125 @@
-//! placeholder
+//! The meeting service: scheduling meetings, their participants, agenda and notes, and the
+//! meeting status machine (`SCHEDULED → IN_PROGRESS → ENDED → MINUTES_READY`, or
+//! `CANCELLED`). Ending a meeting publishes `meeting.ended`, which starts the minutes
+//! pipeline in the transcript service.
+//!
+//! The process assembles it like every service: [`build`] (runs migrations), then
+//! [`Meeting::router`], [`Meeting::topology`], [`Meeting::openapi`] and
+//! [`Meeting::spawn_background`] (outbox relay and participant-directory consumer).
+//!
+//! Layout:
+//! - `domain/`: typed ids, validated inputs, the status machine (pure, unit-tested);
+//! - `routes/`: HTTP handlers, one file per group, and the OpenAPI document;
+//! - `app.rs`: state, cache-aside reads, authorization of writes;
+//! - `repository.rs`: SQL (portable between SQLite and PostgreSQL); `migrations.rs`: schema
+//!   and the seeded templates;
+//! - `directory.rs`: the `user.*` consumer that keeps the local participant directory;
+//! - `events.rs`: events written through the transactional outbox;
+//! - `views.rs`: JSON bodies; `error.rs`: [`ApiError`](error) and [`BuildError`];
+//!   `settings.rs`: [`Settings`].
+//!
+//! Who may do what: participants see a meeting (others get 404, so existence is not
+//! revealed); only the owner edits, starts, ends or cancels it (403 for a participant);
+//! the owner and participants write notes while it is SCHEDULED or IN_PROGRESS.
+
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+
+use quorum_bus::{spawn_workers, Broker, Outbox, QueueSpec, Topology, WorkerOptions};
+use quorum_cache::CacheStore;
+use quorum_contracts::exchanges;
+use quorum_store::Db;
+use tokio_util::sync::CancellationToken;
+use utoipa::OpenApi;
+
+mod app;
+mod directory;
+mod domain;
+mod error;
+mod events;
+mod migrations;
+mod repository;
+mod routes;
+mod settings;
+mod views;
+
+pub use error::BuildError;
+pub use settings::Settings;
+
+/// What the service runs on.
+pub struct Deps {
+    pub db: Db,
+    pub broker: Arc<dyn Broker>,
+    pub cache: Arc<dyn CacheStore>,
+}
+
+/// The assembled service.
+pub struct Meeting {
+    settings: Settings,
+    state: app::AppState,
+    broker: Arc<dyn Broker>,
+}
+
+/// Migrates the database (outbox/inbox tables and the service's own) and assembles the
+/// service. Nothing runs until [`Meeting::router`] is served and
+/// [`Meeting::spawn_background`] is called.
+pub async fn build(settings: Settings, deps: Deps) -> Result<Meeting, BuildError> {
+    deps.db
+        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    deps.db
+        .migrate("meeting", migrations::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    let outbox = Outbox::new(deps.db.clone());
+    Ok(Meeting {
+        settings,
+        state: app::AppState::new(deps.db, outbox, deps.cache),
+        broker: deps.broker,
+    })
+}
+
+impl Meeting {
+    /// The `/api/meetings…` routes, state applied.
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.state.clone())
+    }
+
+    /// Exchanges and queues this service needs: it publishes to `meeting.events` and
+    /// consumes `user.*` from `user.events` through `meeting.user.queue`.
+    pub fn topology() -> Topology {
+        Topology::new()
+            .exchange(exchanges::MEETING)
+            .exchange(exchanges::USER)
+            .queue(QueueSpec::new(directory::QUEUE))
+            .bind(directory::QUEUE, exchanges::USER, "user.*")
+    }
+
+    /// The OpenAPI description of every route.
+    pub fn openapi() -> utoipa::openapi::OpenApi {
+        routes::ApiDoc::openapi()
+    }
+
+    /// Starts the outbox relay and the participant-directory consumer; both stop (draining
+    /// work in flight) when `shutdown` is cancelled.
+    pub fn spawn_background(&self, shutdown: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+        let relay = self
+            .state
+            .outbox
+            .spawn_relay(self.broker.clone(), shutdown.clone());
+        let options = WorkerOptions {
+            concurrency: self.settings.directory_consumers.max(1),
+            ..WorkerOptions::default()
+        };
+        let directory = spawn_workers(
+            self.broker.clone(),
+            directory::QUEUE,
+            options,
+            Arc::new(directory::DirectoryHandler::new(self.state.clone())),
+            shutdown,
+        );
+        vec![relay, directory]
+    }
+}

@@ -1,0 +1,112 @@
+//! The one settings tree, loaded once in `main` and passed down.
+//!
+//! Sources, later ones winning: built-in defaults, the TOML file (`quorum.toml` in the
+//! working directory, or `--config PATH`), then environment variables `QUORUM_…` with `__`
+//! between levels (`QUORUM_SERVER__PORT=9090`, `QUORUM_LOG__JSON=true`). Unknown keys and
+//! ill-typed values are errors that name the key. Every key is documented in
+//! `docs/configuration.md`.
+
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub data: DataSettings,
+    pub log: LogSettings,
+    pub cache: CacheSettings,
+    pub identity: quorum_identity::Settings,
+    pub meeting: quorum_meeting::Settings,
+    pub gateway: quorum_gateway::GatewaySettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSettings {
+    /// Address to listen on.
+    pub host: String,
+    /// Port; 0 picks a free one.
+    pub port: u16,
+    /// Seconds to let in-flight requests and jobs finish after SIGTERM/SIGINT.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            host: "0.0.0.0".into(),
+            port: 8080,
+            shutdown_grace_secs: 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataSettings {
+    /// Directory for the embedded databases (one SQLite file per service plus the broker).
+    pub dir: PathBuf,
+}
+
+impl Default for DataSettings {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("./data"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    /// `RUST_LOG`-style filter.
+    pub level: String,
+    /// One JSON object per line instead of human-readable lines.
+    pub json: bool,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            level: "info".into(),
+            json: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheSettings {
+    /// Entries kept by the in-process cache before the least used are dropped.
+    pub max_entries: u64,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self {
+            max_entries: 100_000,
+        }
+    }
+}
+
+impl Settings {
+    /// Loads defaults, then `file` (or `./quorum.toml` if present), then `QUORUM_…` variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
+        let mut fig = Figment::new();
+        match file {
+            Some(path) => fig = fig.merge(Toml::file_exact(path)),
+            None => fig = fig.merge(Toml::file("quorum.toml")),
+        }
+        // `QUORUM_TEST_…` variables belong to the test suites, not to the server.
+        let env = Env::prefixed("QUORUM_")
+            .filter(|key| !key.as_str().starts_with("test_"))
+            .split("__");
+        fig.merge(env)
+            .extract()
+            .map_err(Box::new)
+    }
+}

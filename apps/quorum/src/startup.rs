@@ -1,0 +1,271 @@
+//! The one start-up path: [`Application::build`] → [`Application::port`] →
+//! [`Application::run_until_stopped`].
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::Router;
+use quorum_auth::{MemoryRevocationList, RevocationList};
+use quorum_bus::{Broker, EmbeddedBroker, Topology};
+use quorum_cache::{CacheStore, MemoryStore};
+use quorum_gateway::{Gateway, InProcess, Upstream};
+use quorum_store::{Db, DbOptions};
+use quorum_telemetry::health::FnIndicator;
+use quorum_telemetry::{BuildInfo, Health, HealthRegistry};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::Settings;
+
+/// The services this binary runs, in start-up order.
+pub const SERVICES: [&str; 2] = ["identity", "meeting"];
+
+/// A built, listening Quorum process.
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    router: Router,
+    background: Vec<JoinHandle<()>>,
+    stop: CancellationToken,
+    grace: Duration,
+    dbs: Vec<Db>,
+}
+
+/// The shared backends of the embedded mode.
+struct Backends {
+    broker: Arc<dyn Broker>,
+    broker_db: Db,
+    cache: Arc<dyn CacheStore>,
+    revocations: Arc<dyn RevocationList>,
+}
+
+impl Application {
+    /// Opens every database (running migrations), starts consumers and relays, builds the
+    /// gateway, and binds the listener (`server.port = 0` picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let prometheus = quorum_telemetry::metrics::install();
+        let data = settings.data.dir.clone();
+        std::fs::create_dir_all(&data)
+            .with_context(|| format!("data.dir: cannot create `{}`", data.display()))?;
+        let backends = Backends::embedded(&data, &settings).await?;
+        let topology = Topology::new()
+            .merge(quorum_identity::Identity::topology())
+            .merge(quorum_meeting::Meeting::topology());
+        backends
+            .broker
+            .declare(&topology)
+            .await
+            .context("declaring the broker topology")?;
+
+        let identity_db = open_db(&data, "identity").await?;
+        let meeting_db = open_db(&data, "meeting").await?;
+        let identity = quorum_identity::build(
+            settings.identity.clone(),
+            quorum_identity::Deps {
+                db: identity_db.clone(),
+                broker: backends.broker.clone(),
+                cache: backends.cache.clone(),
+                revocations: backends.revocations.clone(),
+            },
+        )
+        .await
+        .context("starting the identity service")?;
+        let meeting = quorum_meeting::build(
+            settings.meeting.clone(),
+            quorum_meeting::Deps {
+                db: meeting_db.clone(),
+                broker: backends.broker.clone(),
+                cache: backends.cache.clone(),
+            },
+        )
+        .await
+        .context("starting the meeting service")?;
+
+        let stop = CancellationToken::new();
+        let mut background = identity.spawn_background(backends.broker.clone(), stop.child_token());
+        background.extend(meeting.spawn_background(stop.child_token()));
+
+        let upstreams: Vec<(&str, Router, utoipa::openapi::OpenApi)> = vec![
+            ("identity", identity.router(), quorum_identity::Identity::openapi()),
+            ("meeting", meeting.router(), quorum_meeting::Meeting::openapi()),
+        ];
+        let mut gateway_settings = settings.gateway.clone();
+        gateway_settings
+            .routes
+            .retain(|r| upstreams.iter().any(|(name, _, _)| *name == r.upstream));
+        let mut builder = Gateway::builder()
+            .settings(gateway_settings)
+            .revocations(backends.revocations.clone());
+        for (name, router, doc) in upstreams {
+            let router = service_router(name, router, backends.cache.clone());
+            let upstream: Arc<dyn Upstream> = Arc::new(InProcess::new(router));
+            builder = builder.upstream(name, upstream).openapi(name, doc);
+        }
+
+        let registry = health_registry(&backends, &[("identity", &identity_db), ("meeting", &meeting_db)]);
+        let info = BuildInfo {
+            name: "quorum",
+            version: env!("CARGO_PKG_VERSION"),
+            started: Instant::now(),
+            services: SERVICES.iter().map(|s| s.to_string()).collect(),
+        };
+        let actuator = quorum_telemetry::actuator_router(registry, info, prometheus);
+        let router = builder
+            .local_routes(actuator)
+            .build()
+            .context("building the gateway")?;
+
+        let addr = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener = TcpListener::bind(&addr)
+            .await
+            .with_context(|| format!("server.host/server.port: cannot listen on {addr}"))?;
+        let port = listener.local_addr()?.port();
+        Ok(Self {
+            listener,
+            port,
+            router,
+            background,
+            stop,
+            grace: Duration::from_secs(settings.server.shutdown_grace_secs),
+            dbs: vec![identity_db, meeting_db, backends.broker_db],
+        })
+    }
+
+    /// Creates or upgrades every database, then returns.
+    pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+        let mut settings = settings.clone();
+        settings.server.port = 0;
+        settings.server.host = "127.0.0.1".into();
+        let app = Self::build(settings).await?;
+        app.stop.cancel();
+        for db in &app.dbs {
+            db.close().await;
+        }
+        Ok(())
+    }
+
+    /// The port the listener is bound to.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests and
+    /// background work (consumers, outbox relays) finish within the grace period, and closes
+    /// the databases.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let stop = self.stop.clone();
+        let drained = stop.clone();
+        let server = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            tokio::select! {
+                _ = shutdown => {}
+                _ = stop.cancelled() => {}
+            }
+            stop.cancel();
+        });
+        let server = async move {
+            // The server drains open requests after the signal; give it the grace period.
+            let mut server = std::pin::pin!(server.into_future());
+            tokio::select! {
+                r = &mut server => r.map_err(anyhow::Error::from),
+                _ = async { drained.cancelled().await; tokio::time::sleep(self.grace).await } => {
+                    tracing::warn!("grace period over; closing remaining connections");
+                    Ok(())
+                }
+            }
+        };
+        let result = server.await;
+        self.stop.cancel();
+        let background = futures::future::join_all(self.background);
+        if tokio::time::timeout(self.grace, background).await.is_err() {
+            tracing::warn!("background work did not finish within the grace period");
+        }
+        for db in &self.dbs {
+            db.close().await;
+        }
+        tracing::info!("stopped");
+        result
+    }
+}
+
+impl Backends {
+    async fn embedded(data: &Path, settings: &Settings) -> anyhow::Result<Self> {
+        let broker_db = open_db(data, "broker").await?;
+        let broker = EmbeddedBroker::with_db(broker_db.clone())
+            .await
+            .context("opening the embedded broker")?;
+        Ok(Self {
+            broker: Arc::new(broker),
+            broker_db,
+            cache: Arc::new(MemoryStore::new(settings.cache.max_entries)),
+            revocations: Arc::new(MemoryRevocationList::new()),
+        })
+    }
+}
+
+async fn open_db(data: &Path, name: &str) -> anyhow::Result<Db> {
+    let path = data.join(format!("{name}.db"));
+    Db::open_sqlite(&path, &DbOptions::default())
+        .await
+        .with_context(|| format!("opening {}", path.display()))
+}
+
+/// What every service router gets in every mode: request metrics by matched route and
+/// `Idempotency-Key` replay.
+fn service_router(name: &'static str, router: Router, cache: Arc<dyn CacheStore>) -> Router {
+    router
+        .layer(quorum_web::idempotency::layer(cache))
+        .layer(axum::middleware::from_fn_with_state(
+            name,
+            quorum_telemetry::metrics::track,
+        ))
+}
+
+fn health_registry(backends: &Backends, dbs: &[(&'static str, &Db)]) -> HealthRegistry {
+    let mut registry = HealthRegistry::new();
+    for (name, db) in dbs {
+        let db = (*db).clone();
+        registry = registry.with(FnIndicator::new(&format!("{name}Db"), move || {
+            let db = db.clone();
+            async move {
+                match db.ping().await {
+                    Ok(()) => Health::up().with_detail("database", "SQLite"),
+                    Err(e) => Health::down(e),
+                }
+            }
+        }));
+    }
+    let broker = backends.broker.clone();
+    registry = registry.with(FnIndicator::new("broker", move || {
+        let broker = broker.clone();
+        async move {
+            match broker.ping().await {
+                Ok(()) => Health::up().with_detail("kind", broker.kind()),
+                Err(e) => Health::down(e),
+            }
+        }
+    }));
+    let cache = backends.cache.clone();
+    registry.with(FnIndicator::new("cache", move || {
+        let cache = cache.clone();
+        async move {
+            match cache.ping().await {
+                Ok(()) => Health::up().with_detail("kind", cache.kind()),
+                // The services keep working without the cache, only slower.
+                Err(e) => Health::down(e),
+            }
+        }
+    }).informational())
+}

@@ -1,0 +1,147 @@
+//! `spawn_app()`: the whole all-in-one process on a free port with its own data directory.
+
+use std::time::Duration;
+
+use quorum::{Application, Settings};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub data: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+pub fn test_settings(data: &std::path::Path) -> Settings {
+    let mut settings = Settings::default();
+    settings.server.host = "127.0.0.1".into();
+    settings.server.port = 0;
+    settings.server.shutdown_grace_secs = 5;
+    settings.data.dir = data.to_path_buf();
+    // Cheap password hashing keeps the suite fast; production uses the OWASP defaults.
+    settings.identity.argon2_memory_kib = 1024;
+    settings.identity.argon2_iterations = 1;
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data = tempfile::tempdir().unwrap();
+    spawn_with(test_settings(data.path()), data).await
+}
+
+pub async fn spawn_with(settings: Settings, data: tempfile::TempDir) -> TestApp {
+    let app = Application::build(settings).await.expect("application builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (tx, rx) = oneshot::channel::<()>();
+    let handle = tokio::spawn(app.run_until_stopped(async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        data,
+        stop: Some(tx),
+        handle: Some(handle),
+    }
+}
+
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub token: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Stops the process the way SIGTERM does and waits for it to drain.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            tokio::time::timeout(Duration::from_secs(15), h)
+                .await
+                .expect("drains within the grace period")
+                .unwrap()
+                .unwrap();
+        }
+        std::mem::replace(&mut self.data, tempfile::tempdir().unwrap())
+    }
+
+    pub async fn register(&self, name: &str, email: &str) -> User {
+        let res = self
+            .client
+            .post(self.url("/api/users/register"))
+            .json(&json!({"email": email, "password": "correct horse battery", "name": name}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+        let body: Value = res.json().await.unwrap();
+        let res = self
+            .client
+            .post(self.url("/api/users/login"))
+            .json(&json!({"email": email, "password": "correct horse battery"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let tokens: Value = res.json().await.unwrap();
+        User {
+            id: body["id"].as_str().unwrap().to_string(),
+            email: email.to_string(),
+            name: name.to_string(),
+            token: tokens["accessToken"].as_str().unwrap().to_string(),
+            refresh: tokens["refreshToken"].as_str().unwrap().to_string(),
+        }
+    }
+
+    pub async fn get(&self, user: &User, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(&user.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, user: &User, path: &str, body: Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(&user.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates a meeting, retrying while the participants' `user.created` events are still on
+    /// their way to the meeting service's directory (eventual consistency, bounded to 5 s).
+    pub async fn create_meeting(&self, owner: &User, title: &str, participants: &[&User]) -> Value {
+        let ids: Vec<&str> = participants.iter().map(|u| u.id.as_str()).collect();
+        let body = json!({
+            "title": title,
+            "scheduledAt": "2026-12-01T10:00:00Z",
+            "participantIds": ids,
+        });
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let res = self.post(owner, "/api/meetings", body.clone()).await;
+            let status = res.status();
+            let value: Value = res.json().await.unwrap();
+            if status == 201 {
+                return value;
+            }
+            assert_eq!(status, 422, "{value}");
+            assert!(tokio::time::Instant::now() < deadline, "directory never caught up: {value}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

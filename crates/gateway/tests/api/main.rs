@@ -1,0 +1,23 @@
+//! Black-box tests of the gateway over real HTTP.
+
+mod auth;
+mod docs_and_health;
+mod helpers;
+mod limits;
+mod routing;
+
+use serde_json::Value;
+
+/// Asserts a problem+json response with `status` and `code`; returns the body.
+pub async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/problem+json",
+        "problem responses are problem+json"
+    );
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert_eq!(body["code"], code);
+    body
+}

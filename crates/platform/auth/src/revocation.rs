@@ -1,0 +1,90 @@
+//! Revoked access-token ids.
+
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use moka::future::Cache;
+use moka::Expiry;
+
+use crate::AuthError;
+
+/// Revoked access-token ids, kept until the token would have expired anyway.
+#[async_trait]
+pub trait RevocationList: Send + Sync + 'static {
+    async fn revoke(&self, jti: &str, expires_at: DateTime<Utc>) -> Result<(), AuthError>;
+    async fn is_revoked(&self, jti: &str) -> Result<bool, AuthError>;
+}
+
+/// In-process [`RevocationList`]: each entry expires when the revoked token does.
+#[derive(Clone)]
+pub struct MemoryRevocationList {
+    entries: Cache<String, DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for MemoryRevocationList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryRevocationList")
+            .field("entries", &self.entries.entry_count())
+            .finish()
+    }
+}
+
+struct UntilTokenExpiry;
+
+impl Expiry<String, DateTime<Utc>> for UntilTokenExpiry {
+    fn expire_after_create(
+        &self,
+        _key: &String,
+        expires_at: &DateTime<Utc>,
+        _created_at: Instant,
+    ) -> Option<Duration> {
+        Some(remaining(*expires_at))
+    }
+
+    fn expire_after_update(
+        &self,
+        _key: &String,
+        expires_at: &DateTime<Utc>,
+        _updated_at: Instant,
+        _current: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(remaining(*expires_at))
+    }
+}
+
+fn remaining(expires_at: DateTime<Utc>) -> Duration {
+    (expires_at - Utc::now()).to_std().unwrap_or(Duration::ZERO)
+}
+
+impl Default for MemoryRevocationList {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemoryRevocationList {
+    pub fn new() -> Self {
+        Self {
+            entries: Cache::builder().expire_after(UntilTokenExpiry).build(),
+        }
+    }
+}
+
+#[async_trait]
+impl RevocationList for MemoryRevocationList {
+    async fn revoke(&self, jti: &str, expires_at: DateTime<Utc>) -> Result<(), AuthError> {
+        if expires_at > Utc::now() {
+            self.entries.insert(jti.to_owned(), expires_at).await;
+        }
+        Ok(())
+    }
+
+    async fn is_revoked(&self, jti: &str) -> Result<bool, AuthError> {
+        Ok(self
+            .entries
+            .get(jti)
+            .await
+            .is_some_and(|until| until > Utc::now()))
+    }
+}

@@ -1,0 +1,53 @@
+//! Events written through the transactional outbox on `user.events`.
+
+use chrono::Utc;
+use quorum_bus::{BusError, Envelope};
+use quorum_contracts::events::{self, TokenRevoked, UserChanged, UserDeleted};
+use quorum_contracts::SCHEMA_VERSION;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::repository::users::UserRecord;
+
+const SOURCE: &str = "quorum/identity";
+
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::Corrupt(format!("user id `{id}` is not a UUID")))
+}
+
+/// `user.created` or `user.updated`.
+pub(crate) fn user_changed(kind: &str, user: &UserRecord) -> Result<Envelope, ApiError> {
+    let data = UserChanged {
+        user_id: parse_id(&user.id)?,
+        email: user.email.clone(),
+        name: user.name.clone(),
+        locale: user.locale.clone(),
+        occurred_at: Utc::now(),
+    };
+    Ok(Envelope::new(kind, SOURCE, Some(user.id.clone()), SCHEMA_VERSION, &data)?)
+}
+
+pub(crate) fn user_deleted(user_id: Uuid) -> Result<Envelope, BusError> {
+    let data = UserDeleted { user_id, occurred_at: Utc::now() };
+    Envelope::new(events::USER_DELETED, SOURCE, Some(user_id.to_string()), SCHEMA_VERSION, &data)
+}
+
+pub(crate) fn token_revoked(
+    jti: &str,
+    user_id: Uuid,
+    expires_at: chrono::DateTime<Utc>,
+) -> Result<Envelope, BusError> {
+    let data = TokenRevoked {
+        jti: jti.to_owned(),
+        user_id,
+        expires_at,
+        occurred_at: Utc::now(),
+    };
+    Envelope::new(
+        events::AUTH_TOKEN_REVOKED,
+        SOURCE,
+        Some(user_id.to_string()),
+        SCHEMA_VERSION,
+        &data,
+    )
+}

@@ -1,0 +1,130 @@
+//! Signing keys: loaded from (or created in) the database at start-up, rotated by a
+//! background task. Keys live in the identity database so restarts and replicas share them.
+//!
+//! Every `rotation_check_secs` the task reloads the keys (another replica may have rotated),
+//! starts a rotation when the signing key has signed for `rotation_days` (the new key is
+//! published `rotation_lead_secs` before it signs, see `quorum_auth::KeyRing`), and drops
+//! keys that are no longer published.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use quorum_auth::{JwtConfig, KeyRing, SigningKey};
+use quorum_store::Db;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::BuildError;
+use crate::repository::keys as repo;
+use crate::settings::Settings;
+
+/// Loads the stored keys, creating the first one on a fresh database.
+pub(crate) async fn load_or_create(db: &Db, settings: &Settings) -> Result<Arc<KeyRing>, BuildError> {
+    let mut keys = repo::load(db).await.map_err(|e| BuildError::Keys(e.to_string()))?;
+    if keys.is_empty() {
+        let key = SigningKey::generate(Utc::now()).map_err(|e| BuildError::Keys(e.to_string()))?;
+        repo::upsert(db, &key).await.map_err(|e| BuildError::Keys(e.to_string()))?;
+        tracing::info!(kid = %key.kid, "created the first signing key");
+        keys.push(key);
+    }
+    let config = JwtConfig {
+        issuer: settings.issuer.clone(),
+        audience: settings.audience.clone(),
+        access_ttl: settings.access_ttl(),
+        refresh_ttl: settings.refresh_ttl(),
+    };
+    let ring = KeyRing::new(config, keys)
+        .map_err(|e| BuildError::Keys(e.to_string()))?
+        .with_rotation_lead(settings.rotation_lead());
+    Ok(Arc::new(ring))
+}
+
+/// Whether the signing key has served its period and no successor is pending yet.
+pub(crate) fn rotation_due(ring: &KeyRing, now: DateTime<Utc>, settings: &Settings) -> bool {
+    let pending = ring.keys().iter().any(|k| k.activates_at > now && k.retired_at.is_none());
+    let period = chrono::Duration::from_std(settings.rotation_period()).unwrap_or(chrono::Duration::MAX);
+    match ring.signing_key_at(now) {
+        Some(current) => {
+            !pending && current.activates_at.checked_add_signed(period).is_some_and(|t| t <= now)
+        }
+        None => false,
+    }
+}
+
+/// One pass of the rotation task.
+pub(crate) async fn tick(db: &Db, ring: &KeyRing, settings: &Settings, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let stored = repo::load(db).await?;
+    if !stored.is_empty() {
+        ring.set_keys(stored)?;
+    }
+    if rotation_due(ring, now, settings) {
+        let changed = ring.rotate(now)?;
+        for key in &changed {
+            repo::upsert(db, key).await?;
+        }
+        if let Some(new) = changed.first() {
+            tracing::info!(kid = %new.kid, activates_at = %new.activates_at, "signing key rotation started");
+        }
+    }
+    for kid in ring.prune(now) {
+        repo::delete(db, &kid).await?;
+        tracing::info!(%kid, "retired signing key unpublished");
+    }
+    Ok(())
+}
+
+pub(crate) fn spawn_rotation(
+    db: Db,
+    ring: Arc<KeyRing>,
+    settings: Arc<Settings>,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(settings.rotation_check());
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                _ = every.tick() => {
+                    if let Err(e) = tick(&db, &ring, &settings, Utc::now()).await {
+                        tracing::warn!(error = %format!("{e:#}"), "signing key rotation failed; will retry");
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn keys_persist_rotate_and_prune() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_sqlite(&dir.path().join("id.db"), &Default::default()).await.unwrap();
+        db.migrate("identity", crate::migrations::MIGRATIONS).await.unwrap();
+        let settings = Settings { rotation_days: 1, rotation_lead_secs: 60, ..Settings::default() };
+
+        let ring = load_or_create(&db, &settings).await.unwrap();
+        let first = ring.keys()[0].kid.clone();
+        // A restart finds the same key.
+        assert_eq!(load_or_create(&db, &settings).await.unwrap().keys()[0].kid, first);
+
+        let now = Utc::now();
+        assert!(!rotation_due(&ring, now, &settings));
+        let later = now + chrono::Duration::days(1) + chrono::Duration::seconds(1);
+        assert!(rotation_due(&ring, later, &settings));
+        tick(&db, &ring, &settings, later).await.unwrap();
+        assert_eq!(repo::load(&db).await.unwrap().len(), 2);
+        assert!(!rotation_due(&ring, later, &settings), "a rotation is pending");
+        let kids: Vec<_> = ring.jwks_at(later).keys.into_iter().map(|k| k.kid).collect();
+        assert_eq!(kids.len(), 2);
+
+        // Long after the switch the old key is no longer published and is deleted.
+        let much_later = later + chrono::Duration::hours(2);
+        tick(&db, &ring, &settings, much_later).await.unwrap();
+        let stored = repo::load(&db).await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_ne!(stored[0].kid, first);
+    }
+}

@@ -1,0 +1,51 @@
+//! The identity schema (portable SQL: see `quorum_store`).
+
+use quorum_store::Migration;
+
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration::new(
+        1,
+        "users",
+        "CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL,
+            email_key TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            locale TEXT,
+            password_hash TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        )",
+    ),
+    Migration::new(
+        2,
+        "refresh_tokens",
+        "CREATE TABLE refresh_families (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            revoked_at BIGINT
+        );
+        CREATE INDEX refresh_families_user ON refresh_families (user_id);
+        CREATE TABLE refresh_tokens (
+            token_hash TEXT PRIMARY KEY,
+            family_id TEXT NOT NULL REFERENCES refresh_families (id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            spent_at BIGINT
+        );
+        CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id)",
+    ),
+    Migration::new(
+        3,
+        "signing_keys",
+        "CREATE TABLE signing_keys (
+            kid TEXT PRIMARY KEY,
+            pkcs8 TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            activates_at BIGINT NOT NULL,
+            retired_at BIGINT
+        )",
+    ),
+];

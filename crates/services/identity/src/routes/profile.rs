@@ -1,0 +1,143 @@
+//! `GET/PUT/DELETE /api/users/me` and `GET /api/users/{id}` (cache-aside reads, evicted
+//! after every write).
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use quorum_contracts::events::USER_UPDATED;
+use quorum_contracts::exchanges;
+use quorum_store::now_millis;
+use quorum_web::{CurrentUser, Json, Path, Problem};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::domain::{parse_locale, Email, Name};
+use crate::error::ApiError;
+use crate::repository::{refresh, users};
+use crate::views::{PublicUserView, UpdateMe, UserView};
+use crate::{events, sessions};
+
+/// The caller's profile.
+#[utoipa::path(
+    get, path = "/api/users/me", tag = "users", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's profile", body = UserView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "The account was deleted", body = Problem),
+    )
+)]
+pub(crate) async fn get_me(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(state.profile(&caller.0.to_string()).await?))
+}
+
+/// Changes the caller's name, e-mail or locale (`ko`/`en`).
+#[utoipa::path(
+    put, path = "/api/users/me", tag = "users", security(("bearer" = [])),
+    request_body = UpdateMe,
+    responses(
+        (status = 200, description = "The updated profile", body = UserView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "The account was deleted", body = Problem),
+        (status = 409, description = "The new e-mail belongs to another account", body = Problem),
+        (status = 422, description = "A field is invalid", body = Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user = %caller.0))]
+pub(crate) async fn update_me(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    Json(body): Json<UpdateMe>,
+) -> Result<Json<UserView>, ApiError> {
+    let name = body.name.as_deref().map(Name::parse).transpose()?;
+    let email = body.email.as_deref().map(Email::parse).transpose()?;
+    let locale = body.locale.as_deref().map(parse_locale).transpose()?;
+    let id = caller.0.to_string();
+    let mut tx = state.db.begin().await?;
+    let mut user = users::find_for_update(&mut tx, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(id.clone()))?;
+    if let Some(name) = name {
+        user.name = name.as_str().to_owned();
+    }
+    if let Some(email) = &email {
+        user.email = email.as_str().to_owned();
+    }
+    if let Some(locale) = locale {
+        user.locale = Some(locale);
+    }
+    user.updated_at = now_millis();
+    let key = user.email.to_lowercase();
+    users::update(&mut tx, &user, &key).await.map_err(|e| {
+        if e.is_unique_violation() {
+            ApiError::EmailTaken
+        } else {
+            e.into()
+        }
+    })?;
+    let event = events::user_changed(USER_UPDATED, &user)?;
+    state.outbox.enqueue(&mut tx, exchanges::USER, &event).await?;
+    state.commit(tx).await?;
+    state.profiles.evict(&id).await;
+    Ok(Json(UserView::from(&user)))
+}
+
+/// Deletes the caller's account: every refresh family is revoked, and so is the access token
+/// the request carries.
+#[utoipa::path(
+    delete, path = "/api/users/me", tag = "users", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "Already deleted", body = Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user = %caller.0))]
+pub(crate) async fn delete_me(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let id = caller.0.to_string();
+    // The token, when present and valid, is revoked with the account.
+    let claims = super::bearer(&headers)
+        .ok()
+        .and_then(|token| sessions::verify_own(&state, token, caller.0).ok());
+    let mut tx = state.db.begin().await?;
+    if users::delete(&mut tx, &id).await? == 0 {
+        return Err(ApiError::NotFound(id));
+    }
+    refresh::revoke_user(&mut tx, &id, now_millis()).await?;
+    let event = events::user_deleted(caller.0)?;
+    state.outbox.enqueue(&mut tx, exchanges::USER, &event).await?;
+    if let Some(claims) = &claims {
+        sessions::revoke_access(&state, &mut tx, claims).await?;
+    }
+    state.commit(tx).await?;
+    state.profiles.evict(&id).await;
+    tracing::info!("user deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A user's public profile.
+#[utoipa::path(
+    get, path = "/api/users/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id (UUID)")),
+    responses(
+        (status = 200, description = "The public profile", body = PublicUserView),
+        (status = 400, description = "The id is not a UUID", body = Problem),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No such user", body = Problem),
+    )
+)]
+pub(crate) async fn get_user(
+    State(state): State<AppState>,
+    _caller: CurrentUser,
+    Path(raw): Path<String>,
+) -> Result<Json<PublicUserView>, ApiError> {
+    let id = Uuid::parse_str(&raw)
+        .map_err(|_| ApiError::BadRequest(format!("`{raw}` is not a user id (a UUID)")))?;
+    let user = state.profile(&id.to_string()).await?;
+    Ok(Json(PublicUserView { id: user.id, name: user.name }))
+}

@@ -1,0 +1,129 @@
+//! JSON bodies (camelCase) of requests and responses.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::repository::users::UserRecord;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct RegisterBody {
+    #[schema(example = "ann@example.com")]
+    pub(crate) email: String,
+    /// At least 8 characters.
+    pub(crate) password: String,
+    /// 1 to 100 characters.
+    #[schema(example = "Ann Lee")]
+    pub(crate) name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Registered {
+    pub(crate) id: String,
+    pub(crate) email: String,
+    pub(crate) name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct LoginBody {
+    pub(crate) email: String,
+    pub(crate) password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RefreshBody {
+    pub(crate) refresh_token: String,
+}
+
+/// Optional body of `POST /api/users/logout`: also ends the refresh-token family.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LogoutBody {
+    pub(crate) refresh_token: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TokenPair {
+    /// An EdDSA-signed JWT (`typ: at+jwt`).
+    pub(crate) access_token: String,
+    /// Opaque; spent by `POST /api/users/refresh`.
+    pub(crate) refresh_token: String,
+    #[schema(example = "Bearer")]
+    pub(crate) token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub(crate) expires_in: u64,
+}
+
+/// The caller's own profile.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UserView {
+    pub(crate) id: String,
+    pub(crate) email: String,
+    pub(crate) name: String,
+    /// `ko` or `en`.
+    pub(crate) locale: Option<String>,
+    /// RFC 3339.
+    pub(crate) created_at: String,
+    /// RFC 3339.
+    pub(crate) updated_at: String,
+}
+
+impl From<&UserRecord> for UserView {
+    fn from(u: &UserRecord) -> Self {
+        Self {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            locale: u.locale.clone(),
+            created_at: rfc3339(u.created_at),
+            updated_at: rfc3339(u.updated_at),
+        }
+    }
+}
+
+/// What anyone signed in may see of a user.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PublicUserView {
+    pub(crate) id: String,
+    pub(crate) name: String,
+}
+
+/// `PUT /api/users/me`: fields to change (absent ones stay).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UpdateMe {
+    pub(crate) name: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) locale: Option<String>,
+}
+
+/// A published public key (documentation of `quorum_auth::Jwk`).
+#[derive(ToSchema)]
+#[allow(dead_code)] // a schema only; the route serves `quorum_auth::Jwks`
+pub(crate) struct JwkDoc {
+    #[schema(example = "OKP")]
+    kty: String,
+    #[schema(example = "Ed25519")]
+    crv: String,
+    x: String,
+    kid: String,
+    #[schema(example = "EdDSA")]
+    alg: String,
+    #[schema(rename = "use", example = "sig")]
+    use_: String,
+}
+
+/// `{"keys": [...]}`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct JwksDoc {
+    keys: Vec<JwkDoc>,
+}
+
+pub(crate) fn rfc3339(millis: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

@@ -1,0 +1,177 @@
+//! Request and response bodies (camelCase JSON), with their OpenAPI schemas.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::domain::MeetingStatus;
+use crate::repository::{MeetingRecord, Participant};
+
+/// A meeting as clients see it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MeetingView {
+    pub(crate) id: Uuid,
+    pub(crate) title: String,
+    pub(crate) status: MeetingStatus,
+    pub(crate) owner_id: Uuid,
+    pub(crate) scheduled_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) started_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ended_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) agenda: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) notes: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) template_id: Option<String>,
+    pub(crate) participants: Vec<ParticipantView>,
+    pub(crate) progress: Progress,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+}
+
+/// A participant; `name` and `email` are empty for a user who has since been deleted.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ParticipantView {
+    pub(crate) user_id: Uuid,
+    pub(crate) name: String,
+    pub(crate) email: String,
+}
+
+/// Action items of the meeting: done and total.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+pub(crate) struct Progress {
+    pub(crate) completed: i64,
+    pub(crate) total: i64,
+}
+
+pub(crate) fn millis(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+impl MeetingView {
+    pub(crate) fn new(m: MeetingRecord, participants: Vec<Participant>) -> Self {
+        Self {
+            id: m.id,
+            title: m.title,
+            status: m.status,
+            owner_id: m.owner_id,
+            scheduled_at: millis(m.scheduled_at),
+            started_at: m.started_at.map(millis),
+            ended_at: m.ended_at.map(millis),
+            agenda: m.agenda,
+            notes: m.notes,
+            template_id: m.template_id,
+            participants: participants
+                .into_iter()
+                .map(|p| ParticipantView {
+                    user_id: p.user_id,
+                    name: p.name,
+                    email: p.email,
+                })
+                .collect(),
+            progress: Progress {
+                completed: m.progress_completed,
+                total: m.progress_total,
+            },
+            created_at: millis(m.created_at),
+            updated_at: millis(m.updated_at),
+        }
+    }
+}
+
+/// `POST /api/meetings`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreateMeeting {
+    /// 1–200 characters.
+    pub(crate) title: String,
+    /// RFC 3339, e.g. `2025-03-01T09:00:00+09:00`.
+    #[schema(format = DateTime)]
+    pub(crate) scheduled_at: String,
+    /// Registered users to invite; the caller is always added.
+    #[serde(default)]
+    pub(crate) participant_ids: Vec<Uuid>,
+    /// Markdown. When absent and `templateId` is given, the template's sections.
+    pub(crate) agenda: Option<String>,
+    pub(crate) template_id: Option<String>,
+}
+
+/// `PUT /api/meetings/{id}`: the fields given are replaced, the others kept.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UpdateMeeting {
+    pub(crate) title: Option<String>,
+    #[schema(format = DateTime)]
+    pub(crate) scheduled_at: Option<String>,
+    /// Markdown; an empty string removes the agenda.
+    pub(crate) agenda: Option<String>,
+    /// The new participant list; the owner always stays.
+    pub(crate) participant_ids: Option<Vec<Uuid>>,
+}
+
+/// `PUT /api/meetings/{id}/notes`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct NotesBody {
+    /// Markdown; lines like `Name: text` attribute speech. Empty clears the notes.
+    pub(crate) notes: String,
+}
+
+/// `POST /api/meetings/{id}/end` (the body is optional).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub(crate) struct EndBody {
+    /// Final notes; replaces the stored notes when given.
+    pub(crate) notes: Option<String>,
+}
+
+/// `GET /api/meetings` filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListFilter {
+    /// SCHEDULED, IN_PROGRESS, ENDED, MINUTES_READY or CANCELLED.
+    pub(crate) status: Option<String>,
+}
+
+/// Text in both supported languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub(crate) struct Localized {
+    pub(crate) ko: String,
+    pub(crate) en: String,
+}
+
+/// A meeting template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TemplateView {
+    pub(crate) id: String,
+    pub(crate) name: Localized,
+    pub(crate) description: Localized,
+    pub(crate) agenda_sections: Vec<Localized>,
+    pub(crate) duration_minutes: i64,
+}
+
+impl TemplateView {
+    /// The sections as a markdown agenda in `lang` (`ko` or `en`).
+    pub(crate) fn agenda_markdown(&self, lang: &str) -> String {
+        let title = |l: &Localized| if lang == "ko" { l.ko.clone() } else { l.en.clone() };
+        self.agenda_sections
+            .iter()
+            .map(|s| format!("## {}\n", title(s)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// OpenAPI shape of `quorum_web::Page<MeetingView>` (documentation only).
+#[derive(ToSchema)]
+#[allow(dead_code)] // never constructed: it only describes the list response
+pub(crate) struct MeetingPage {
+    items: Vec<MeetingView>,
+    page: u32,
+    size: u32,
+    total: u64,
+}

@@ -1,0 +1,9 @@
+//! The meeting service's HTTP API, against a real database, broker and cache.
+
+mod create;
+mod directory;
+mod events;
+mod helpers;
+mod lifecycle;
+mod read;
+mod update;

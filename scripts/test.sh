@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs Quorum's test suite: every crate against the embedded backends (SQLite, embedded
+# broker, in-process cache), then the database-backed suites again against PostgreSQL when
+# one is reachable (QUORUM_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+#
+#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh -p quorum-bus   # extra arguments go to the test runner
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null; then
+  echo "cargo is required: install Rust from your distribution or rustup" >&2
+  exit 1
+fi
+
+runner=(cargo test --workspace --no-fail-fast)
+if cargo nextest --version >/dev/null 2>&1; then
+  runner=(cargo nextest run --workspace --no-fail-fast)
+fi
+
+echo "== embedded backends (SQLite)"
+env -u QUORUM_TEST_POSTGRES_URL "${runner[@]}" "$@"
+
+pg_url="${QUORUM_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+if [[ "${QUORUM_SKIP_POSTGRES:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  echo "== PostgreSQL ($pg_url)"
+  QUORUM_TEST_POSTGRES_URL="$pg_url" "${runner[@]}" \
+    -p quorum-store -p quorum-bus -p quorum-identity -p quorum-meeting "$@"
+else
+  echo "== PostgreSQL not reachable on 127.0.0.1:5432; PostgreSQL pass skipped"
+fi
