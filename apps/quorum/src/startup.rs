@@ -1,7 +1,7 @@
 //! The one start-up path: [`Application::build`] → [`Application::port`] →
 //! [`Application::run_until_stopped`].
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -12,10 +12,10 @@ use axum::Router;
 use quorum_auth::{MemoryRevocationList, RevocationList};
 use quorum_bus::{Broker, EmbeddedBroker, Topology};
 use quorum_cache::{CacheStore, MemoryStore};
-use quorum_gateway::{Gateway, InProcess, Upstream};
+use quorum_gateway::{health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream};
 use quorum_store::{Db, DbOptions};
 use quorum_telemetry::health::FnIndicator;
-use quorum_telemetry::{BuildInfo, Health, HealthRegistry};
+use quorum_telemetry::{BuildInfo, Health, HealthIndicator, HealthRegistry, Status};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -34,6 +34,7 @@ pub struct Application {
     stop: CancellationToken,
     grace: Duration,
     dbs: Vec<Db>,
+    services: Vec<(&'static str, Router)>,
 }
 
 /// The shared backends of the embedded mode.
@@ -95,14 +96,19 @@ impl Application {
             ("meeting", meeting.router(), quorum_meeting::Meeting::openapi()),
         ];
         let mut gateway_settings = settings.gateway.clone();
+        // One source of truth for what the identity service signs and the gateway expects.
+        gateway_settings.auth.issuer = settings.identity.issuer.clone();
+        gateway_settings.auth.audience = settings.identity.audience.clone();
         gateway_settings
             .routes
             .retain(|r| upstreams.iter().any(|(name, _, _)| *name == r.upstream));
         let mut builder = Gateway::builder()
             .settings(gateway_settings)
             .revocations(backends.revocations.clone());
+        let mut services = Vec::new();
         for (name, router, doc) in upstreams {
             let router = service_router(name, router, backends.cache.clone());
+            services.push((name, router.clone()));
             let upstream: Arc<dyn Upstream> = Arc::new(InProcess::new(router));
             builder = builder.upstream(name, upstream).openapi(name, doc);
         }
@@ -114,9 +120,12 @@ impl Application {
             started: Instant::now(),
             services: SERVICES.iter().map(|s| s.to_string()).collect(),
         };
-        let actuator = quorum_telemetry::actuator_router(registry, info, prometheus);
+        for indicator in registry.indicators() {
+            builder = builder.health_check(indicator.name(), gateway_check(indicator.clone()));
+        }
+        let ops = quorum_telemetry::ops_router(registry, info, prometheus);
         let router = builder
-            .local_routes(actuator)
+            .local_routes(ops)
             .build()
             .context("building the gateway")?;
 
@@ -133,6 +142,7 @@ impl Application {
             stop,
             grace: Duration::from_secs(settings.server.shutdown_grace_secs),
             dbs: vec![identity_db, meeting_db, backends.broker_db],
+            services,
         })
     }
 
@@ -147,6 +157,16 @@ impl Application {
             db.close().await;
         }
         Ok(())
+    }
+
+    /// A service's own router, without the gateway in front (it trusts `x-quorum-user-id`).
+    /// For benchmarks and diagnostics that compare the gateway with a direct call; never
+    /// expose it on a network.
+    pub fn service_router(&self, name: &str) -> Option<Router> {
+        self.services
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, r)| r.clone())
     }
 
     /// The port the listener is bound to.
@@ -231,6 +251,21 @@ fn service_router(name: &'static str, router: Router, cache: Arc<dyn CacheStore>
             name,
             quorum_telemetry::metrics::track,
         ))
+}
+
+/// The gateway serves the system-wide `/actuator/health`; each indicator is one component.
+fn gateway_check(indicator: Arc<dyn HealthIndicator>) -> Arc<dyn HealthCheck> {
+    health_check_fn(move || {
+        let indicator = indicator.clone();
+        async move {
+            let health = indicator.check().await;
+            let details = serde_json::Value::Object(health.details);
+            match health.status {
+                Status::Up => ComponentHealth::up(details),
+                Status::Down => ComponentHealth::down(details),
+            }
+        }
+    })
 }
 
 fn health_registry(backends: &Backends, dbs: &[(&'static str, &Db)]) -> HealthRegistry {

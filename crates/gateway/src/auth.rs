@@ -1,83 +1,21 @@
 //! Local access-token verification: a cached JWKS, the [`quorum_auth::Verifier`] built from it,
 //! and the revocation check.
 //!
-//! The JWKS comes from a [`JwksSource`]; the default one asks the identity upstream for
-//! `GET /.well-known/jwks.json` through the same [`Upstream`] the proxy uses, so the all-in-one
-//! and distributed modes share one code path. The set is refetched when older than the refresh
-//! interval and at once when a token names an unknown `kid` (at most once per
-//! `unknown_kid_refresh_min_secs`, so forged `kid`s cannot hammer the identity service).
+//! The JWKS comes from a [`JwksSource`] (see [`crate::jwks`]). The set is refetched lazily when
+//! older than `jwks_refresh_secs` (60 s), and at once when a token names an unknown `kid` (at
+//! most once per `unknown_kid_refresh_min_secs`, so forged `kid`s cannot hammer the identity
+//! service). A failed refetch keeps serving the stale set; with no set at all, requests get
+//! 503 (fail closed), as they do when the revocation list cannot answer.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use async_trait::async_trait;
-use axum::body::Body;
-use http::{header, HeaderMap, Method, Request, StatusCode};
-use http_body_util::BodyExt;
-use quorum_auth::{AccessClaims, AuthError, Jwks, RevocationList, Verifier};
+use http::{header, HeaderMap};
+use quorum_auth::{AccessClaims, AuthError, RevocationList, Verifier};
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::upstream::Upstream;
-
-/// Why no JWKS could be had.
-#[derive(Debug, thiserror::Error)]
-pub enum JwksError {
-    #[error("jwks upstream failed: {0}")]
-    Upstream(#[from] crate::upstream::UpstreamError),
-    #[error("jwks endpoint answered {0}")]
-    Status(StatusCode),
-    #[error("jwks document is invalid: {0}")]
-    Invalid(String),
-}
-
-/// Fetches the identity service's public keys.
-#[async_trait]
-pub trait JwksSource: Send + Sync + 'static {
-    async fn fetch(&self) -> Result<Jwks, JwksError>;
-}
-
-/// Fetches the JWKS with a `GET` through an [`Upstream`].
-pub struct UpstreamJwks {
-    upstream: Arc<dyn Upstream>,
-    path: String,
-}
-
-const MAX_JWKS_BYTES: usize = 1024 * 1024;
-const JWKS_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
-
-impl UpstreamJwks {
-    pub fn new(upstream: Arc<dyn Upstream>, path: impl Into<String>) -> Self {
-        Self {
-            upstream,
-            path: path.into(),
-        }
-    }
-}
-
-#[async_trait]
-impl JwksSource for UpstreamJwks {
-    async fn fetch(&self) -> Result<Jwks, JwksError> {
-        let req = Request::builder()
-            .method(Method::GET)
-            .uri(&self.path)
-            .header(header::ACCEPT, "application/json")
-            .body(Body::empty())
-            .map_err(|e| JwksError::Invalid(format!("bad jwks path: {e}")))?;
-        let res = tokio::time::timeout(JWKS_FETCH_TIMEOUT, self.upstream.call(req))
-            .await
-            .map_err(|_| crate::upstream::UpstreamError::Timeout)??;
-        if res.status() != StatusCode::OK {
-            return Err(JwksError::Status(res.status()));
-        }
-        let body = http_body_util::Limited::new(res.into_body(), MAX_JWKS_BYTES)
-            .collect()
-            .await
-            .map_err(|e| JwksError::Invalid(e.to_string()))?
-            .to_bytes();
-        serde_json::from_slice(&body).map_err(|e| JwksError::Invalid(e.to_string()))
-    }
-}
+use crate::jwks::JwksSource;
 
 /// Why a request was not authenticated.
 #[derive(Debug)]
@@ -101,6 +39,8 @@ struct RefreshState {
 
 /// After a failed fetch, how long a stale key set is used before trying again.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
+/// With no key set at all, how often a fetch is retried (requests meanwhile get 503).
+const RETRY_WITHOUT_KEYS: Duration = Duration::from_secs(1);
 
 pub(crate) struct Authenticator {
     source: Arc<dyn JwksSource>,
@@ -184,10 +124,13 @@ impl Authenticator {
                 return Some(Arc::clone(v)); // another request refreshed meanwhile
             }
         }
-        let may_try = match state.last_attempt {
-            None => true,
-            Some(t) => current.is_none() || t.elapsed() >= RETRY_AFTER_FAILURE,
+        // Back off after a failure: serve the stale set meanwhile, or 503 when there is none.
+        let gap = if current.is_some() {
+            RETRY_AFTER_FAILURE
+        } else {
+            RETRY_WITHOUT_KEYS
         };
+        let may_try = state.last_attempt.is_none_or(|t| t.elapsed() >= gap);
         if may_try {
             state.last_attempt = Some(Instant::now());
             if let Some(v) = self.fetch().await {
@@ -259,7 +202,17 @@ fn reason(e: &AuthError) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use async_trait::async_trait;
+    use chrono::Utc;
+    use http::StatusCode;
+    use quorum_auth::{Jwks, JwtConfig, KeyRing, MemoryRevocationList, SigningKey};
+    use uuid::Uuid;
+
     use super::*;
+    use crate::jwks::JwksError;
+    use crate::settings::AuthSettings;
 
     #[test]
     fn bearer_token_requires_the_scheme_and_a_value() {
@@ -273,5 +226,104 @@ mod tests {
         assert_eq!(bearer_token(&h), None);
         h.insert(header::AUTHORIZATION, "Bearer ".parse().unwrap());
         assert_eq!(bearer_token(&h), None);
+    }
+
+    struct FakeSource {
+        ring: KeyRing,
+        fetches: AtomicUsize,
+        broken: AtomicBool,
+    }
+
+    #[async_trait]
+    impl JwksSource for FakeSource {
+        async fn fetch(&self) -> Result<Jwks, JwksError> {
+            self.fetches.fetch_add(1, Ordering::SeqCst);
+            if self.broken.load(Ordering::SeqCst) {
+                return Err(JwksError::Status(StatusCode::SERVICE_UNAVAILABLE));
+            }
+            Ok(self.ring.jwks())
+        }
+    }
+
+    fn setup() -> (Arc<FakeSource>, Authenticator) {
+        let settings = AuthSettings::default();
+        let key = SigningKey::generate(Utc::now() - chrono::Duration::hours(1)).unwrap();
+        let config = JwtConfig {
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+            access_ttl: Duration::from_secs(900),
+            refresh_ttl: Duration::from_secs(3600),
+        };
+        let source = Arc::new(FakeSource {
+            ring: KeyRing::new(config, vec![key]).unwrap(),
+            fetches: AtomicUsize::new(0),
+            broken: AtomicBool::new(false),
+        });
+        let auth = Authenticator::new(
+            source.clone(),
+            Arc::new(MemoryRevocationList::new()),
+            &settings,
+        );
+        (source, auth)
+    }
+
+    fn bearer(source: &FakeSource) -> HeaderMap {
+        let (token, _) = source.ring.issue_access(Uuid::now_v7()).unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        h
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_jwks_is_cached_and_refetched_when_stale() {
+        let (source, auth) = setup();
+        let headers = bearer(&source);
+        auth.authenticate(&headers).await.unwrap();
+        auth.authenticate(&headers).await.unwrap();
+        assert_eq!(source.fetches.load(Ordering::SeqCst), 1);
+        tokio::time::advance(Duration::from_secs(61)).await;
+        auth.authenticate(&headers).await.unwrap();
+        assert_eq!(source.fetches.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_refresh_keeps_the_stale_keys_and_backs_off() {
+        let (source, auth) = setup();
+        let headers = bearer(&source);
+        auth.authenticate(&headers).await.unwrap();
+        source.broken.store(true, Ordering::SeqCst);
+        tokio::time::advance(Duration::from_secs(61)).await;
+        auth.authenticate(&headers).await.unwrap();
+        auth.authenticate(&headers).await.unwrap();
+        assert_eq!(
+            source.fetches.load(Ordering::SeqCst),
+            2,
+            "no retry within 5 s"
+        );
+        tokio::time::advance(RETRY_AFTER_FAILURE).await;
+        auth.authenticate(&headers).await.unwrap();
+        assert_eq!(source.fetches.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_any_keys_requests_fail_closed() {
+        let (source, auth) = setup();
+        source.broken.store(true, Ordering::SeqCst);
+        let headers = bearer(&source);
+        assert!(matches!(
+            auth.authenticate(&headers).await,
+            Err(AuthFailure::Unavailable)
+        ));
+        assert!(matches!(
+            auth.authenticate(&headers).await,
+            Err(AuthFailure::Unavailable)
+        ));
+        assert_eq!(source.fetches.load(Ordering::SeqCst), 1);
+        source.broken.store(false, Ordering::SeqCst);
+        tokio::time::advance(RETRY_WITHOUT_KEYS).await;
+        auth.authenticate(&headers).await.unwrap();
     }
 }

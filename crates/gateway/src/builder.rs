@@ -11,8 +11,9 @@ use quorum_auth::RevocationList;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa::openapi::OpenApi;
 
-use crate::auth::{Authenticator, JwksSource, UpstreamJwks};
+use crate::auth::Authenticator;
 use crate::health::{self, HealthCheck, HealthState};
+use crate::jwks::{JwksSource, UpstreamJwks};
 use crate::openapi;
 use crate::proxy::{self, CompiledRoute, ProxyState};
 use crate::rate_limit::{MemoryRateLimiter, Quota, RateLimiter};
@@ -90,7 +91,11 @@ impl GatewayBuilder {
         self
     }
     /// A component of `/actuator/health` (e.g. [`crate::UpstreamHealth`] per upstream).
-    pub fn health_check(mut self, component: impl Into<String>, check: Arc<dyn HealthCheck>) -> Self {
+    pub fn health_check(
+        mut self,
+        component: impl Into<String>,
+        check: Arc<dyn HealthCheck>,
+    ) -> Self {
         self.health.push((component.into(), check));
         self
     }
@@ -131,12 +136,13 @@ impl GatewayBuilder {
             if !route.prefix.starts_with('/') {
                 return Err(BuildError::InvalidPrefix(route.prefix.clone()));
             }
-            let upstream = self.upstreams.get(&route.upstream).ok_or_else(|| {
-                BuildError::UnknownUpstream {
-                    prefix: route.prefix.clone(),
-                    upstream: route.upstream.clone(),
-                }
-            })?;
+            let upstream =
+                self.upstreams
+                    .get(&route.upstream)
+                    .ok_or_else(|| BuildError::UnknownUpstream {
+                        prefix: route.prefix.clone(),
+                        upstream: route.upstream.clone(),
+                    })?;
             let group = route.group_name();
             routes.push(CompiledRoute {
                 prefix: route.prefix.as_str().into(),
@@ -189,11 +195,8 @@ impl GatewayBuilder {
         if let Some(local) = self.local {
             router = router.merge(local);
         }
-        let mut router = router.fallback_service(
-            Router::new()
-                .fallback(proxy::proxy)
-                .with_state(proxy_state),
-        );
+        let mut router =
+            router.fallback_service(Router::new().fallback(proxy::proxy).with_state(proxy_state));
         if let Some(cors) = cors_layer(&settings.cors.allowed_origins)? {
             router = router.layer(cors);
         }

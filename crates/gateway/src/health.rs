@@ -150,7 +150,10 @@ pub(crate) async fn system_health(State(state): State<Arc<HealthState>>) -> Resp
             (name.clone(), health)
         }
     });
-    let components: BTreeMap<_, _> = futures::future::join_all(probes).await.into_iter().collect();
+    let components: BTreeMap<_, _> = futures::future::join_all(probes)
+        .await
+        .into_iter()
+        .collect();
     let status = if components.values().all(|c| c.status == HealthStatus::Up) {
         HealthStatus::Up
     } else {

@@ -5,18 +5,18 @@
 //! checks) and returns an [`axum::Router`] that:
 //!
 //! 1. gives every request an `x-request-id` and writes one access-log line and the
-//!    `gateway_requests_total` / `gateway_request_duration_seconds` metrics ([`observe`]);
+//!    `gateway_requests_total` / `gateway_request_duration_seconds` metrics (`observe.rs`);
 //! 2. answers CORS preflights;
 //! 3. serves its own routes: `/api/openapi.json` (the services' documents merged) and the
-//!    vendored Swagger UI at `/api/docs` ([`openapi`]), `/actuator/health` for the whole
-//!    system ([`health`]);
-//! 4. proxies everything else by longest path prefix ([`proxy`]): verifies the bearer token
-//!    locally against the cached JWKS and the revocation list ([`auth`]), sets
+//!    vendored Swagger UI at `/api/docs` (`openapi.rs`), `/actuator/health` for the whole
+//!    system (`health.rs`);
+//! 4. proxies everything else by longest path prefix (`proxy.rs`): verifies the bearer token
+//!    locally against the cached JWKS (`jwks.rs`) and the revocation list (`auth.rs`), sets
 //!    `x-quorum-user-id`, applies the per-caller GCRA quotas of the route group
-//!    ([`rate_limit`]), the body limit and the upstream timeout, and calls the [`Upstream`] —
-//!    in-process routers today, HTTP endpoints in the distributed mode ([`upstream`]).
+//!    (`rate_limit.rs`), the body limit and the upstream timeout, and calls the [`Upstream`] —
+//!    in-process routers today, HTTP endpoints in the distributed mode (`upstream.rs`).
 //!
-//! Every error it produces itself is `application/problem+json` ([`problems`]).
+//! Every error it produces itself is `application/problem+json` (`problems.rs`).
 //!
 //! ```ignore
 //! let app = Gateway::builder()
@@ -33,6 +33,7 @@
 mod auth;
 mod builder;
 mod health;
+mod jwks;
 mod observe;
 mod openapi;
 mod problems;
@@ -41,9 +42,9 @@ mod rate_limit;
 mod settings;
 mod upstream;
 
-pub use auth::{JwksError, JwksSource, UpstreamJwks};
 pub use builder::{BuildError, Gateway, GatewayBuilder};
 pub use health::{health_check_fn, ComponentHealth, HealthCheck, HealthStatus, UpstreamHealth};
+pub use jwks::{JwksError, JwksSource, UpstreamJwks};
 pub use rate_limit::{MemoryRateLimiter, Quota, RateLimitDecision, RateLimitError, RateLimiter};
 pub use settings::{
     default_public_routes, default_routes, AuthSettings, CorsSettings, GatewaySettings,

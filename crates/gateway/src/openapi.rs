@@ -58,10 +58,10 @@ mod tests {
 
     fn doc(path: &str) -> OpenApi {
         OpenApiBuilder::new()
-            .paths(
-                PathsBuilder::new()
-                    .path(path, PathItem::new(HttpMethod::Get, OperationBuilder::new())),
-            )
+            .paths(PathsBuilder::new().path(
+                path,
+                PathItem::new(HttpMethod::Get, OperationBuilder::new()),
+            ))
             .build()
     }
 

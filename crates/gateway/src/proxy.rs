@@ -102,9 +102,7 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
                 tracing::debug!(reason, "unauthenticated request");
                 return with_info(problems::unauthorized(reason), info);
             }
-            Err(AuthFailure::Unavailable) => {
-                return with_info(problems::auth_unavailable(), info)
-            }
+            Err(AuthFailure::Unavailable) => return with_info(problems::auth_unavailable(), info),
         }
     };
 
@@ -118,6 +116,13 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
     }
     // Bodies without a length (chunked) are cut off at the limit while streaming.
     let body = Body::new(http_body_util::Limited::new(body, route.body_limit));
+    // The upstream gets what would cross the wire: no gateway-internal extensions (such as
+    // the gateway's `MatchedPath`), only the client's socket address.
+    let connect_info = parts.extensions.remove::<ConnectInfo<SocketAddr>>();
+    parts.extensions = http::Extensions::new();
+    if let Some(info) = connect_info {
+        parts.extensions.insert(info);
+    }
     let req = Request::from_parts(parts, body);
 
     let mut res = match tokio::time::timeout(route.timeout, route.upstream.call(req)).await {

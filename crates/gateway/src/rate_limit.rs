@@ -91,11 +91,8 @@ pub struct RateLimitError(pub String);
 /// nothing.
 #[async_trait]
 pub trait RateLimiter: Send + Sync + 'static {
-    async fn check(
-        &self,
-        key: &str,
-        quotas: &[Quota],
-    ) -> Result<RateLimitDecision, RateLimitError>;
+    async fn check(&self, key: &str, quotas: &[Quota])
+        -> Result<RateLimitDecision, RateLimitError>;
 }
 
 /// In-process GCRA, for the all-in-one mode and tests.

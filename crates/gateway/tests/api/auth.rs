@@ -11,16 +11,26 @@ use crate::assert_problem;
 use crate::helpers::{key_ring, spawn_gateway, AUDIENCE};
 
 async fn assert_unauthorized(res: reqwest::Response) {
-    let challenge = res.headers()["www-authenticate"].to_str().unwrap().to_string();
+    let challenge = res.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(challenge.starts_with("Bearer"), "{challenge}");
-    assert!(challenge.contains(r#"error="invalid_token""#), "{challenge}");
+    assert!(
+        challenge.contains(r#"error="invalid_token""#),
+        "{challenge}"
+    );
     assert_problem(res, 401, "invalid_token").await;
 }
 
 #[tokio::test]
 async fn public_routes_need_no_token() {
     let app = spawn_gateway().await;
-    for path in ["/api/users/register", "/api/users/login", "/api/users/refresh"] {
+    for path in [
+        "/api/users/register",
+        "/api/users/login",
+        "/api/users/refresh",
+    ] {
         let res = app.client.post(app.url(path)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{path}");
         let echo: Value = res.json().await.unwrap();
@@ -105,7 +115,8 @@ async fn tampered_tokens_are_refused() {
     let app = spawn_gateway().await;
     let token = app.token(Uuid::now_v7());
     let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
-    let mut claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
+    let mut claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
     claims["sub"] = Value::String(Uuid::now_v7().to_string());
     parts[1] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
     assert_unauthorized(app.get_as("/api/meetings", &parts.join(".")).await).await;
@@ -145,9 +156,17 @@ async fn a_token_signed_by_a_rotated_in_key_verifies_after_a_jwks_refresh() {
     let app = spawn_gateway().await;
     let old = app.token(Uuid::now_v7());
     assert_eq!(app.get_as("/api/meetings", &old).await.status(), 200);
-    assert_eq!(app.jwks_fetches.load(Ordering::SeqCst), 1, "the jwks is cached");
+    assert_eq!(
+        app.jwks_fetches.load(Ordering::SeqCst),
+        1,
+        "the jwks is cached"
+    );
     assert_eq!(app.get_as("/api/meetings", &old).await.status(), 200);
-    assert_eq!(app.jwks_fetches.load(Ordering::SeqCst), 1, "the jwks is cached");
+    assert_eq!(
+        app.jwks_fetches.load(Ordering::SeqCst),
+        1,
+        "the jwks is cached"
+    );
 
     app.rotate_keys();
     let new = app.token(Uuid::now_v7());

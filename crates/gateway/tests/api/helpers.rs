@@ -20,9 +20,9 @@ use utoipa::openapi::path::{HttpMethod, OperationBuilder, PathItem, PathsBuilder
 use utoipa::openapi::{OpenApi, OpenApiBuilder};
 use uuid::Uuid;
 
-pub const ISSUER: &str = "quorum-test";
-pub const AUDIENCE: &str = "quorum-api-test";
-pub const SERVICES: [&str; 6] = [
+pub(crate) const ISSUER: &str = "quorum-test";
+pub(crate) const AUDIENCE: &str = "quorum-api-test";
+pub(crate) const SERVICES: [&str; 6] = [
     "identity",
     "meeting",
     "transcript",
@@ -31,39 +31,39 @@ pub const SERVICES: [&str; 6] = [
     "todo",
 ];
 
-pub struct TestGateway {
-    pub addr: SocketAddr,
-    pub client: reqwest::Client,
-    pub keys: Arc<RwLock<Arc<KeyRing>>>,
-    pub revocations: Arc<MemoryRevocationList>,
-    pub jwks_fetches: Arc<AtomicUsize>,
-    pub meeting_down: Arc<AtomicBool>,
+pub(crate) struct TestGateway {
+    pub(crate) addr: SocketAddr,
+    pub(crate) client: reqwest::Client,
+    pub(crate) keys: Arc<RwLock<Arc<KeyRing>>>,
+    pub(crate) revocations: Arc<MemoryRevocationList>,
+    pub(crate) jwks_fetches: Arc<AtomicUsize>,
+    pub(crate) meeting_down: Arc<AtomicBool>,
 }
 
 impl TestGateway {
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
-    pub fn ring(&self) -> Arc<KeyRing> {
+    pub(crate) fn ring(&self) -> Arc<KeyRing> {
         Arc::clone(&self.keys.read().unwrap())
     }
 
     /// A valid access token for `user`.
-    pub fn token(&self, user: Uuid) -> String {
+    pub(crate) fn token(&self, user: Uuid) -> String {
         self.ring().issue_access(user).unwrap().0
     }
 
     /// Replaces the identity service's keys with a brand-new one (the old one is gone).
-    pub fn rotate_keys(&self) {
+    pub(crate) fn rotate_keys(&self) {
         *self.keys.write().unwrap() = Arc::new(key_ring(AUDIENCE, vec![fresh_key()]));
     }
 
-    pub async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
-    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+    pub(crate) async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
             .bearer_auth(token)
@@ -73,11 +73,11 @@ impl TestGateway {
     }
 }
 
-pub fn fresh_key() -> SigningKey {
-    SigningKey::generate(Utc::now() - chrono::Duration::seconds(60)).unwrap()
+pub(crate) fn fresh_key() -> SigningKey {
+    SigningKey::generate(Utc::now() - chrono::Duration::days(1)).unwrap()
 }
 
-pub fn key_ring(audience: &str, keys: Vec<SigningKey>) -> KeyRing {
+pub(crate) fn key_ring(audience: &str, keys: Vec<SigningKey>) -> KeyRing {
     KeyRing::new(
         JwtConfig {
             issuer: ISSUER.into(),
@@ -91,18 +91,20 @@ pub fn key_ring(audience: &str, keys: Vec<SigningKey>) -> KeyRing {
 }
 
 /// Settings with the test issuer/audience; `configure` adjusts them further.
-pub fn test_settings() -> GatewaySettings {
+pub(crate) fn test_settings() -> GatewaySettings {
     let mut settings = GatewaySettings::default();
     settings.auth.issuer = ISSUER.into();
     settings.auth.audience = AUDIENCE.into();
     settings
 }
 
-pub async fn spawn_gateway() -> TestGateway {
+pub(crate) async fn spawn_gateway() -> TestGateway {
     spawn_gateway_with(|_| {}).await
 }
 
-pub async fn spawn_gateway_with(configure: impl FnOnce(&mut GatewaySettings)) -> TestGateway {
+pub(crate) async fn spawn_gateway_with(
+    configure: impl FnOnce(&mut GatewaySettings),
+) -> TestGateway {
     let mut settings = test_settings();
     configure(&mut settings);
 
@@ -161,7 +163,10 @@ fn one_path_doc(path: &str) -> OpenApi {
     OpenApiBuilder::new()
         .paths(PathsBuilder::new().path(
             path,
-            PathItem::new(HttpMethod::Get, OperationBuilder::new().operation_id(Some(path))),
+            PathItem::new(
+                HttpMethod::Get,
+                OperationBuilder::new().operation_id(Some(path)),
+            ),
         ))
         .build()
 }

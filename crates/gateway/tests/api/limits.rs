@@ -30,11 +30,19 @@ async fn concurrent_requests_over_the_limit_get_429_with_retry_after() {
         assert!(res.headers().contains_key("ratelimit-reset"));
     }
     for res in refused {
-        let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let retry: u64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((1..=60).contains(&retry), "retry-after {retry}");
         assert_eq!(res.headers()["ratelimit-limit"], "3");
         assert_eq!(res.headers()["ratelimit-remaining"], "0");
-        let reset: u64 = res.headers()["ratelimit-reset"].to_str().unwrap().parse().unwrap();
+        let reset: u64 = res.headers()["ratelimit-reset"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(reset >= 1);
         assert_problem(res, 429, "rate_limited").await;
     }
@@ -72,7 +80,12 @@ async fn rate_limits_can_be_switched_off() {
     })
     .await;
     for _ in 0..3 {
-        let res = app.client.post(app.url("/api/users/login")).send().await.unwrap();
+        let res = app
+            .client
+            .post(app.url("/api/users/login"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
         assert!(!res.headers().contains_key("ratelimit-limit"));
     }

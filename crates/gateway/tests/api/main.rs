@@ -9,7 +9,7 @@ mod routing;
 use serde_json::Value;
 
 /// Asserts a problem+json response with `status` and `code`; returns the body.
-pub async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> Value {
+pub(crate) async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(res.status().as_u16(), status);
     assert_eq!(
         res.headers()["content-type"],

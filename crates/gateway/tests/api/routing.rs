@@ -117,7 +117,7 @@ async fn bodies_over_the_limit_are_413_problems() {
     assert_problem(res, 413, "payload_too_large").await;
 
     // Without a Content-Length the body is cut off while streaming.
-    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(vec![b'x'; 800]); 4];
+    let chunks = (0..4).map(|_| Ok::<_, std::io::Error>(vec![b'x'; 800]));
     let res = app
         .client
         .post(app.url("/api/meetings"))
@@ -137,13 +137,21 @@ async fn cors_preflight_allows_configured_origins_only() {
             .request(reqwest::Method::OPTIONS, app.url("/api/meetings"))
             .header("origin", origin)
             .header("access-control-request-method", "POST")
-            .header("access-control-request-headers", "authorization, content-type")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type",
+            )
             .send()
     };
     let res = preflight("http://app.test").await.unwrap();
     assert!(res.status().is_success());
-    assert_eq!(res.headers()["access-control-allow-origin"], "http://app.test");
-    let methods = res.headers()["access-control-allow-methods"].to_str().unwrap();
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "http://app.test"
+    );
+    let methods = res.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap();
     assert!(methods.contains("POST"));
     let allowed = res.headers()["access-control-allow-headers"]
         .to_str()
@@ -163,5 +171,8 @@ async fn cors_preflight_allows_configured_origins_only() {
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
-    assert_eq!(res.headers()["access-control-allow-origin"], "http://app.test");
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "http://app.test"
+    );
 }

@@ -84,20 +84,21 @@ impl EmbeddedBroker {
     pub async fn with_db_options(db: Db, options: EmbeddedOptions) -> Result<Self, BusError> {
         db.migrate("bus_broker", schema::MIGRATIONS).await?;
         // Whatever was claimed when the previous process stopped is ready again.
-        let reset = sqlx::query(
-            "UPDATE bus_messages SET state = $1, lease_until = NULL WHERE state = $2",
-        )
-        .bind(schema::STATE_READY)
-        .bind(schema::STATE_CLAIMED)
-        .execute(db.writer())
-        .await?;
+        let reset =
+            sqlx::query("UPDATE bus_messages SET state = $1, lease_until = NULL WHERE state = $2")
+                .bind(schema::STATE_READY)
+                .bind(schema::STATE_CLAIMED)
+                .execute(db.writer())
+                .await?;
         if reset.rows_affected() > 0 {
             tracing::info!(
                 messages = reset.rows_affected(),
                 "unsettled messages from the previous run will be delivered again"
             );
         }
-        let rows = sqlx::query("SELECT * FROM bus_queues").fetch_all(db.reader()).await?;
+        let rows = sqlx::query("SELECT * FROM bus_queues")
+            .fetch_all(db.reader())
+            .await?;
         let queues = rows
             .iter()
             .map(schema::queue_from_row)
@@ -126,11 +127,13 @@ impl EmbeddedBroker {
         let mut tx = self.inner.db.begin().await?;
         for spec in targets {
             let Some(max) = spec.max_length else { continue };
-            let row = sqlx::query("SELECT COUNT(*) AS n FROM bus_messages WHERE queue = $1 AND state = $2")
-                .bind(&spec.name)
-                .bind(schema::STATE_READY)
-                .fetch_one(&mut *tx)
-                .await?;
+            let row = sqlx::query(
+                "SELECT COUNT(*) AS n FROM bus_messages WHERE queue = $1 AND state = $2",
+            )
+            .bind(&spec.name)
+            .bind(schema::STATE_READY)
+            .fetch_one(&mut *tx)
+            .await?;
             let n: i64 = row.try_get("n")?;
             if u64::try_from(n).unwrap_or(0) >= max {
                 return Err(BusError::QueueFull {
@@ -196,16 +199,21 @@ impl Broker for EmbeddedBroker {
 
     async fn consume(&self, queue: &str, prefetch: usize) -> Result<Box<dyn Consumer>, BusError> {
         self.inner.queue(queue)?;
-        Ok(Box::new(EmbeddedConsumer::new(self.inner.clone(), queue, prefetch)))
+        Ok(Box::new(EmbeddedConsumer::new(
+            self.inner.clone(),
+            queue,
+            prefetch,
+        )))
     }
 
     async fn queue_depth(&self, queue: &str) -> Result<u64, BusError> {
         self.inner.queue(queue)?;
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM bus_messages WHERE queue = $1 AND state = $2")
-            .bind(queue)
-            .bind(schema::STATE_READY)
-            .fetch_one(self.inner.db.reader())
-            .await?;
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM bus_messages WHERE queue = $1 AND state = $2")
+                .bind(queue)
+                .bind(schema::STATE_READY)
+                .fetch_one(self.inner.db.reader())
+                .await?;
         let n: i64 = row.try_get("n")?;
         Ok(u64::try_from(n).unwrap_or(0))
     }

@@ -8,7 +8,10 @@ pub enum BusError {
     QueueFull { queue: String, max_length: u64 },
     /// No queue is bound for this exchange/routing key.
     #[error("no queue is bound to exchange `{exchange}` for routing key `{routing_key}`")]
-    Unroutable { exchange: String, routing_key: String },
+    Unroutable {
+        exchange: String,
+        routing_key: String,
+    },
     #[error("unknown exchange `{0}`")]
     UnknownExchange(String),
     #[error("unknown queue `{0}`")]

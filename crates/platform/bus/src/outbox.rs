@@ -117,10 +117,9 @@ impl Outbox {
 
     /// Rows not yet published.
     pub async fn pending(&self) -> Result<u64, BusError> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
-                .fetch_one(self.db.reader())
-                .await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
+            .fetch_one(self.db.reader())
+            .await?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }

@@ -127,3 +127,39 @@ pub fn topic_matches(pattern: &str, routing_key: &str) -> bool {
     let k: Vec<&str> = routing_key.split('.').collect();
     go(&p, &k)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::topic_matches;
+
+    #[test]
+    fn star_matches_exactly_one_word() {
+        assert!(topic_matches("meeting.*", "meeting.ended"));
+        assert!(!topic_matches("meeting.*", "meeting"));
+        assert!(!topic_matches("meeting.*", "meeting.minutes.ready"));
+        assert!(topic_matches("*.ended", "user.ended"));
+        assert!(topic_matches("a.*.c", "a.b.c"));
+        assert!(!topic_matches("a.*.c", "a.c"));
+    }
+
+    #[test]
+    fn hash_matches_zero_or_more_words() {
+        assert!(topic_matches("#", "anything.at.all"));
+        assert!(topic_matches("#", "single"));
+        assert!(topic_matches("meeting.#", "meeting"));
+        assert!(topic_matches("meeting.#", "meeting.minutes.ready"));
+        assert!(topic_matches("meeting.#.done", "meeting.done"));
+        assert!(topic_matches("meeting.#.done", "meeting.a.b.done"));
+        assert!(!topic_matches("meeting.#.done", "meeting.a.b"));
+        assert!(topic_matches("#.ended", "meeting.ended"));
+        assert!(!topic_matches("meeting.#", "user.meeting"));
+    }
+
+    #[test]
+    fn literal_words_must_match_exactly() {
+        assert!(topic_matches("meeting.ended", "meeting.ended"));
+        assert!(!topic_matches("meeting.ended", "meeting.endeds"));
+        assert!(!topic_matches("meeting.ended", "meeting.ended.x"));
+        assert!(!topic_matches("meeting", "meeting.ended"));
+    }
+}

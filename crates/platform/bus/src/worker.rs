@@ -134,7 +134,13 @@ async fn run(
                 }
             }
             Some(Ok(delivery)) => {
-                let job = handle_one(handler.clone(), delivery, queue.clone(), options.clone(), slot);
+                let job = handle_one(
+                    handler.clone(),
+                    delivery,
+                    queue.clone(),
+                    options.clone(),
+                    slot,
+                );
                 running.spawn(job);
             }
         }
@@ -164,12 +170,23 @@ async fn handle_one(
         Ok(Ok(())) => ("ok", delivery.ack().await),
         Ok(Err(HandleError::Retry(reason))) => {
             let delay = options.backoff(count);
-            tracing::info!(queue = &*queue, message_id = id, delivery = count, reason,
-                retry_in_ms = delay.as_millis() as u64, "handler asked to retry");
+            tracing::info!(
+                queue = &*queue,
+                message_id = id,
+                delivery = count,
+                reason,
+                retry_in_ms = delay.as_millis() as u64,
+                "handler asked to retry"
+            );
             ("retry", delivery.nack(delay).await)
         }
         Ok(Err(HandleError::Reject(reason))) => {
-            tracing::warn!(queue = &*queue, message_id = id, reason, "handler rejected message");
+            tracing::warn!(
+                queue = &*queue,
+                message_id = id,
+                reason,
+                "handler rejected message"
+            );
             ("reject", delivery.dead_letter(&reason).await)
         }
         Err(panic) => {
@@ -178,7 +195,12 @@ async fn handle_one(
                 .map(|s| (*s).to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            tracing::error!(queue = &*queue, message_id = id, panic = what, "handler panicked");
+            tracing::error!(
+                queue = &*queue,
+                message_id = id,
+                panic = what,
+                "handler panicked"
+            );
             ("retry", delivery.nack(options.backoff(count)).await)
         }
     };

@@ -36,6 +36,21 @@ pub trait CacheStore: Send + Sync + 'static {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError>;
     async fn set(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), CacheError>;
     async fn delete(&self, key: &str) -> Result<(), CacheError>;
+    /// Stores `value` only if `key` holds nothing; `true` when it did. Used to claim a key
+    /// (idempotency). The default is a `get` then a `set`, which is not atomic: stores that can
+    /// do it atomically (moka's entry API, Redis `SET NX`) override it.
+    async fn set_if_absent(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        if self.get(key).await?.is_some() {
+            return Ok(false);
+        }
+        self.set(key, value, ttl).await?;
+        Ok(true)
+    }
     async fn ping(&self) -> Result<(), CacheError>;
     /// A short name for health output: `memory`, `redis`.
     fn kind(&self) -> &'static str;

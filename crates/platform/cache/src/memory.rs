@@ -60,6 +60,21 @@ impl CacheStore for MemoryStore {
         Ok(())
     }
 
+    async fn set_if_absent(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        let entry = Entry { bytes: value, ttl };
+        let stored = self
+            .inner
+            .entry(key.to_owned())
+            .or_insert_with(async { entry })
+            .await;
+        Ok(stored.is_fresh())
+    }
+
     async fn delete(&self, key: &str) -> Result<(), CacheError> {
         self.inner.invalidate(key).await;
         Ok(())

@@ -55,6 +55,16 @@ impl CacheStore for ToggleStore {
         self.inner.set(key, value, ttl).await
     }
 
+    async fn set_if_absent(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        self.check()?;
+        self.inner.set_if_absent(key, value, ttl).await
+    }
+
     async fn delete(&self, key: &str) -> Result<(), CacheError> {
         self.check()?;
         self.inner.delete(key).await

@@ -263,3 +263,28 @@ async fn a_cancelled_leader_hands_the_load_to_a_waiter() {
         .unwrap();
     assert_eq!(v.unwrap().version, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn set_if_absent_lets_exactly_one_claimant_win() {
+    let store = memory();
+    let claims: Vec<_> = (0..50)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .set_if_absent("k", vec![i], Duration::from_secs(60))
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for claim in claims {
+        won += usize::from(claim.await.unwrap());
+    }
+    assert_eq!(won, 1);
+    assert!(!store
+        .set_if_absent("k", vec![0], Duration::from_secs(60))
+        .await
+        .unwrap());
+}

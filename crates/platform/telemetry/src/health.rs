@@ -128,6 +128,11 @@ impl HealthRegistry {
         self.indicators.push(Arc::new(indicator));
         self
     }
+    /// The registered indicators, for a caller that reports them its own way.
+    pub fn indicators(&self) -> &[Arc<dyn HealthIndicator>] {
+        &self.indicators
+    }
+
     /// Per-check timeout (default 3 s, the seed's readiness probe timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -183,23 +188,37 @@ struct ActuatorState {
 }
 
 /// `/actuator/health`, `/actuator/health/liveness`, `/actuator/health/readiness`,
-/// `/actuator/prometheus`, `/actuator/info`.
+/// `/actuator/prometheus`, `/actuator/info`: what a service process serves.
 pub fn actuator_router(
     registry: HealthRegistry,
     info: BuildInfo,
     prometheus: PrometheusHandle,
 ) -> Router {
+    let state = ActuatorState {
+        registry: registry.clone(),
+        info: Arc::new(info.clone()),
+        prometheus: prometheus.clone(),
+    };
     Router::new()
         .route("/actuator/health", get(health))
         .route("/actuator/health/liveness", get(liveness))
+        .with_state(state)
+        .merge(ops_router(registry, info, prometheus))
+}
+
+/// `/actuator/health/readiness`, `/actuator/prometheus` and `/actuator/info` only, for a
+/// process whose gateway serves the system-wide `/actuator/health` and liveness itself.
+pub fn ops_router(registry: HealthRegistry, info: BuildInfo, prometheus: PrometheusHandle) -> Router {
+    let state = ActuatorState {
+        registry,
+        info: Arc::new(info),
+        prometheus,
+    };
+    Router::new()
         .route("/actuator/health/readiness", get(readiness))
         .route("/actuator/prometheus", get(prometheus_text))
         .route("/actuator/info", get(info_doc))
-        .with_state(ActuatorState {
-            registry,
-            info: Arc::new(info),
-            prometheus,
-        })
+        .with_state(state)
 }
 
 fn status_response(status: Status, body: Value) -> Response {

@@ -11,5 +11,7 @@ pub mod health;
 pub mod metrics;
 mod tracing_init;
 
-pub use health::{actuator_router, BuildInfo, Health, HealthIndicator, HealthRegistry, Status};
+pub use health::{
+    actuator_router, ops_router, BuildInfo, Health, HealthIndicator, HealthRegistry, Status,
+};
 pub use tracing_init::init_tracing;

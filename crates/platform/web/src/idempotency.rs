@@ -1,1 +1,321 @@
+//! `Idempotency-Key` for mutating requests: a retried request gets the first one's response.
+//!
+//! ```ignore
+//! let app = Router::new()
+//!     .route("/api/meetings", post(create_meeting))
+//!     .layer(quorum_web::idempotency::layer(cache_store.clone()));
+//! ```
+//!
+//! For `POST`, `PUT`, `PATCH` and `DELETE` requests carrying the header, the key is scoped by
+//! caller ([`crate::USER_HEADER`], else `anonymous`), method, path and key. The first request
+//! claims the key and runs; its response (status, `Content-Type`, `Location`, a body of at most
+//! 1 MiB) is kept for 24 h. A repeat with the same body replays it with
+//! `Idempotent-Replayed: true`; with a different body it is a `422 idempotency_key_reused`;
+//! while the first still runs it is a `409 idempotency_request_in_progress`. A `5xx` response,
+//! a larger or streaming body, or a cancelled request releases the key so the client may retry.
+//! A key over 255 characters is a `400 invalid_idempotency_key`.
+//!
+//! The request body is buffered to hash it, up to [`Idempotency::with_max_request_body`]; a
+//! larger declared `Content-Length` passes through unprotected, a larger chunked body is a
+//! `413`. When the store fails, requests run unprotected (logged at `warn`).
 
+mod record;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::{from_fn_with_state, FromFnLayer, Next};
+use axum::response::{IntoResponse, Response};
+use futures::future::BoxFuture;
+use quorum_cache::CacheStore;
+use sha2::{Digest, Sha256};
+
+use crate::{Problem, USER_HEADER};
+use record::Record;
+
+/// The request header carrying the client's key.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+/// Set to `true` on a replayed response.
+pub const REPLAYED_HEADER: &str = "idempotent-replayed";
+pub const MAX_KEY_LEN: usize = 255;
+/// Larger response bodies are not kept (the key is released instead).
+pub const MAX_STORED_BODY: usize = 1024 * 1024;
+
+/// The middleware's state: where records live and for how long.
+#[derive(Clone)]
+pub struct Idempotency {
+    store: Arc<dyn CacheStore>,
+    ttl: Duration,
+    claim_ttl: Duration,
+    max_request_body: usize,
+}
+
+type MiddlewareFn = fn(State<Idempotency>, Request, Next) -> BoxFuture<'static, Response>;
+
+/// The layer [`layer`] and [`Idempotency::into_layer`] build.
+pub type IdempotencyLayer = FromFnLayer<MiddlewareFn, Idempotency, (State<Idempotency>, Request)>;
+
+/// The middleware with default settings over `store`.
+pub fn layer(store: Arc<dyn CacheStore>) -> IdempotencyLayer {
+    Idempotency::new(store).into_layer()
+}
+
+impl Idempotency {
+    /// Responses kept 24 h, claims 5 min, request bodies hashed up to 16 MiB.
+    pub fn new(store: Arc<dyn CacheStore>) -> Self {
+        Self {
+            store,
+            ttl: Duration::from_secs(24 * 60 * 60),
+            claim_ttl: Duration::from_secs(5 * 60),
+            max_request_body: 16 * 1024 * 1024,
+        }
+    }
+
+    /// How long a response is replayed.
+    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    /// How long a claim lasts if its request never finishes (e.g. the process died).
+    pub fn with_claim_ttl(mut self, ttl: Duration) -> Self {
+        self.claim_ttl = ttl;
+        self
+    }
+
+    pub fn with_max_request_body(mut self, bytes: usize) -> Self {
+        self.max_request_body = bytes;
+        self
+    }
+
+    pub fn into_layer(self) -> IdempotencyLayer {
+        from_fn_with_state(self, |state, req, next| {
+            Box::pin(middleware(state, req, next))
+        })
+    }
+}
+
+/// The middleware itself, for `axum::middleware::from_fn_with_state(idempotency, middleware)`.
+pub async fn middleware(State(idem): State<Idempotency>, req: Request, next: Next) -> Response {
+    let mutating = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    let Some(raw_key) = req
+        .headers()
+        .get(IDEMPOTENCY_KEY_HEADER)
+        .filter(|_| mutating)
+    else {
+        return next.run(req).await;
+    };
+    let key = match raw_key.to_str() {
+        Ok(key) if !key.is_empty() && key.len() <= MAX_KEY_LEN => key.to_owned(),
+        _ => {
+            let detail =
+                format!("`Idempotency-Key` must be 1-{MAX_KEY_LEN} visible ASCII characters");
+            return Problem::new(StatusCode::BAD_REQUEST, "invalid_idempotency_key", detail)
+                .into_response();
+        }
+    };
+    if content_length(req.headers()).is_some_and(|n| n > idem.max_request_body) {
+        tracing::debug!("request body too large to hash; idempotency not applied");
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, idem.max_request_body).await else {
+        let detail = format!(
+            "the request body is unreadable or over {} bytes",
+            idem.max_request_body
+        );
+        return Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", detail)
+            .into_response();
+    };
+    let user = parts
+        .headers
+        .get(USER_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("anonymous");
+    let scope = format!(
+        "idempotency:{:x}",
+        Sha256::digest(format!(
+            "{user}\n{}\n{}\n{key}",
+            parts.method,
+            parts.uri.path()
+        ))
+    );
+    let request_hash = format!("{:x}", Sha256::digest(&bytes));
+    let req = Request::from_parts(parts, Body::from(bytes));
+    idem.handle(scope, request_hash, req, next).await
+}
+
+fn content_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+impl Idempotency {
+    async fn handle(
+        &self,
+        scope: String,
+        request_hash: String,
+        req: Request,
+        next: Next,
+    ) -> Response {
+        let claim = Record::InProgress {
+            request_hash: request_hash.clone(),
+        };
+        let claim = match claim.encode() {
+            Ok(claim) => claim,
+            Err(e) => return self.unprotected("encode", &e, req, next).await,
+        };
+        // A claim may expire or be released between our claim attempt and our read: try twice.
+        for _ in 0..2 {
+            match self
+                .store
+                .set_if_absent(&scope, claim.clone(), self.claim_ttl)
+                .await
+            {
+                Ok(true) => return self.run_first(scope, request_hash, req, next).await,
+                Ok(false) => {}
+                Err(e) => return self.unprotected("claim", &e, req, next).await,
+            }
+            match self.store.get(&scope).await {
+                Ok(Some(bytes)) => match Record::decode(&bytes) {
+                    Some(record) => return repeat(&record, &request_hash),
+                    None => {
+                        let e = quorum_cache::CacheError("undecodable record".into());
+                        return self.unprotected("decode", &e, req, next).await;
+                    }
+                },
+                Ok(None) => {}
+                Err(e) => return self.unprotected("get", &e, req, next).await,
+            }
+        }
+        in_progress()
+    }
+
+    /// Logs the store failure, then runs the request without idempotency (degraded mode).
+    fn unprotected(
+        &self,
+        op: &str,
+        error: &dyn std::error::Error,
+        req: Request,
+        next: Next,
+    ) -> impl std::future::Future<Output = Response> {
+        tracing::warn!(op, %error, "idempotency store failed; running the request unprotected");
+        next.run(req)
+    }
+
+    /// Runs the claimed request and keeps its response, or releases the claim.
+    async fn run_first(
+        &self,
+        scope: String,
+        request_hash: String,
+        req: Request,
+        next: Next,
+    ) -> Response {
+        let mut claim = Claim {
+            store: self.store.clone(),
+            scope: Some(scope),
+        };
+        let res = next.run(req).await;
+        let fits = axum::body::HttpBody::size_hint(res.body())
+            .upper()
+            .is_some_and(|n| n <= MAX_STORED_BODY as u64);
+        if res.status().is_server_error() || !fits {
+            claim.release().await;
+            return res;
+        }
+        let (parts, body) = res.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_STORED_BODY).await else {
+            claim.release().await;
+            tracing::error!("response body failed while being kept for idempotency");
+            return Problem::internal().into_response();
+        };
+        let stored = match Record::done(request_hash, &parts, &bytes).encode() {
+            Ok(record) => self
+                .store
+                .set(claim.scope(), record, self.ttl)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match stored {
+            Ok(()) => claim.keep(),
+            Err(error) => {
+                tracing::warn!(%error, "could not keep the response for idempotency");
+                claim.release().await;
+            }
+        }
+        Response::from_parts(parts, Body::from(bytes))
+    }
+}
+
+/// The answer to a request whose key is already taken.
+fn repeat(record: &Record, request_hash: &str) -> Response {
+    if record.request_hash() != request_hash {
+        let detail = "this Idempotency-Key was used with a different request body";
+        return Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            detail,
+        )
+        .into_response();
+    }
+    record.replay().unwrap_or_else(in_progress)
+}
+
+fn in_progress() -> Response {
+    let detail = "a request with this Idempotency-Key is still being processed; retry later";
+    Problem::new(
+        StatusCode::CONFLICT,
+        "idempotency_request_in_progress",
+        detail,
+    )
+    .into_response()
+}
+
+/// A claimed key; dropped while still held (the request was cancelled), it is released in the
+/// background.
+struct Claim {
+    store: Arc<dyn CacheStore>,
+    scope: Option<String>,
+}
+
+impl Claim {
+    fn scope(&self) -> &str {
+        self.scope.as_deref().unwrap_or_default()
+    }
+
+    fn keep(&mut self) {
+        self.scope = None;
+    }
+
+    async fn release(&mut self) {
+        if let Some(scope) = self.scope.take() {
+            if let Err(error) = self.store.delete(&scope).await {
+                tracing::warn!(%error, "could not release an idempotency key; it expires by itself");
+            }
+        }
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let (Some(scope), Ok(runtime)) = (self.scope.take(), tokio::runtime::Handle::try_current())
+        else {
+            return;
+        };
+        let store = self.store.clone();
+        runtime.spawn(async move {
+            let _ = store.delete(&scope).await;
+        });
+    }
+}

@@ -11,7 +11,10 @@ pub(crate) struct ValidationError {
 }
 
 fn invalid(field: &'static str, message: impl Into<String>) -> ValidationError {
-    ValidationError { field, message: message.into() }
+    ValidationError {
+        field,
+        message: message.into(),
+    }
 }
 
 /// An e-mail address as given (trimmed); [`Email::key`] is its case-insensitive identity.
@@ -130,7 +133,16 @@ mod tests {
         for ok in ["a@b.co", " Ann.Lee+x@Example.ORG ", "x_y@sub.domain.kr"] {
             assert!(Email::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "ann", "@x.org", "ann@", "ann@x", "a b@x.org", "a@@x.org", "a@x..org"] {
+        for bad in [
+            "",
+            "ann",
+            "@x.org",
+            "ann@",
+            "ann@x",
+            "a b@x.org",
+            "a@@x.org",
+            "a@x..org",
+        ] {
             let err = Email::parse(bad).unwrap_err();
             assert_eq!(err.field, "email", "{bad}");
         }

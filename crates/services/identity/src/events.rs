@@ -24,12 +24,27 @@ pub(crate) fn user_changed(kind: &str, user: &UserRecord) -> Result<Envelope, Ap
         locale: user.locale.clone(),
         occurred_at: Utc::now(),
     };
-    Ok(Envelope::new(kind, SOURCE, Some(user.id.clone()), SCHEMA_VERSION, &data)?)
+    Ok(Envelope::new(
+        kind,
+        SOURCE,
+        Some(user.id.clone()),
+        SCHEMA_VERSION,
+        &data,
+    )?)
 }
 
 pub(crate) fn user_deleted(user_id: Uuid) -> Result<Envelope, BusError> {
-    let data = UserDeleted { user_id, occurred_at: Utc::now() };
-    Envelope::new(events::USER_DELETED, SOURCE, Some(user_id.to_string()), SCHEMA_VERSION, &data)
+    let data = UserDeleted {
+        user_id,
+        occurred_at: Utc::now(),
+    };
+    Envelope::new(
+        events::USER_DELETED,
+        SOURCE,
+        Some(user_id.to_string()),
+        SCHEMA_VERSION,
+        &data,
+    )
 }
 
 pub(crate) fn token_revoked(

@@ -18,11 +18,18 @@ use crate::repository::keys as repo;
 use crate::settings::Settings;
 
 /// Loads the stored keys, creating the first one on a fresh database.
-pub(crate) async fn load_or_create(db: &Db, settings: &Settings) -> Result<Arc<KeyRing>, BuildError> {
-    let mut keys = repo::load(db).await.map_err(|e| BuildError::Keys(e.to_string()))?;
+pub(crate) async fn load_or_create(
+    db: &Db,
+    settings: &Settings,
+) -> Result<Arc<KeyRing>, BuildError> {
+    let mut keys = repo::load(db)
+        .await
+        .map_err(|e| BuildError::Keys(e.to_string()))?;
     if keys.is_empty() {
         let key = SigningKey::generate(Utc::now()).map_err(|e| BuildError::Keys(e.to_string()))?;
-        repo::upsert(db, &key).await.map_err(|e| BuildError::Keys(e.to_string()))?;
+        repo::upsert(db, &key)
+            .await
+            .map_err(|e| BuildError::Keys(e.to_string()))?;
         tracing::info!(kid = %key.kid, "created the first signing key");
         keys.push(key);
     }
@@ -40,18 +47,31 @@ pub(crate) async fn load_or_create(db: &Db, settings: &Settings) -> Result<Arc<K
 
 /// Whether the signing key has served its period and no successor is pending yet.
 pub(crate) fn rotation_due(ring: &KeyRing, now: DateTime<Utc>, settings: &Settings) -> bool {
-    let pending = ring.keys().iter().any(|k| k.activates_at > now && k.retired_at.is_none());
-    let period = chrono::Duration::from_std(settings.rotation_period()).unwrap_or(chrono::Duration::MAX);
+    let pending = ring
+        .keys()
+        .iter()
+        .any(|k| k.activates_at > now && k.retired_at.is_none());
+    let period =
+        chrono::Duration::from_std(settings.rotation_period()).unwrap_or(chrono::Duration::MAX);
     match ring.signing_key_at(now) {
         Some(current) => {
-            !pending && current.activates_at.checked_add_signed(period).is_some_and(|t| t <= now)
+            !pending
+                && current
+                    .activates_at
+                    .checked_add_signed(period)
+                    .is_some_and(|t| t <= now)
         }
         None => false,
     }
 }
 
 /// One pass of the rotation task.
-pub(crate) async fn tick(db: &Db, ring: &KeyRing, settings: &Settings, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub(crate) async fn tick(
+    db: &Db,
+    ring: &KeyRing,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     let stored = repo::load(db).await?;
     if !stored.is_empty() {
         ring.set_keys(stored)?;
@@ -101,14 +121,25 @@ mod tests {
     #[tokio::test]
     async fn keys_persist_rotate_and_prune() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open_sqlite(&dir.path().join("id.db"), &Default::default()).await.unwrap();
-        db.migrate("identity", crate::migrations::MIGRATIONS).await.unwrap();
-        let settings = Settings { rotation_days: 1, rotation_lead_secs: 60, ..Settings::default() };
+        let db = Db::open_sqlite(&dir.path().join("id.db"), &Default::default())
+            .await
+            .unwrap();
+        db.migrate("identity", crate::migrations::MIGRATIONS)
+            .await
+            .unwrap();
+        let settings = Settings {
+            rotation_days: 1,
+            rotation_lead_secs: 60,
+            ..Settings::default()
+        };
 
         let ring = load_or_create(&db, &settings).await.unwrap();
         let first = ring.keys()[0].kid.clone();
         // A restart finds the same key.
-        assert_eq!(load_or_create(&db, &settings).await.unwrap().keys()[0].kid, first);
+        assert_eq!(
+            load_or_create(&db, &settings).await.unwrap().keys()[0].kid,
+            first
+        );
 
         let now = Utc::now();
         assert!(!rotation_due(&ring, now, &settings));
@@ -116,8 +147,16 @@ mod tests {
         assert!(rotation_due(&ring, later, &settings));
         tick(&db, &ring, &settings, later).await.unwrap();
         assert_eq!(repo::load(&db).await.unwrap().len(), 2);
-        assert!(!rotation_due(&ring, later, &settings), "a rotation is pending");
-        let kids: Vec<_> = ring.jwks_at(later).keys.into_iter().map(|k| k.kid).collect();
+        assert!(
+            !rotation_due(&ring, later, &settings),
+            "a rotation is pending"
+        );
+        let kids: Vec<_> = ring
+            .jwks_at(later)
+            .keys
+            .into_iter()
+            .map(|k| k.kid)
+            .collect();
         assert_eq!(kids.len(), 2);
 
         // Long after the switch the old key is no longer published and is deleted.

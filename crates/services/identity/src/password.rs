@@ -31,7 +31,10 @@ impl Hasher {
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let (random, _) = quorum_auth::generate_refresh_token();
         let dummy = hash_with(&argon, &random)?;
-        Ok(Self { argon, dummy: dummy.into() })
+        Ok(Self {
+            argon,
+            dummy: dummy.into(),
+        })
     }
 
     pub(crate) async fn hash(&self, password: &str) -> Result<String, ApiError> {
@@ -45,7 +48,11 @@ impl Hasher {
 
     /// Whether `password` matches `stored`; with no stored hash, burns the same time and
     /// answers `false`.
-    pub(crate) async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, ApiError> {
+    pub(crate) async fn verify(
+        &self,
+        password: &str,
+        stored: Option<&str>,
+    ) -> Result<bool, ApiError> {
         let argon = self.argon.clone();
         let password = password.to_owned();
         let known = stored.is_some();

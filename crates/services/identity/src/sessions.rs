@@ -54,7 +54,15 @@ pub(crate) async fn rotate(state: &AppState, raw: &str) -> Result<TokenPair, Api
     }
     let (token, next) = generate_refresh_token();
     let expires = now.saturating_add(ttl_millis(state.settings.refresh_ttl()));
-    refresh::insert_token(&mut tx, &next, &record.family_id, &record.user_id, now, expires).await?;
+    refresh::insert_token(
+        &mut tx,
+        &next,
+        &record.family_id,
+        &record.user_id,
+        now,
+        expires,
+    )
+    .await?;
     state.commit(tx).await?;
     pair(state, &record.user_id, token)
 }
@@ -73,14 +81,20 @@ fn pair(state: &AppState, user_id: &str, refresh_token: String) -> Result<TokenP
 
 /// Verifies the caller's bearer token with the service's own keys; it must belong to
 /// `caller`.
-pub(crate) fn verify_own(state: &AppState, bearer: &str, caller: Uuid) -> Result<AccessClaims, ApiError> {
+pub(crate) fn verify_own(
+    state: &AppState,
+    bearer: &str,
+    caller: Uuid,
+) -> Result<AccessClaims, ApiError> {
     let verifier = state.ring.verifier().map_err(ApiError::Auth)?;
     let claims = verifier.verify(bearer).map_err(|e| match e {
         AuthError::Key(_) => ApiError::Auth(e),
         other => ApiError::Unauthorized(format!("the access token is not valid: {other}")),
     })?;
     if claims.sub != caller {
-        return Err(ApiError::Unauthorized("the access token belongs to another user".into()));
+        return Err(ApiError::Unauthorized(
+            "the access token belongs to another user".into(),
+        ));
     }
     Ok(claims)
 }

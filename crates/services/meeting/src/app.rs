@@ -34,7 +34,9 @@ impl AppState {
         }
     }
 
-    async fn reader(&self) -> Result<quorum_store::sqlx::pool::PoolConnection<quorum_store::sqlx::Any>, ApiError> {
+    async fn reader(
+        &self,
+    ) -> Result<quorum_store::sqlx::pool::PoolConnection<quorum_store::sqlx::Any>, ApiError> {
         Ok(self.db.reader().acquire().await?)
     }
 
@@ -116,7 +118,9 @@ pub(crate) async fn authorize(
     who: Who,
 ) -> Result<(MeetingRecord, Vec<Uuid>), ApiError> {
     let not_found = || ApiError::NotFound(id.to_string());
-    let meeting = repository::find(conn, id.as_uuid()).await?.ok_or_else(not_found)?;
+    let meeting = repository::find(conn, id.as_uuid())
+        .await?
+        .ok_or_else(not_found)?;
     let participants: Vec<Uuid> = repository::participants(conn, id.as_uuid())
         .await?
         .into_iter()

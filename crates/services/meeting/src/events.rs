@@ -28,7 +28,13 @@ pub(crate) async fn changed(
         participant_ids: participants.to_vec(),
         occurred_at: millis(m.updated_at),
     };
-    let envelope = Envelope::new(kind, SOURCE, Some(m.id.to_string()), SCHEMA_VERSION, &payload)?;
+    let envelope = Envelope::new(
+        kind,
+        SOURCE,
+        Some(m.id.to_string()),
+        SCHEMA_VERSION,
+        &payload,
+    )?;
     outbox.enqueue(tx, exchanges::MEETING, &envelope).await?;
     Ok(())
 }

@@ -15,7 +15,7 @@
 //!   and the seeded templates;
 //! - `directory.rs`: the `user.*` consumer that keeps the local participant directory;
 //! - `events.rs`: events written through the transactional outbox;
-//! - `views.rs`: JSON bodies; `error.rs`: [`ApiError`](error) and [`BuildError`];
+//! - `views.rs`: JSON bodies; `error.rs`: the `ApiError` problem mapping and [`BuildError`];
 //!   `settings.rs`: [`Settings`].
 //!
 //! Who may do what: participants see a meeting (others get 404, so existence is not
@@ -104,7 +104,10 @@ impl Meeting {
 
     /// Starts the outbox relay and the participant-directory consumer; both stop (draining
     /// work in flight) when `shutdown` is cancelled.
-    pub fn spawn_background(&self, shutdown: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+    pub fn spawn_background(
+        &self,
+        shutdown: CancellationToken,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
         let relay = self
             .state
             .outbox

@@ -192,12 +192,20 @@ pub(crate) async fn list_for(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<MeetingRecord>, u64), ApiError> {
-    let filter = if status.is_some() { "AND m.status = $2" } else { "" };
+    let filter = if status.is_some() {
+        "AND m.status = $2"
+    } else {
+        ""
+    };
     let from = format!(
         "FROM meetings m JOIN meeting_participants p ON p.meeting_id = m.id \
          WHERE p.user_id = $1 {filter}"
     );
-    let (lim, off) = if status.is_some() { ("$3", "$4") } else { ("$2", "$3") };
+    let (lim, off) = if status.is_some() {
+        ("$3", "$4")
+    } else {
+        ("$2", "$3")
+    };
     let count_sql = format!("SELECT COUNT(*) {from}");
     let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(user.to_string());
     let list_sql = format!(
@@ -210,7 +218,10 @@ pub(crate) async fn list_for(
     }
     let total = count.fetch_one(&mut *conn).await?;
     let rows = list.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
-    let items = rows.iter().map(meeting_from_row).collect::<Result<_, _>>()?;
+    let items = rows
+        .iter()
+        .map(meeting_from_row)
+        .collect::<Result<_, _>>()?;
     Ok((items, u64::try_from(total).unwrap_or(0)))
 }
 

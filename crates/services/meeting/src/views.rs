@@ -157,7 +157,13 @@ pub(crate) struct TemplateView {
 impl TemplateView {
     /// The sections as a markdown agenda in `lang` (`ko` or `en`).
     pub(crate) fn agenda_markdown(&self, lang: &str) -> String {
-        let title = |l: &Localized| if lang == "ko" { l.ko.clone() } else { l.en.clone() };
+        let title = |l: &Localized| {
+            if lang == "ko" {
+                l.ko.clone()
+            } else {
+                l.en.clone()
+            }
+        };
         self.agenda_sections
             .iter()
             .map(|s| format!("## {}\n", title(s)))

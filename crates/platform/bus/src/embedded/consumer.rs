@@ -59,7 +59,12 @@ async fn fill(
     for stored in claimed {
         // `claim` returns at most `slots.len()` rows, so a slot is always left.
         let Some(slot) = slots.pop() else { break };
-        out.push_back(EmbeddedDelivery::new(inner.clone(), queue.clone(), stored, slot));
+        out.push_back(EmbeddedDelivery::new(
+            inner.clone(),
+            queue.clone(),
+            stored,
+            slot,
+        ));
     }
     Ok(n)
 }
@@ -111,7 +116,9 @@ impl Consumer for EmbeddedConsumer {
                 Ok(Err(_)) if closed.is_cancelled() => return None,
                 Ok(Err(e)) => return Some(Err(e)),
                 Err(e) => {
-                    return Some(Err(BusError::Unavailable(format!("claim task failed: {e}"))))
+                    return Some(Err(BusError::Unavailable(format!(
+                        "claim task failed: {e}"
+                    ))))
                 }
             }
         }

@@ -12,7 +12,11 @@ use crate::BusError;
 /// one `UPDATE … RETURNING`. Messages that expired, or that were delivered more than
 /// `max_deliveries` times without being settled (the process kept dying on them), are
 /// dead-lettered instead of returned.
-pub(super) async fn claim(inner: &Inner, queue: &str, limit: usize) -> Result<Vec<Stored>, BusError> {
+pub(super) async fn claim(
+    inner: &Inner,
+    queue: &str,
+    limit: usize,
+) -> Result<Vec<Stored>, BusError> {
     let spec = inner.queue(queue)?;
     let sql = format!(
         "UPDATE bus_messages SET state = $1, delivery_count = delivery_count + 1, \
@@ -54,7 +58,9 @@ pub(super) async fn claim(inner: &Inner, queue: &str, limit: usize) -> Result<Ve
             let mut woken = Vec::new();
             for (stored, reason, delivered) in &bad {
                 tracing::info!(queue, message_id = %stored.message.id, reason, "dead-lettering");
-                woken.extend(dead_letter(inner, &mut tx, queue, stored, reason, *delivered, now).await?);
+                woken.extend(
+                    dead_letter(inner, &mut tx, queue, stored, reason, *delivered, now).await?,
+                );
             }
             tx.commit().await?;
             for q in woken {
@@ -109,7 +115,9 @@ pub(super) async fn dead_letter(
     message.ttl = None;
     message.headers.insert(DEATH_REASON.into(), reason.into());
     message.headers.insert(ORIGINAL_QUEUE.into(), queue.into());
-    message.headers.insert(DELIVERY_COUNT.into(), delivered.to_string());
+    message
+        .headers
+        .insert(DELIVERY_COUNT.into(), delivered.to_string());
     schema::insert(conn, &dlq, &message, now).await?;
     Ok(Some(dlq.name))
 }

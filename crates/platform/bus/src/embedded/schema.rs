@@ -134,7 +134,10 @@ pub(super) async fn upsert_queue(
          max_deliveries = excluded.max_deliveries, declared_at = excluded.declared_at",
     )
     .bind(&spec.name)
-    .bind(spec.max_length.map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
+    .bind(
+        spec.max_length
+            .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+    )
     .bind(spec.message_ttl.map(millis))
     .bind(spec.max_priority.map(i64::from))
     .bind(spec.dead_letter_queue.clone())

@@ -91,7 +91,11 @@ impl Inner {
     }
 
     /// The queues `routing_key` reaches through `exchange` (each once).
-    pub(super) fn route(&self, exchange: &str, routing_key: &str) -> Result<Vec<QueueSpec>, BusError> {
+    pub(super) fn route(
+        &self,
+        exchange: &str,
+        routing_key: &str,
+    ) -> Result<Vec<QueueSpec>, BusError> {
         let routes = self.routes.read().unwrap_or_else(PoisonError::into_inner);
         let bindings = routes
             .exchanges

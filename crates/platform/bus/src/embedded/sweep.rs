@@ -16,7 +16,9 @@ use crate::BusError;
 const SWEEP_BATCH: i64 = 500;
 
 pub(super) fn spawn(inner: Weak<Inner>) {
-    let Some(strong) = inner.upgrade() else { return };
+    let Some(strong) = inner.upgrade() else {
+        return;
+    };
     let closed = strong.closed.clone();
     let every = strong.options.sweep_interval;
     drop(strong);
@@ -52,7 +54,9 @@ pub(super) async fn sweep_once(inner: &Inner) -> Result<(), BusError> {
             let stored = Stored::from_row(row)?;
             let count = stored.delivery_count;
             tracing::info!(queue, message_id = %stored.message.id, "expired; dead-lettering");
-            woken.extend(ops::dead_letter(inner, &mut tx, &queue, &stored, "expired", count, now).await?);
+            woken.extend(
+                ops::dead_letter(inner, &mut tx, &queue, &stored, "expired", count, now).await?,
+            );
         }
         tx.commit().await?;
         for q in woken {
@@ -74,7 +78,11 @@ pub(super) async fn sweep_once(inner: &Inner) -> Result<(), BusError> {
             continue;
         }
         let queue: String = row.try_get("queue")?;
-        tracing::warn!(queue, row_id = id, "lease expired; message made ready again");
+        tracing::warn!(
+            queue,
+            row_id = id,
+            "lease expired; message made ready again"
+        );
         ops::release(inner, id, 0).await?;
         inner.wake(&queue);
     }

@@ -97,11 +97,17 @@ async fn publish_all(broker: &dyn Broker, rows: Vec<Pending>) -> (Vec<Mark>, Opt
         message
             .headers
             .insert("content-type".into(), "application/json".into());
-        match broker.publish(&row.exchange, &row.routing_key, message).await {
+        match broker
+            .publish(&row.exchange, &row.routing_key, message)
+            .await
+        {
             Ok(()) => marks.push(Mark::Published(row.seq)),
             Err(e @ BusError::Unroutable { .. }) => {
-                tracing::info!(exchange = row.exchange, routing_key = row.routing_key,
-                    "event has no subscriber; marked published");
+                tracing::info!(
+                    exchange = row.exchange,
+                    routing_key = row.routing_key,
+                    "event has no subscriber; marked published"
+                );
                 marks.push(Mark::Unroutable(row.seq, e.to_string()));
             }
             Err(e) => {
@@ -169,10 +175,11 @@ pub(super) async fn relay_batch(db: &Db, broker: &dyn Broker) -> Result<usize, B
 
 async fn prune(db: &Db) -> Result<(), BusError> {
     let cutoff = now_millis() - RETENTION_MS;
-    let done = sqlx::query("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1")
-        .bind(cutoff)
-        .execute(db.writer())
-        .await?;
+    let done =
+        sqlx::query("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1")
+            .bind(cutoff)
+            .execute(db.writer())
+            .await?;
     if done.rows_affected() > 0 {
         tracing::debug!(rows = done.rows_affected(), "pruned published outbox rows");
     }

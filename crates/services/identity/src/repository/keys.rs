@@ -57,6 +57,9 @@ pub(crate) async fn upsert(db: &Db, key: &SigningKey) -> Result<(), StoreError> 
 }
 
 pub(crate) async fn delete(db: &Db, kid: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM signing_keys WHERE kid = $1").bind(kid).execute(db.writer()).await?;
+    sqlx::query("DELETE FROM signing_keys WHERE kid = $1")
+        .bind(kid)
+        .execute(db.writer())
+        .await?;
     Ok(())
 }

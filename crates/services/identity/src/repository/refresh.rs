@@ -82,7 +82,11 @@ pub(crate) async fn spend(tx: &mut Tx, hash: &str, now: i64) -> Result<u64, Stor
     Ok(done.rows_affected())
 }
 
-pub(crate) async fn revoke_family(tx: &mut Tx, family_id: &str, now: i64) -> Result<(), StoreError> {
+pub(crate) async fn revoke_family(
+    tx: &mut Tx,
+    family_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE refresh_families SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
         .bind(family_id)
         .bind(now)

@@ -30,7 +30,11 @@ fn from_row(row: &Row) -> Result<UserRecord, sqlx::Error> {
 }
 
 /// Inserts a user; a taken e-mail is a unique violation.
-pub(crate) async fn insert(tx: &mut Tx, user: &UserRecord, email_key: &str) -> Result<(), StoreError> {
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    user: &UserRecord,
+    email_key: &str,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO users (id, email, email_key, name, locale, password_hash, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -56,27 +60,43 @@ pub(crate) async fn email_exists(db: &Db, email_key: &str) -> Result<bool, Store
     Ok(row.is_some())
 }
 
-pub(crate) async fn find_by_email(db: &Db, email_key: &str) -> Result<Option<UserRecord>, StoreError> {
+pub(crate) async fn find_by_email(
+    db: &Db,
+    email_key: &str,
+) -> Result<Option<UserRecord>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email_key = $1");
-    let row = sqlx::query(&sql).bind(email_key).fetch_optional(db.reader()).await?;
+    let row = sqlx::query(&sql)
+        .bind(email_key)
+        .fetch_optional(db.reader())
+        .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 pub(crate) async fn find_by_id(db: &Db, id: &str) -> Result<Option<UserRecord>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(db.reader()).await?;
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(db.reader())
+        .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 /// Reads a user inside a write transaction (for read-modify-write).
-pub(crate) async fn find_for_update(tx: &mut Tx, id: &str) -> Result<Option<UserRecord>, StoreError> {
+pub(crate) async fn find_for_update(
+    tx: &mut Tx,
+    id: &str,
+) -> Result<Option<UserRecord>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     let row = sqlx::query(&sql).bind(id).fetch_optional(&mut **tx).await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 /// Writes name, e-mail and locale; a taken e-mail is a unique violation.
-pub(crate) async fn update(tx: &mut Tx, user: &UserRecord, email_key: &str) -> Result<u64, StoreError> {
+pub(crate) async fn update(
+    tx: &mut Tx,
+    user: &UserRecord,
+    email_key: &str,
+) -> Result<u64, StoreError> {
     let done = sqlx::query(
         "UPDATE users SET email = $2, email_key = $3, name = $4, locale = $5, updated_at = $6
          WHERE id = $1",
@@ -93,6 +113,9 @@ pub(crate) async fn update(tx: &mut Tx, user: &UserRecord, email_key: &str) -> R
 }
 
 pub(crate) async fn delete(tx: &mut Tx, id: &str) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    let done = sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     Ok(done.rows_affected())
 }

@@ -46,17 +46,26 @@ pub(crate) async fn register(
         updated_at: now,
     };
     let mut tx = state.db.begin().await?;
-    users::insert(&mut tx, &user, &email.key()).await.map_err(|e| {
-        if e.is_unique_violation() {
-            ApiError::EmailTaken
-        } else {
-            e.into()
-        }
-    })?;
+    users::insert(&mut tx, &user, &email.key())
+        .await
+        .map_err(|e| {
+            if e.is_unique_violation() {
+                ApiError::EmailTaken
+            } else {
+                e.into()
+            }
+        })?;
     let event = events::user_changed(USER_CREATED, &user)?;
-    state.outbox.enqueue(&mut tx, exchanges::USER, &event).await?;
+    state
+        .outbox
+        .enqueue(&mut tx, exchanges::USER, &event)
+        .await?;
     state.commit(tx).await?;
     tracing::info!(user = %user.id, "user registered");
-    let view = Registered { id: user.id, email: user.email, name: user.name };
+    let view = Registered {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+    };
     Ok((StatusCode::CREATED, Json(view)))
 }

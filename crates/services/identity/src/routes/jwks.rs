@@ -13,5 +13,8 @@ use crate::app::AppState;
     responses((status = 200, description = "The JWKS", body = crate::views::JwksDoc))
 )]
 pub(crate) async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CACHE_CONTROL, "public, max-age=300")], Json(state.ring.jwks()))
+    (
+        [(header::CACHE_CONTROL, "public, max-age=300")],
+        Json(state.ring.jwks()),
+    )
 }

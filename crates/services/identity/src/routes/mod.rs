@@ -22,7 +22,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/users/logout", post(session::logout))
         .route(
             "/api/users/me",
-            get(profile::get_me).put(profile::update_me).delete(profile::delete_me),
+            get(profile::get_me)
+                .put(profile::update_me)
+                .delete(profile::delete_me),
         )
         .route("/api/users/{id}", get(profile::get_user))
         .route("/.well-known/jwks.json", get(jwks::jwks))
@@ -70,5 +72,7 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         })
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::Unauthorized("an `Authorization: Bearer` token is required".into()))
+        .ok_or_else(|| {
+            ApiError::Unauthorized("an `Authorization: Bearer` token is required".into())
+        })
 }

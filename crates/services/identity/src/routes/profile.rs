@@ -77,7 +77,10 @@ pub(crate) async fn update_me(
         }
     })?;
     let event = events::user_changed(USER_UPDATED, &user)?;
-    state.outbox.enqueue(&mut tx, exchanges::USER, &event).await?;
+    state
+        .outbox
+        .enqueue(&mut tx, exchanges::USER, &event)
+        .await?;
     state.commit(tx).await?;
     state.profiles.evict(&id).await;
     Ok(Json(UserView::from(&user)))
@@ -110,7 +113,10 @@ pub(crate) async fn delete_me(
     }
     refresh::revoke_user(&mut tx, &id, now_millis()).await?;
     let event = events::user_deleted(caller.0)?;
-    state.outbox.enqueue(&mut tx, exchanges::USER, &event).await?;
+    state
+        .outbox
+        .enqueue(&mut tx, exchanges::USER, &event)
+        .await?;
     if let Some(claims) = &claims {
         sessions::revoke_access(&state, &mut tx, claims).await?;
     }
@@ -139,5 +145,8 @@ pub(crate) async fn get_user(
     let id = Uuid::parse_str(&raw)
         .map_err(|_| ApiError::BadRequest(format!("`{raw}` is not a user id (a UUID)")))?;
     let user = state.profile(&id.to_string()).await?;
-    Ok(Json(PublicUserView { id: user.id, name: user.name }))
+    Ok(Json(PublicUserView {
+        id: user.id,
+        name: user.name,
+    }))
 }

@@ -96,7 +96,10 @@ mod tests {
 
     #[test]
     fn title_is_trimmed_and_bounded() {
-        assert_eq!(Title::parse("  주간 회의 ").unwrap().into_inner(), "주간 회의");
+        assert_eq!(
+            Title::parse("  주간 회의 ").unwrap().into_inner(),
+            "주간 회의"
+        );
         assert!(Title::parse("   ").unwrap_err().0.contains("`title`"));
         assert!(Title::parse(&"가".repeat(200)).is_ok());
         let err = Title::parse(&"가".repeat(201)).unwrap_err();

@@ -53,7 +53,12 @@ impl MeetingStatus {
             (Action::Cancel, Scheduled | InProgress) => Cancelled,
             (Action::MarkMinutesReady, Ended) => MinutesReady,
             (Action::Edit | Action::WriteNotes, Scheduled | InProgress) => self,
-            _ => return Err(TransitionError { current: self, action }),
+            _ => {
+                return Err(TransitionError {
+                    current: self,
+                    action,
+                })
+            }
         };
         Ok(next)
     }
@@ -99,7 +104,9 @@ impl Action {
             Action::End => "only an IN_PROGRESS meeting can be ended",
             Action::Cancel => "only a SCHEDULED or IN_PROGRESS meeting can be cancelled",
             Action::Edit => "only a SCHEDULED or IN_PROGRESS meeting can be edited",
-            Action::WriteNotes => "notes can only be written while a meeting is SCHEDULED or IN_PROGRESS",
+            Action::WriteNotes => {
+                "notes can only be written while a meeting is SCHEDULED or IN_PROGRESS"
+            }
             Action::MarkMinutesReady => "only an ENDED meeting can have its minutes ready",
         }
     }

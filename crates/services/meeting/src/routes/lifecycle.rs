@@ -90,7 +90,15 @@ pub(crate) async fn start(
 ) -> Result<Json<MeetingView>, ApiError> {
     let set_start = |m: &mut MeetingRecord, now| m.started_at = Some(now);
     let who = Who::Owner("start it");
-    let view = transition(&state, caller, meeting_id(&id)?, who, Action::Start, set_start, Some(MEETING_STARTED));
+    let view = transition(
+        &state,
+        caller,
+        meeting_id(&id)?,
+        who,
+        Action::Start,
+        set_start,
+        Some(MEETING_STARTED),
+    );
     Ok(Json(view.await?))
 }
 
@@ -115,7 +123,15 @@ pub(crate) async fn notes(
     let id = meeting_id(&id)?;
     let notes = Notes::parse(Some(&body.notes))?.into_inner();
     let set = move |m: &mut MeetingRecord, _| m.notes = notes;
-    let view = transition(&state, caller, id, Who::Participant, Action::WriteNotes, set, None);
+    let view = transition(
+        &state,
+        caller,
+        id,
+        Who::Participant,
+        Action::WriteNotes,
+        set,
+        None,
+    );
     Ok(Json(view.await?))
 }
 
@@ -154,7 +170,9 @@ pub(crate) async fn end(
     };
     let who = Who::Owner("end it");
     let event = Some(quorum_contracts::events::MEETING_ENDED);
-    Ok(Json(transition(&state, caller, id, who, Action::End, set, event).await?))
+    Ok(Json(
+        transition(&state, caller, id, who, Action::End, set, event).await?,
+    ))
 }
 
 /// Cancels the meeting (owner only; from SCHEDULED or IN_PROGRESS). Publishes
@@ -179,6 +197,15 @@ pub(crate) async fn cancel(
     let who = Who::Owner("cancel it");
     let keep = |_: &mut MeetingRecord, _| {};
     Ok(Json(
-        transition(&state, caller, id, who, Action::Cancel, keep, Some(MEETING_CANCELLED)).await?,
+        transition(
+            &state,
+            caller,
+            id,
+            who,
+            Action::Cancel,
+            keep,
+            Some(MEETING_CANCELLED),
+        )
+        .await?,
     ))
 }

@@ -13,9 +13,9 @@ use crate::domain::{
     parse_scheduled_at, Action, Agenda, MeetingId, MeetingStatus, Title, ValidationError,
 };
 use crate::error::ApiError;
+use crate::events;
 use crate::repository::{self, MeetingRecord};
 use crate::views::{CreateMeeting, ListFilter, MeetingView, UpdateMeeting};
-use crate::events;
 
 /// Most participants one meeting may have.
 pub(crate) const MAX_PARTICIPANTS: usize = 200;
@@ -117,7 +117,14 @@ pub(crate) async fn create(
         updated_at: now,
     };
     repository::insert(&mut tx, &meeting, &participants).await?;
-    events::changed(&state.outbox, &mut tx, MEETING_CREATED, &meeting, &participants).await?;
+    events::changed(
+        &state.outbox,
+        &mut tx,
+        MEETING_CREATED,
+        &meeting,
+        &participants,
+    )
+    .await?;
     tx.commit().await?;
     state.outbox.committed();
     tracing::info!(meeting = %id, "meeting created");
@@ -209,8 +216,16 @@ pub(crate) async fn update(
         .into());
     }
     let title = body.title.as_deref().map(Title::parse).transpose()?;
-    let scheduled_at = body.scheduled_at.as_deref().map(parse_scheduled_at).transpose()?;
-    let agenda = body.agenda.as_deref().map(|a| Agenda::parse(Some(a))).transpose()?;
+    let scheduled_at = body
+        .scheduled_at
+        .as_deref()
+        .map(parse_scheduled_at)
+        .transpose()?;
+    let agenda = body
+        .agenda
+        .as_deref()
+        .map(|a| Agenda::parse(Some(a)))
+        .transpose()?;
 
     let mut tx = state.db.begin().await?;
     let (mut meeting, _) = authorize(&mut tx, caller, id, Who::Owner("edit it")).await?;

@@ -17,7 +17,10 @@ pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/meetings", post(meetings::create).get(meetings::list))
         .route("/api/meetings/templates", get(templates::list))
-        .route("/api/meetings/{id}", get(meetings::get).put(meetings::update))
+        .route(
+            "/api/meetings/{id}",
+            get(meetings::get).put(meetings::update),
+        )
         .route("/api/meetings/{id}/start", post(lifecycle::start))
         .route("/api/meetings/{id}/notes", put(lifecycle::notes))
         .route("/api/meetings/{id}/end", post(lifecycle::end))

@@ -46,13 +46,33 @@ async fn invalid_fields_are_4xx_with_a_message_naming_the_field() {
     let at = "2025-03-01T09:00:00Z";
     let cases = [
         (json!({"title": "   ", "scheduledAt": at}), 422, "title"),
-        (json!({"title": "x".repeat(201), "scheduledAt": at}), 422, "at most 200"),
-        (json!({"title": "ok", "scheduledAt": "next tuesday"}), 422, "scheduledAt"),
-        (json!({"title": "ok", "scheduledAt": "2025-03-01"}), 422, "RFC 3339"),
+        (
+            json!({"title": "x".repeat(201), "scheduledAt": at}),
+            422,
+            "at most 200",
+        ),
+        (
+            json!({"title": "ok", "scheduledAt": "next tuesday"}),
+            422,
+            "scheduledAt",
+        ),
+        (
+            json!({"title": "ok", "scheduledAt": "2025-03-01"}),
+            422,
+            "RFC 3339",
+        ),
         (json!({"scheduledAt": at}), 422, "title"),
         (json!({"title": "ok"}), 422, "scheduledAt"),
-        (json!({"title": "ok", "scheduledAt": at, "participantIds": ["nope"]}), 422, "participantIds"),
-        (json!({"title": "ok", "scheduledAt": at, "agenda": "x".repeat(20_001)}), 422, "agenda"),
+        (
+            json!({"title": "ok", "scheduledAt": at, "participantIds": ["nope"]}),
+            422,
+            "participantIds",
+        ),
+        (
+            json!({"title": "ok", "scheduledAt": at, "agenda": "x".repeat(20_001)}),
+            422,
+            "agenda",
+        ),
     ];
     for (body, status, needle) in cases {
         let res = app.post("/api/meetings", owner, body.clone()).await;
@@ -89,7 +109,11 @@ async fn unknown_participants_are_422_naming_them() {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(res.body["code"], "unknown_participants");
     assert!(res.detail().contains(&a.to_string()) && res.detail().contains(&b.to_string()));
-    assert!(!res.detail().contains(&known.to_string()), "{}", res.detail());
+    assert!(
+        !res.detail().contains(&known.to_string()),
+        "{}",
+        res.detail()
+    );
     let list = app.get("/api/meetings", owner).await;
     assert_eq!(list.body["total"], 0, "nothing was created");
 }
@@ -103,7 +127,10 @@ async fn a_template_fills_the_agenda_in_the_callers_language() {
     let en = app.post("/api/meetings", owner, body.clone()).await;
     assert_eq!(en.status, StatusCode::CREATED);
     assert_eq!(en.body["templateId"], "retrospective");
-    assert!(en.body["agenda"].as_str().unwrap().contains("What went well"));
+    assert!(en.body["agenda"]
+        .as_str()
+        .unwrap()
+        .contains("What went well"));
 
     let ko = app
         .client
@@ -119,9 +146,13 @@ async fn a_template_fills_the_agenda_in_the_callers_language() {
 
     let given = json!({"title": "retro", "scheduledAt": "2025-03-01T09:00:00Z",
                        "templateId": "retrospective", "agenda": "mine"});
-    assert_eq!(app.post("/api/meetings", owner, given).await.body["agenda"], "mine");
+    assert_eq!(
+        app.post("/api/meetings", owner, given).await.body["agenda"],
+        "mine"
+    );
 
-    let unknown = json!({"title": "t", "scheduledAt": "2025-03-01T09:00:00Z", "templateId": "nope"});
+    let unknown =
+        json!({"title": "t", "scheduledAt": "2025-03-01T09:00:00Z", "templateId": "nope"});
     let res = app.post("/api/meetings", owner, unknown).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.detail().contains("`nope`"), "{:?}", res.body);

@@ -41,7 +41,10 @@ async fn renamed_and_deleted_users_show_in_participant_lists() {
     let guest = app.given_user("Old Name", "guest@example.com").await;
     let m = app.meeting(owner, "m", &[guest]).await;
     let path = format!("/api/meetings/{}", m["id"].as_str().unwrap());
-    assert_eq!(app.get(&path, owner).await.body["participants"][1]["name"], "Old Name");
+    assert_eq!(
+        app.get(&path, owner).await.body["participants"][1]["name"],
+        "Old Name"
+    );
 
     let renamed = TestApp::user_envelope(USER_UPDATED, guest, "New Name", "new@example.com");
     app.publish_user_event(&renamed).await;
@@ -49,9 +52,13 @@ async fn renamed_and_deleted_users_show_in_participant_lists() {
         app.get(&path, owner).await.body["participants"][1]["name"] == "New Name"
     })
     .await;
-    assert_eq!(app.get(&path, owner).await.body["participants"][1]["email"], "new@example.com");
+    assert_eq!(
+        app.get(&path, owner).await.body["participants"][1]["email"],
+        "new@example.com"
+    );
 
-    app.publish_user_event(&TestApp::deleted_envelope(guest)).await;
+    app.publish_user_event(&TestApp::deleted_envelope(guest))
+        .await;
     app.eventually("the user to leave the directory", || async {
         app.directory_name(guest).await.is_none()
     })

@@ -10,22 +10,48 @@ async fn each_state_change_publishes_its_event_in_order() {
     let guest = app.given_user("Guest", "guest@example.com").await;
     let m = app.meeting(owner, "Launch review", &[guest]).await;
     let id = m["id"].as_str().unwrap();
-    app.put(&format!("/api/meetings/{id}"), owner, json!({"title": "Launch review v2"})).await;
-    app.post(&format!("/api/meetings/{id}/start"), owner, json!({})).await;
-    app.put(&format!("/api/meetings/{id}/notes"), guest, json!({"notes": "Guest: ship it"})).await;
+    app.put(
+        &format!("/api/meetings/{id}"),
+        owner,
+        json!({"title": "Launch review v2"}),
+    )
+    .await;
+    app.post(&format!("/api/meetings/{id}/start"), owner, json!({}))
+        .await;
+    app.put(
+        &format!("/api/meetings/{id}/notes"),
+        guest,
+        json!({"notes": "Guest: ship it"}),
+    )
+    .await;
     let end = app
-        .post(&format!("/api/meetings/{id}/end"), owner, json!({"notes": "Owner: go\nGuest: ship it"}))
+        .post(
+            &format!("/api/meetings/{id}/end"),
+            owner,
+            json!({"notes": "Owner: go\nGuest: ship it"}),
+        )
         .await;
     assert_eq!(end.body["status"], "ENDED");
     let other = app.meeting(owner, "Dropped", &[]).await;
     let other_id = other["id"].as_str().unwrap();
-    app.post(&format!("/api/meetings/{other_id}/cancel"), owner, json!({})).await;
+    app.post(
+        &format!("/api/meetings/{other_id}/cancel"),
+        owner,
+        json!({}),
+    )
+    .await;
 
     let events = app.events(5).await;
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["meeting.created", "meeting.started", "meeting.ended", "meeting.created", "meeting.cancelled"]
+        [
+            "meeting.created",
+            "meeting.started",
+            "meeting.ended",
+            "meeting.created",
+            "meeting.cancelled"
+        ]
     );
     for e in &events {
         assert_eq!(e.source, "quorum/meeting");

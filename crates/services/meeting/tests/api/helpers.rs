@@ -19,13 +19,13 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 /// A test queue that sees every meeting event.
-pub const EVENTS_QUEUE: &str = "test.meeting.events";
+pub(crate) const EVENTS_QUEUE: &str = "test.meeting.events";
 
-pub struct TestApp {
-    pub base: String,
-    pub client: reqwest::Client,
-    pub db: Db,
-    pub broker: Arc<EmbeddedBroker>,
+pub(crate) struct TestApp {
+    pub(crate) base: String,
+    pub(crate) client: reqwest::Client,
+    pub(crate) db: Db,
+    pub(crate) broker: Arc<EmbeddedBroker>,
     shutdown: CancellationToken,
     _dir: tempfile::TempDir,
 }
@@ -38,13 +38,13 @@ impl Drop for TestApp {
 
 /// A response: status and JSON body (`Null` when empty).
 #[derive(Debug)]
-pub struct Resp {
-    pub status: StatusCode,
-    pub body: Value,
+pub(crate) struct Resp {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Value,
 }
 
 impl Resp {
-    pub fn detail(&self) -> &str {
+    pub(crate) fn detail(&self) -> &str {
         self.body["detail"].as_str().unwrap_or_default()
     }
 }
@@ -68,10 +68,14 @@ async fn database(dir: &std::path::Path) -> Db {
         .unwrap()
 }
 
-pub async fn spawn_app() -> TestApp {
+pub(crate) async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let db = database(dir.path()).await;
-    let broker = Arc::new(EmbeddedBroker::open(&dir.path().join("broker.db")).await.unwrap());
+    let broker = Arc::new(
+        EmbeddedBroker::open(&dir.path().join("broker.db"))
+            .await
+            .unwrap(),
+    );
     let topology = Meeting::topology()
         .merge(Topology::new().exchange(exchanges::USER))
         .queue(QueueSpec::new(EVENTS_QUEUE))
@@ -111,7 +115,13 @@ pub async fn spawn_app() -> TestApp {
 
 impl TestApp {
     /// A request as `user` (no identity header when `None`).
-    pub async fn call(&self, method: Method, path: &str, user: Option<Uuid>, body: Option<Value>) -> Resp {
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        user: Option<Uuid>,
+        body: Option<Value>,
+    ) -> Resp {
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(u) = user {
             req = req.header("x-quorum-user-id", u.to_string());
@@ -125,23 +135,24 @@ impl TestApp {
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         Resp { status, body }
     }
 
-    pub async fn get(&self, path: &str, user: Uuid) -> Resp {
+    pub(crate) async fn get(&self, path: &str, user: Uuid) -> Resp {
         self.call(Method::GET, path, Some(user), None).await
     }
-    pub async fn post(&self, path: &str, user: Uuid, body: Value) -> Resp {
+    pub(crate) async fn post(&self, path: &str, user: Uuid, body: Value) -> Resp {
         self.call(Method::POST, path, Some(user), Some(body)).await
     }
-    pub async fn put(&self, path: &str, user: Uuid, body: Value) -> Resp {
+    pub(crate) async fn put(&self, path: &str, user: Uuid, body: Value) -> Resp {
         self.call(Method::PUT, path, Some(user), Some(body)).await
     }
 
     /// Creates a meeting as `owner` with `participants`; returns its JSON.
-    pub async fn meeting(&self, owner: Uuid, title: &str, participants: &[Uuid]) -> Value {
+    pub(crate) async fn meeting(&self, owner: Uuid, title: &str, participants: &[Uuid]) -> Value {
         let res = self
             .post(
                 "/api/meetings",
@@ -158,7 +169,7 @@ impl TestApp {
     }
 
     /// Publishes `envelope` on `user.events`, as the identity service would.
-    pub async fn publish_user_event(&self, envelope: &Envelope) {
+    pub(crate) async fn publish_user_event(&self, envelope: &Envelope) {
         let msg = Message::new(envelope.id.to_string(), envelope.to_bytes());
         self.broker
             .publish(exchanges::USER, &envelope.kind, msg)
@@ -166,7 +177,7 @@ impl TestApp {
             .unwrap();
     }
 
-    pub fn user_envelope(kind: &str, user: Uuid, name: &str, email: &str) -> Envelope {
+    pub(crate) fn user_envelope(kind: &str, user: Uuid, name: &str, email: &str) -> Envelope {
         let payload = UserChanged {
             user_id: user,
             email: email.into(),
@@ -174,19 +185,33 @@ impl TestApp {
             locale: Some("ko".into()),
             occurred_at: Utc::now(),
         };
-        Envelope::new(kind, "quorum/identity", Some(user.to_string()), SCHEMA_VERSION, &payload).unwrap()
+        Envelope::new(
+            kind,
+            "quorum/identity",
+            Some(user.to_string()),
+            SCHEMA_VERSION,
+            &payload,
+        )
+        .unwrap()
     }
 
-    pub fn deleted_envelope(user: Uuid) -> Envelope {
+    pub(crate) fn deleted_envelope(user: Uuid) -> Envelope {
         let payload = UserDeleted {
             user_id: user,
             occurred_at: Utc::now(),
         };
-        Envelope::new("user.deleted", "quorum/identity", Some(user.to_string()), SCHEMA_VERSION, &payload).unwrap()
+        Envelope::new(
+            "user.deleted",
+            "quorum/identity",
+            Some(user.to_string()),
+            SCHEMA_VERSION,
+            &payload,
+        )
+        .unwrap()
     }
 
     /// The directory's name for `user`, if it has one.
-    pub async fn directory_name(&self, user: Uuid) -> Option<String> {
+    pub(crate) async fn directory_name(&self, user: Uuid) -> Option<String> {
         sqlx::query_scalar("SELECT name FROM directory WHERE user_id = $1")
             .bind(user.to_string())
             .fetch_optional(self.db.reader())
@@ -195,7 +220,7 @@ impl TestApp {
     }
 
     /// Waits (≤ 5 s) until `check` holds.
-    pub async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    pub(crate) async fn eventually<F, Fut>(&self, what: &str, mut check: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
@@ -210,7 +235,7 @@ impl TestApp {
     }
 
     /// A registered user, known to the directory (through a real `user.created` event).
-    pub async fn given_user(&self, name: &str, email: &str) -> Uuid {
+    pub(crate) async fn given_user(&self, name: &str, email: &str) -> Uuid {
         let user = Uuid::now_v7();
         self.publish_user_event(&Self::user_envelope(USER_CREATED, user, name, email))
             .await;
@@ -223,7 +248,7 @@ impl TestApp {
     }
 
     /// The next `n` meeting events (each within 10 s), acknowledged.
-    pub async fn events(&self, n: usize) -> Vec<Envelope> {
+    pub(crate) async fn events(&self, n: usize) -> Vec<Envelope> {
         let mut consumer = self.broker.consume(EVENTS_QUEUE, 16).await.unwrap();
         let mut out = Vec::new();
         while out.len() < n {

@@ -13,7 +13,9 @@ async fn outsiders_cannot_tell_a_meeting_exists() {
     let id = m["id"].as_str().unwrap();
 
     let hidden = app.get(&format!("/api/meetings/{id}"), outsider).await;
-    let missing = app.get(&format!("/api/meetings/{}", Uuid::now_v7()), outsider).await;
+    let missing = app
+        .get(&format!("/api/meetings/{}", Uuid::now_v7()), outsider)
+        .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(hidden.body["code"], missing.body["code"]);
@@ -41,17 +43,33 @@ async fn list_shows_the_callers_meetings_filtered_and_paginated() {
     for (title, at) in [("a", "01"), ("b", "02"), ("c", "03")] {
         let body = json!({"title": title, "scheduledAt": format!("2025-03-{at}T09:00:00Z"),
                           "participantIds": [guest]});
-        assert_eq!(app.post("/api/meetings", owner, body).await.status, StatusCode::CREATED);
+        assert_eq!(
+            app.post("/api/meetings", owner, body).await.status,
+            StatusCode::CREATED
+        );
     }
     app.meeting(outsider, "not yours", &[]).await;
     let page = app.get("/api/meetings", guest).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(titles(&page.body), ["c", "b", "a"], "newest scheduled first");
-    assert_eq!((page.body["page"].clone(), page.body["size"].clone(), page.body["total"].clone()), (json!(1), json!(20), json!(3)));
+    assert_eq!(
+        titles(&page.body),
+        ["c", "b", "a"],
+        "newest scheduled first"
+    );
+    assert_eq!(
+        (
+            page.body["page"].clone(),
+            page.body["size"].clone(),
+            page.body["total"].clone()
+        ),
+        (json!(1), json!(20), json!(3))
+    );
     assert_eq!(page.body["items"][0]["participants"][1]["name"], "Guest");
 
     let id_b = page.body["items"][1]["id"].as_str().unwrap().to_string();
-    let started = app.post(&format!("/api/meetings/{id_b}/start"), owner, json!({})).await;
+    let started = app
+        .post(&format!("/api/meetings/{id_b}/start"), owner, json!({}))
+        .await;
     assert_eq!(started.status, StatusCode::OK);
 
     let live = app.get("/api/meetings?status=IN_PROGRESS", guest).await;
@@ -68,9 +86,17 @@ async fn list_shows_the_callers_meetings_filtered_and_paginated() {
     assert!(titles(&p3.body).is_empty());
     assert_eq!(p2.body["total"], 3);
 
-    assert_eq!(titles(&app.get("/api/meetings", outsider).await.body), ["not yours"]);
+    assert_eq!(
+        titles(&app.get("/api/meetings", outsider).await.body),
+        ["not yours"]
+    );
 
-    for (query, needle) in [("status=DONE", "status"), ("size=0", "size"), ("size=101", "size"), ("page=0", "page")] {
+    for (query, needle) in [
+        ("status=DONE", "status"),
+        ("size=0", "size"),
+        ("size=101", "size"),
+        ("page=0", "page"),
+    ] {
         let res = app.get(&format!("/api/meetings?{query}"), guest).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{query}");
         assert!(res.detail().contains(needle), "{query}: {:?}", res.body);
@@ -85,16 +111,50 @@ async fn templates_are_listed_in_korean_and_english() {
     assert_eq!(res.status, StatusCode::OK);
     let list = res.body.as_array().unwrap();
     let ids: Vec<&str> = list.iter().map(|t| t["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["weekly-sync", "one-on-one", "retrospective", "kickoff"]);
-    assert_eq!(list[0]["name"], json!({"ko": "주간 회의", "en": "Weekly sync"}));
+    assert_eq!(
+        ids,
+        ["weekly-sync", "one-on-one", "retrospective", "kickoff"]
+    );
+    assert_eq!(
+        list[0]["name"],
+        json!({"ko": "주간 회의", "en": "Weekly sync"})
+    );
     for t in list {
         assert!(!t["description"]["ko"].as_str().unwrap().is_empty());
         assert!(!t["description"]["en"].as_str().unwrap().is_empty());
         let sections = t["agendaSections"].as_array().unwrap();
         assert!(sections.len() >= 4, "{t}");
-        assert!(sections.iter().all(|s| s["ko"].is_string() && s["en"].is_string()));
+        assert!(sections
+            .iter()
+            .all(|s| s["ko"].is_string() && s["en"].is_string()));
         assert!(t["durationMinutes"].as_i64().unwrap() > 0);
     }
     // Served from the cache the second time, identically.
-    assert_eq!(app.get("/api/meetings/templates", user).await.body, res.body);
+    assert_eq!(
+        app.get("/api/meetings/templates", user).await.body,
+        res.body
+    );
+}
+
+#[test]
+fn openapi_documents_every_route() {
+    let doc = quorum_meeting::Meeting::openapi();
+    let json = serde_json::to_value(&doc).unwrap();
+    let paths = json["paths"].as_object().unwrap();
+    let expected = [
+        ("/api/meetings", &["post", "get"][..]),
+        ("/api/meetings/templates", &["get"]),
+        ("/api/meetings/{id}", &["get", "put"]),
+        ("/api/meetings/{id}/start", &["post"]),
+        ("/api/meetings/{id}/notes", &["put"]),
+        ("/api/meetings/{id}/end", &["post"]),
+        ("/api/meetings/{id}/cancel", &["post"]),
+    ];
+    assert_eq!(paths.len(), expected.len(), "{:?}", paths.keys());
+    for (path, methods) in expected {
+        for m in methods {
+            assert!(paths[path].get(*m).is_some(), "{m} {path}");
+        }
+    }
+    assert!(json["components"]["schemas"]["MeetingView"].is_object());
 }

@@ -31,8 +31,16 @@ async fn the_owner_edits_title_time_agenda_and_participants() {
         .iter()
         .map(|p| p["userId"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, [owner.to_string(), b.to_string()], "the owner always stays");
-    assert_eq!(app.get(&path, a).await.status, StatusCode::NOT_FOUND, "a was removed");
+    assert_eq!(
+        ids,
+        [owner.to_string(), b.to_string()],
+        "the owner always stays"
+    );
+    assert_eq!(
+        app.get(&path, a).await.status,
+        StatusCode::NOT_FOUND,
+        "a was removed"
+    );
     assert_eq!(app.get(&path, b).await.status, StatusCode::OK);
 
     // Only the fields given change; an empty agenda removes it.
@@ -66,7 +74,10 @@ async fn only_the_owner_may_edit_and_only_while_open() {
     let res = app.put(&path, guest, json!({"title": "mine"})).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.body["code"], "not_meeting_owner");
-    assert_eq!(app.put(&path, outsider, json!({"title": "x"})).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.put(&path, outsider, json!({"title": "x"})).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     let empty = app.put(&path, owner, json!({})).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -76,16 +87,28 @@ async fn only_the_owner_may_edit_and_only_while_open() {
     let bad = app.put(&path, owner, json!({"scheduledAt": "soon"})).await;
     assert!(bad.detail().contains("scheduledAt"), "{:?}", bad.body);
     let stranger = Uuid::now_v7();
-    let bad = app.put(&path, owner, json!({"participantIds": [stranger]})).await;
+    let bad = app
+        .put(&path, owner, json!({"participantIds": [stranger]}))
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.detail().contains(&stranger.to_string()));
-    assert_eq!(app.get(&path, owner).await.body["title"], "t", "nothing changed");
+    assert_eq!(
+        app.get(&path, owner).await.body["title"],
+        "t",
+        "nothing changed"
+    );
 
     // Still editable while in progress; not once ended.
     app.post(&format!("{path}/start"), owner, json!({})).await;
-    assert_eq!(app.put(&path, owner, json!({"title": "live"})).await.status, StatusCode::OK);
+    assert_eq!(
+        app.put(&path, owner, json!({"title": "live"})).await.status,
+        StatusCode::OK
+    );
     app.post(&format!("{path}/end"), owner, json!({})).await;
     let res = app.put(&path, owner, json!({"title": "too late"})).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    assert_eq!(res.detail(), "meeting is ENDED; only a SCHEDULED or IN_PROGRESS meeting can be edited");
+    assert_eq!(
+        res.detail(),
+        "meeting is ENDED; only a SCHEDULED or IN_PROGRESS meeting can be edited"
+    );
 }

@@ -1,0 +1,191 @@
+//! `spawn_app()`: the service on a random port with a fresh database (SQLite in a temporary
+//! directory, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), an embedded broker and
+//! in-process cache and revocation list.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use quorum_auth::{MemoryRevocationList, RevocationList, Verifier};
+use quorum_bus::{Broker, EmbeddedBroker, Envelope, QueueSpec};
+use quorum_cache::MemoryStore;
+use quorum_identity::{build, Deps, Identity, Settings};
+use quorum_test_support::{test_db, TestDb};
+use serde_json::{json, Value};
+use tokio_util::sync::{CancellationToken, DropGuard};
+
+/// A queue receiving every `user.*` event, and one for `auth.*`.
+pub(crate) const USER_QUEUE: &str = "test.identity.users";
+pub(crate) const AUTH_QUEUE: &str = "test.identity.auth";
+
+pub(crate) struct TestApp {
+    pub(crate) address: String,
+    pub(crate) client: reqwest::Client,
+    pub(crate) broker: Arc<EmbeddedBroker>,
+    pub(crate) revocations: Arc<MemoryRevocationList>,
+    pub(crate) identity: Identity,
+    pub(crate) db: TestDb,
+    _shutdown: DropGuard,
+    _dir: tempfile::TempDir,
+}
+
+pub(crate) fn test_settings() -> Settings {
+    Settings {
+        argon2_memory_kib: 64,
+        argon2_iterations: 1,
+        ..Settings::default()
+    }
+}
+
+pub(crate) async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let db = test_db("identity").await;
+    let broker = Arc::new(
+        EmbeddedBroker::open(&dir.path().join("broker.db"))
+            .await
+            .unwrap(),
+    );
+    let topology = Identity::topology()
+        .queue(QueueSpec::new(USER_QUEUE))
+        .bind(USER_QUEUE, quorum_contracts::exchanges::USER, "user.*")
+        .queue(QueueSpec::new(AUTH_QUEUE))
+        .bind(AUTH_QUEUE, quorum_contracts::exchanges::USER, "auth.*");
+    broker.declare(&topology).await.unwrap();
+    let revocations = Arc::new(MemoryRevocationList::new());
+    let deps = Deps {
+        db: db.db.clone(),
+        broker: broker.clone(),
+        cache: Arc::new(MemoryStore::new(1_000)),
+        revocations: revocations.clone(),
+    };
+    let identity = build(test_settings(), deps).await.unwrap();
+    let shutdown = CancellationToken::new();
+    identity.spawn_background(broker.clone(), shutdown.clone());
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let router = identity.router();
+    let stop = shutdown.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await
+            .unwrap();
+    });
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        broker,
+        revocations,
+        identity,
+        db,
+        _shutdown: shutdown.drop_guard(),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub(crate) async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub(crate) async fn register(
+        &self,
+        email: &str,
+        password: &str,
+        name: &str,
+    ) -> reqwest::Response {
+        let body = json!({"email": email, "password": password, "name": name});
+        self.post("/api/users/register", &body).await
+    }
+
+    pub(crate) async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post(
+            "/api/users/login",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Registers `email` and signs in; returns (user id, token pair).
+    pub(crate) async fn signed_in(&self, email: &str) -> (String, Value) {
+        let res = self.register(email, "correct horse", "Ann Lee").await;
+        assert_eq!(res.status(), 201);
+        let id = res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let res = self.login(email, "correct horse").await;
+        assert_eq!(res.status(), 200);
+        (id, res.json().await.unwrap())
+    }
+
+    /// A request as the gateway forwards it: bearer token plus the verified user id.
+    pub(crate) fn authed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        user: &str,
+        tokens: &Value,
+    ) -> reqwest::RequestBuilder {
+        let access = tokens["accessToken"].as_str().unwrap();
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(access)
+            .header(quorum_web::USER_HEADER, user)
+    }
+
+    /// A verifier built from the served JWKS.
+    pub(crate) async fn verifier(&self) -> Verifier {
+        let jwks: quorum_auth::Jwks = self
+            .client
+            .get(self.url("/.well-known/jwks.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Verifier::new(&jwks, "quorum", "quorum-api").unwrap()
+    }
+
+    pub(crate) async fn is_revoked(&self, jti: &str) -> bool {
+        self.revocations.is_revoked(jti).await.unwrap()
+    }
+
+    /// The next event of `kind` on `queue` (others are acknowledged and skipped).
+    pub(crate) async fn next_event(&self, queue: &str, kind: &str) -> Envelope {
+        let mut consumer = self.broker.consume(queue, 10).await.unwrap();
+        let wait = async {
+            loop {
+                let delivery = consumer.next().await.expect("consumer open").unwrap();
+                let envelope = Envelope::from_bytes(&delivery.message().body).unwrap();
+                delivery.ack().await.unwrap();
+                if envelope.kind == kind {
+                    return envelope;
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), wait)
+            .await
+            .unwrap_or_else(|_| panic!("no `{kind}` event on {queue} within 10 s"))
+    }
+}
+
+/// Asserts a problem+json response with `status` and `code`; returns its body.
+pub(crate) async fn assert_problem(res: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status(), status);
+    let ct = res.headers()["content-type"].to_str().unwrap().to_owned();
+    assert_eq!(ct, "application/problem+json");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    body
+}

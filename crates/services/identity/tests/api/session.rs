@@ -1,0 +1,192 @@
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, spawn_app, AUTH_QUEUE};
+
+#[tokio::test]
+async fn login_returns_a_verifiable_token_pair() {
+    let app = spawn_app().await;
+    let (id, tokens) = app.signed_in("ann@example.com").await;
+    assert_eq!(tokens["tokenType"], "Bearer");
+    assert_eq!(tokens["expiresIn"], 900);
+    assert!(!tokens["refreshToken"].as_str().unwrap().is_empty());
+    let claims = app
+        .verifier()
+        .await
+        .verify(tokens["accessToken"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(claims.sub.to_string(), id);
+    // The e-mail matches case-insensitively.
+    assert_eq!(
+        app.login("ANN@example.com", "correct horse").await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn bad_credentials_are_401_alike() {
+    let app = spawn_app().await;
+    app.signed_in("ann@example.com").await;
+    let wrong = assert_problem(
+        app.login("ann@example.com", "wrong password").await,
+        401,
+        "bad_credentials",
+    )
+    .await;
+    let unknown = assert_problem(
+        app.login("bob@example.com", "correct horse").await,
+        401,
+        "bad_credentials",
+    )
+    .await;
+    assert_eq!(wrong["detail"], unknown["detail"]);
+}
+
+async fn refresh(app: &crate::helpers::TestApp, token: &Value) -> reqwest::Response {
+    app.post("/api/users/refresh", &json!({"refreshToken": token}))
+        .await
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_revokes_the_family() {
+    let app = spawn_app().await;
+    let (id, first) = app.signed_in("ann@example.com").await;
+
+    let res = refresh(&app, &first["refreshToken"]).await;
+    assert_eq!(res.status(), 200);
+    let second: Value = res.json().await.unwrap();
+    assert_ne!(second["refreshToken"], first["refreshToken"]);
+    let claims = app
+        .verifier()
+        .await
+        .verify(second["accessToken"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(claims.sub.to_string(), id);
+
+    // The first token is spent: presenting it again is reuse, and revokes the family…
+    assert_problem(
+        refresh(&app, &first["refreshToken"]).await,
+        401,
+        "refresh_token_reused",
+    )
+    .await;
+    // …so the newest token of the family no longer works either.
+    assert_problem(
+        refresh(&app, &second["refreshToken"]).await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
+
+    // Another login starts a fresh family.
+    let res = app.login("ann@example.com", "correct horse").await;
+    let third: Value = res.json().await.unwrap();
+    assert_eq!(refresh(&app, &third["refreshToken"]).await.status(), 200);
+}
+
+#[tokio::test]
+async fn unknown_refresh_token_is_401() {
+    let app = spawn_app().await;
+    assert_problem(
+        refresh(&app, &json!("garbage")).await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
+    assert_problem(
+        app.post("/api/users/refresh", &json!({})).await,
+        422,
+        "invalid_body",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn logout_revokes_the_access_token_and_the_family() {
+    let app = spawn_app().await;
+    let (id, tokens) = app.signed_in("ann@example.com").await;
+    let claims = app
+        .verifier()
+        .await
+        .verify(tokens["accessToken"].as_str().unwrap())
+        .unwrap();
+    assert!(!app.is_revoked(&claims.jti).await);
+
+    let res = app
+        .authed(Method::POST, "/api/users/logout", &id, &tokens)
+        .json(&json!({"refreshToken": tokens["refreshToken"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(app.is_revoked(&claims.jti).await);
+    assert_problem(
+        refresh(&app, &tokens["refreshToken"]).await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
+
+    let event = app.next_event(AUTH_QUEUE, "auth.token_revoked").await;
+    let data: quorum_contracts::events::TokenRevoked = event.data_as().unwrap();
+    assert_eq!(data.jti, claims.jti);
+    assert_eq!(data.user_id.to_string(), id);
+}
+
+#[tokio::test]
+async fn logout_without_a_body_keeps_the_refresh_family() {
+    let app = spawn_app().await;
+    let (id, tokens) = app.signed_in("ann@example.com").await;
+    let res = app
+        .authed(Method::POST, "/api/users/logout", &id, &tokens)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let jti = app
+        .verifier()
+        .await
+        .verify(tokens["accessToken"].as_str().unwrap())
+        .unwrap()
+        .jti;
+    assert!(app.is_revoked(&jti).await);
+    assert_eq!(refresh(&app, &tokens["refreshToken"]).await.status(), 200);
+}
+
+#[tokio::test]
+async fn logout_needs_the_callers_own_valid_token() {
+    let app = spawn_app().await;
+    let (ann, ann_tokens) = app.signed_in("ann@example.com").await;
+    let (bob, _) = app.signed_in("bob@example.com").await;
+
+    let res = app
+        .client
+        .post(app.url("/api/users/logout"))
+        .header(quorum_web::USER_HEADER, &ann)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "unauthorized").await;
+    // Ann's token presented as Bob.
+    let res = app
+        .authed(Method::POST, "/api/users/logout", &bob, &ann_tokens)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "unauthorized").await;
+    let forged = json!({"accessToken": "a.b.c"});
+    let res = app
+        .authed(Method::POST, "/api/users/logout", &ann, &forged)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "unauthorized").await;
+    let res = app
+        .authed(Method::POST, "/api/users/logout", &ann, &ann_tokens)
+        .header("content-type", "application/json")
+        .body("{oops")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 400, "bad_request").await;
+}
