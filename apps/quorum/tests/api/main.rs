@@ -3,3 +3,4 @@
 mod helpers;
 mod lifecycle;
 mod platform;
+mod shutdown;

@@ -2,10 +2,16 @@
 //!
 //! - [`envelope`]: the CloudEvents-shaped [`Envelope`] every event travels in;
 //! - [`topology`]: exchanges, queues and bindings declared in code ([`Topology`]);
-//! - [`broker`]: the [`Broker`] trait (fits RabbitMQ's semantics) and its delivery types;
-//! - [`embedded`]: the durable broker on SQLite used by the all-in-one mode;
+//! - [`broker`]: the [`Broker`] trait (fits RabbitMQ's semantics), its delivery types and the
+//!   headers set on dead-lettered messages;
+//! - [`embedded`]: the durable broker on SQLite used by the all-in-one mode (its module docs
+//!   describe claiming, leases and crash recovery);
 //! - [`outbox`]: the transactional outbox and its relay, and the idempotent-consumer inbox;
 //! - [`worker`]: bounded-concurrency consumers with ack/retry/dead-letter decisions.
+//!
+//! Delivery is at-least-once end to end: the outbox may publish an event twice (a crash
+//! between the broker's accept and the row's mark) and a broker redelivers what was not
+//! acknowledged, so consumers deduplicate with [`inbox_record`].
 
 pub mod broker;
 pub mod embedded;

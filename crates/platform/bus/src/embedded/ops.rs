@@ -46,7 +46,7 @@ pub(super) async fn claim(
             if stored.expires_at.is_some_and(|at| at <= now) {
                 let delivered = stored.delivery_count.saturating_sub(1);
                 bad.push((stored, "expired", delivered));
-            } else if stored.delivery_count > spec.max_deliveries {
+            } else if stored.delivery_count > spec.max_deliveries.max(1) {
                 let delivered = stored.delivery_count.saturating_sub(1);
                 bad.push((stored, "delivery-limit", delivered));
             } else {

@@ -10,4 +10,3 @@ mod queues;
 mod recovery;
 mod routing;
 mod worker;
-mod perf_tmp;
