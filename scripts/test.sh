@@ -13,13 +13,13 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
-runner=(cargo test --workspace --no-fail-fast)
+runner=(cargo test --no-fail-fast)
 if cargo nextest --version >/dev/null 2>&1; then
-  runner=(cargo nextest run --workspace --no-fail-fast)
+  runner=(cargo nextest run --no-fail-fast)
 fi
 
 echo "== embedded backends (SQLite)"
-env -u QUORUM_TEST_POSTGRES_URL "${runner[@]}" "$@"
+env -u QUORUM_TEST_POSTGRES_URL "${runner[@]}" --workspace "$@"
 
 pg_url="${QUORUM_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 if [[ "${QUORUM_SKIP_POSTGRES:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then

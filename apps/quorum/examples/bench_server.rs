@@ -45,7 +45,10 @@ async fn main() -> anyhow::Result<()> {
         .await?
         .json()
         .await?;
-    let token = login["accessToken"].as_str().unwrap_or_default().to_string();
+    let token = login["accessToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let mut meeting = Value::Null;
     for _ in 0..100 {
         let res = http

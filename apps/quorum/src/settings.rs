@@ -103,10 +103,8 @@ impl Settings {
         }
         // `QUORUM_TEST_…` variables belong to the test suites, not to the server.
         let env = Env::prefixed("QUORUM_")
-            .filter(|key| !key.as_str().starts_with("test_"))
+            .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"))
             .split("__");
-        fig.merge(env)
-            .extract()
-            .map_err(Box::new)
+        fig.merge(env).extract().map_err(Box::new)
     }
 }

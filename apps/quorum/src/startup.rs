@@ -92,8 +92,16 @@ impl Application {
         background.extend(meeting.spawn_background(stop.child_token()));
 
         let upstreams: Vec<(&str, Router, utoipa::openapi::OpenApi)> = vec![
-            ("identity", identity.router(), quorum_identity::Identity::openapi()),
-            ("meeting", meeting.router(), quorum_meeting::Meeting::openapi()),
+            (
+                "identity",
+                identity.router(),
+                quorum_identity::Identity::openapi(),
+            ),
+            (
+                "meeting",
+                meeting.router(),
+                quorum_meeting::Meeting::openapi(),
+            ),
         ];
         let mut gateway_settings = settings.gateway.clone();
         // One source of truth for what the identity service signs and the gateway expects.
@@ -113,7 +121,10 @@ impl Application {
             builder = builder.upstream(name, upstream).openapi(name, doc);
         }
 
-        let registry = health_registry(&backends, &[("identity", &identity_db), ("meeting", &meeting_db)]);
+        let registry = health_registry(
+            &backends,
+            &[("identity", &identity_db), ("meeting", &meeting_db)],
+        );
         let info = BuildInfo {
             name: "quorum",
             version: env!("CARGO_PKG_VERSION"),
@@ -293,14 +304,17 @@ fn health_registry(backends: &Backends, dbs: &[(&'static str, &Db)]) -> HealthRe
         }
     }));
     let cache = backends.cache.clone();
-    registry.with(FnIndicator::new("cache", move || {
-        let cache = cache.clone();
-        async move {
-            match cache.ping().await {
-                Ok(()) => Health::up().with_detail("kind", cache.kind()),
-                // The services keep working without the cache, only slower.
-                Err(e) => Health::down(e),
+    registry.with(
+        FnIndicator::new("cache", move || {
+            let cache = cache.clone();
+            async move {
+                match cache.ping().await {
+                    Ok(()) => Health::up().with_detail("kind", cache.kind()),
+                    // The services keep working without the cache, only slower.
+                    Err(e) => Health::down(e),
+                }
             }
-        }
-    }).informational())
+        })
+        .informational(),
+    )
 }

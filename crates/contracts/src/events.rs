@@ -63,6 +63,17 @@ pub struct MeetingChanged {
     pub occurred_at: DateTime<Utc>,
 }
 
+/// A participant as the publishing service knew them (event-carried state, so consumers
+/// need no synchronous call to name people).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantRef {
+    pub user_id: Uuid,
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+}
+
 /// `meeting.ended`: carries what the minutes pipeline needs (seed 000 §3.4.3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -70,13 +81,165 @@ pub struct MeetingEnded {
     pub meeting_id: Uuid,
     pub meeting_title: String,
     pub owner_id: Uuid,
+    /// When the meeting was scheduled; relative dates in the notes resolve against it.
+    #[serde(default)]
+    pub scheduled_time: Option<DateTime<Utc>>,
     pub start_time: Option<DateTime<Utc>>,
     pub end_time: DateTime<Utc>,
     pub participant_ids: Vec<Uuid>,
+    /// The participants with their names, in the meeting's order (owner first).
+    #[serde(default)]
+    pub participants: Vec<ParticipantRef>,
     /// The meeting's notes (markdown; `Name: text` lines attribute speech).
     #[serde(default)]
     pub notes: Option<String>,
     #[serde(default)]
     pub audio_file_url: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// One section of a transcript as carried in events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SectionRef {
+    pub index: u32,
+    #[serde(default)]
+    pub speaker: Option<String>,
+    /// The participant the speaker was matched to, when one was.
+    #[serde(default)]
+    pub speaker_id: Option<Uuid>,
+    #[serde(default)]
+    pub start_ms: Option<u64>,
+    #[serde(default)]
+    pub end_ms: Option<u64>,
+    pub text: String,
+}
+
+/// `transcript.created`: the transcript in full, so the AI service needs no call back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptCreated {
+    pub transcript_id: Uuid,
+    pub meeting_id: Uuid,
+    pub meeting_title: String,
+    pub owner_id: Uuid,
+    pub participant_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub participants: Vec<ParticipantRef>,
+    /// `ko` or `en`.
+    pub language: String,
+    /// `NOTES` or `RECORDING`.
+    pub source: String,
+    /// The date relative expressions ("by Friday", "내일") resolve against.
+    pub meeting_date: DateTime<Utc>,
+    pub sections: Vec<SectionRef>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// `transcript.verified`: every section was verified.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptVerified {
+    pub transcript_id: Uuid,
+    pub meeting_id: Uuid,
+    pub meeting_title: String,
+    pub participant_ids: Vec<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// `transcript.shared`: `user_ids` may now read the transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptShared {
+    pub transcript_id: Uuid,
+    pub meeting_id: Uuid,
+    pub meeting_title: String,
+    pub shared_by: Uuid,
+    pub user_ids: Vec<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// An action item found in a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionItemRef {
+    pub title: String,
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
+    #[serde(default)]
+    pub assignee_name: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub due_date: Option<String>,
+    /// RFC 3339, when a time of day was stated ("next Monday at 10").
+    #[serde(default)]
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// A suggested follow-up meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleSuggestionRef {
+    pub id: Uuid,
+    pub title: String,
+    pub start: DateTime<Utc>,
+    pub duration_minutes: u32,
+    pub participant_ids: Vec<Uuid>,
+    pub reason: String,
+}
+
+/// `ai.analysis.completed`: the automatic analysis of a transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalysisCompleted {
+    pub analysis_id: Uuid,
+    pub meeting_id: Uuid,
+    pub transcript_id: Uuid,
+    pub meeting_title: String,
+    pub participant_ids: Vec<Uuid>,
+    pub language: String,
+    pub summary: String,
+    pub action_items: Vec<ActionItemRef>,
+    pub decisions: Vec<String>,
+    pub schedule_suggestions: Vec<ScheduleSuggestionRef>,
+    /// `builtin` or the chat model's name.
+    pub engine: String,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// `todo.created`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TodoCreated {
+    pub todo_id: Uuid,
+    #[serde(default)]
+    pub meeting_id: Option<Uuid>,
+    pub title: String,
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub due_date: Option<String>,
+    /// `NOTES`, `AI` or `MANUAL`.
+    pub source: String,
+    #[serde(default)]
+    pub created_by: Option<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// `todo.status_changed` (every change) and `todo.completed` (the change to `DONE`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TodoStatusChanged {
+    pub todo_id: Uuid,
+    #[serde(default)]
+    pub meeting_id: Option<Uuid>,
+    pub title: String,
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub changed_by: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
 }

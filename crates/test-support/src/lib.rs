@@ -41,9 +41,15 @@ pub async fn test_db(label: &str) -> TestDb {
 }
 
 async fn postgres_db(admin_url: &str, label: &str) -> TestDb {
-    let admin = Db::connect(admin_url, &DbOptions { max_connections: 1, ..DbOptions::default() })
-        .await
-        .expect("connect to the PostgreSQL admin database");
+    let admin = Db::connect(
+        admin_url,
+        &DbOptions {
+            max_connections: 1,
+            ..DbOptions::default()
+        },
+    )
+    .await
+    .expect("connect to the PostgreSQL admin database");
     let name = format!(
         "t_{}_{}",
         label.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
@@ -51,12 +57,19 @@ async fn postgres_db(admin_url: &str, label: &str) -> TestDb {
     );
     sqlx_exec(&admin, &format!("CREATE DATABASE {name}")).await;
     admin.close().await;
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
     let url = format!("{base}/{name}");
     let db = Db::connect(&url, &DbOptions::default())
         .await
         .expect("connect to the test database");
-    TestDb { db, url, _dir: None }
+    TestDb {
+        db,
+        url,
+        _dir: None,
+    }
 }
 
 async fn sqlx_exec(db: &Db, sql: &str) {
@@ -68,5 +81,7 @@ async fn sqlx_exec(db: &Db, sql: &str) {
 
 /// Path of a file in the workspace root (for fixtures).
 pub fn workspace_path(rel: impl AsRef<Path>) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel)
 }

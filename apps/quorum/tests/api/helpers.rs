@@ -6,15 +6,15 @@ use quorum::{Application, Settings};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
-pub struct TestApp {
-    pub base: String,
-    pub client: reqwest::Client,
-    pub data: tempfile::TempDir,
+pub(crate) struct TestApp {
+    pub(crate) base: String,
+    pub(crate) client: reqwest::Client,
+    pub(crate) data: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
-pub fn test_settings(data: &std::path::Path) -> Settings {
+pub(crate) fn test_settings(data: &std::path::Path) -> Settings {
     let mut settings = Settings::default();
     settings.server.host = "127.0.0.1".into();
     settings.server.port = 0;
@@ -26,13 +26,15 @@ pub fn test_settings(data: &std::path::Path) -> Settings {
     settings
 }
 
-pub async fn spawn_app() -> TestApp {
+pub(crate) async fn spawn_app() -> TestApp {
     let data = tempfile::tempdir().unwrap();
     spawn_with(test_settings(data.path()), data).await
 }
 
-pub async fn spawn_with(settings: Settings, data: tempfile::TempDir) -> TestApp {
-    let app = Application::build(settings).await.expect("application builds");
+pub(crate) async fn spawn_with(settings: Settings, data: tempfile::TempDir) -> TestApp {
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = oneshot::channel::<()>();
     let handle = tokio::spawn(app.run_until_stopped(async move {
@@ -47,21 +49,19 @@ pub async fn spawn_with(settings: Settings, data: tempfile::TempDir) -> TestApp 
     }
 }
 
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-    pub token: String,
-    pub refresh: String,
+pub(crate) struct User {
+    pub(crate) id: String,
+    pub(crate) token: String,
+    pub(crate) refresh: String,
 }
 
 impl TestApp {
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 
     /// Stops the process the way SIGTERM does and waits for it to drain.
-    pub async fn stop(mut self) -> tempfile::TempDir {
+    pub(crate) async fn stop(mut self) -> tempfile::TempDir {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
@@ -75,7 +75,7 @@ impl TestApp {
         std::mem::replace(&mut self.data, tempfile::tempdir().unwrap())
     }
 
-    pub async fn register(&self, name: &str, email: &str) -> User {
+    pub(crate) async fn register(&self, name: &str, email: &str) -> User {
         let res = self
             .client
             .post(self.url("/api/users/register"))
@@ -96,14 +96,12 @@ impl TestApp {
         let tokens: Value = res.json().await.unwrap();
         User {
             id: body["id"].as_str().unwrap().to_string(),
-            email: email.to_string(),
-            name: name.to_string(),
             token: tokens["accessToken"].as_str().unwrap().to_string(),
             refresh: tokens["refreshToken"].as_str().unwrap().to_string(),
         }
     }
 
-    pub async fn get(&self, user: &User, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, user: &User, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
             .bearer_auth(&user.token)
@@ -112,7 +110,7 @@ impl TestApp {
             .unwrap()
     }
 
-    pub async fn post(&self, user: &User, path: &str, body: Value) -> reqwest::Response {
+    pub(crate) async fn post(&self, user: &User, path: &str, body: Value) -> reqwest::Response {
         self.client
             .post(self.url(path))
             .bearer_auth(&user.token)
@@ -124,7 +122,12 @@ impl TestApp {
 
     /// Creates a meeting, retrying while the participants' `user.created` events are still on
     /// their way to the meeting service's directory (eventual consistency, bounded to 5 s).
-    pub async fn create_meeting(&self, owner: &User, title: &str, participants: &[&User]) -> Value {
+    pub(crate) async fn create_meeting(
+        &self,
+        owner: &User,
+        title: &str,
+        participants: &[&User],
+    ) -> Value {
         let ids: Vec<&str> = participants.iter().map(|u| u.id.as_str()).collect();
         let body = json!({
             "title": title,
@@ -140,7 +143,10 @@ impl TestApp {
                 return value;
             }
             assert_eq!(status, 422, "{value}");
-            assert!(tokio::time::Instant::now() < deadline, "directory never caught up: {value}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "directory never caught up: {value}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

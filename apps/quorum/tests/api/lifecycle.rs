@@ -21,16 +21,33 @@ async fn register_login_and_run_a_meeting_through_the_gateway() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert!(names.contains(&"Kim Minji") && names.contains(&"Alex Park"), "{names:?}");
+    assert!(
+        names.contains(&"Kim Minji") && names.contains(&"Alex Park"),
+        "{names:?}"
+    );
 
     // Participants see it; outsiders do not learn it exists.
-    assert_eq!(app.get(&guest, &format!("/api/meetings/{id}")).await.status(), 200);
-    assert_eq!(app.get(&outsider, &format!("/api/meetings/{id}")).await.status(), 404);
+    assert_eq!(
+        app.get(&guest, &format!("/api/meetings/{id}"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get(&outsider, &format!("/api/meetings/{id}"))
+            .await
+            .status(),
+        404
+    );
     // Only the owner starts it.
-    let res = app.post(&guest, &format!("/api/meetings/{id}/start"), json!({})).await;
+    let res = app
+        .post(&guest, &format!("/api/meetings/{id}/start"), json!({}))
+        .await;
     assert_eq!(res.status(), 403);
 
-    let res = app.post(&owner, &format!("/api/meetings/{id}/start"), json!({})).await;
+    let res = app
+        .post(&owner, &format!("/api/meetings/{id}/start"), json!({}))
+        .await;
     assert_eq!(res.status(), 200);
     let started: Value = res.json().await.unwrap();
     assert_eq!(started["status"], "IN_PROGRESS");
@@ -48,12 +65,22 @@ async fn register_login_and_run_a_meeting_through_the_gateway() {
     assert!(ended["endedAt"].is_string());
 
     // Ending twice is a conflict with a message, not a 500.
-    let res = app.post(&owner, &format!("/api/meetings/{id}/end"), json!({})).await;
+    let res = app
+        .post(&owner, &format!("/api/meetings/{id}/end"), json!({}))
+        .await;
     assert_eq!(res.status(), 409);
     let problem: Value = res.json().await.unwrap();
-    assert!(problem["detail"].as_str().unwrap().contains("ENDED"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("ENDED"),
+        "{problem}"
+    );
 
-    let list: Value = app.get(&guest, "/api/meetings?status=ENDED").await.json().await.unwrap();
+    let list: Value = app
+        .get(&guest, "/api/meetings?status=ENDED")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["total"], 1);
 
     // Logout: the same access token stops working at once.

@@ -8,7 +8,12 @@ use crate::helpers::{spawn_app, spawn_with, test_settings};
 #[tokio::test]
 async fn protected_routes_need_a_valid_token() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/api/meetings")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/meetings"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
     assert_eq!(
         res.headers()["content-type"].to_str().unwrap(),
@@ -55,7 +60,10 @@ async fn bad_input_is_a_4xx_problem_that_says_what_is_wrong() {
         .unwrap();
     assert_eq!(res.status(), 422);
     let problem: Value = res.json().await.unwrap();
-    assert!(problem["detail"].as_str().unwrap().contains("mail"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("mail"),
+        "{problem}"
+    );
     assert!(problem["code"].is_string());
     app.stop().await;
 }
@@ -64,7 +72,12 @@ async fn bad_input_is_a_4xx_problem_that_says_what_is_wrong() {
 async fn per_user_rate_limit_answers_429_with_retry_after() {
     let data = tempfile::tempdir().unwrap();
     let mut settings = test_settings(data.path());
-    let limits = settings.gateway.rate_limit.groups.get_mut("meetings").unwrap();
+    let limits = settings
+        .gateway
+        .rate_limit
+        .groups
+        .get_mut("meetings")
+        .unwrap();
     limits.per_minute = 5;
     let app = spawn_with(settings, data).await;
     let user = app.register("Kim Minji", "minji@example.com").await;
@@ -115,21 +128,33 @@ async fn openapi_lists_every_route_in_scope_and_docs_are_served_locally() {
     let res = app.client.get(app.url("/api/docs/")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
-    assert!(!html.contains("https://"), "docs page loads something remote");
+    assert!(
+        !html.contains("https://"),
+        "docs page loads something remote"
+    );
     app.stop().await;
 }
 
 #[tokio::test]
 async fn health_endpoints_report_components() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/actuator/health")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/actuator/health"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let health: Value = res.json().await.unwrap();
     assert_eq!(health["status"], "UP", "{health}");
     for component in ["identityDb", "meetingDb", "broker", "cache"] {
         assert_eq!(health["components"][component]["status"], "UP", "{health}");
     }
-    for path in ["/actuator/health/liveness", "/actuator/health/readiness", "/actuator/info"] {
+    for path in [
+        "/actuator/health/liveness",
+        "/actuator/health/readiness",
+        "/actuator/info",
+    ] {
         let res = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{path}");
     }

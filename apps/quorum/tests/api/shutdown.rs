@@ -30,7 +30,9 @@ async fn sigterm_drains_in_flight_requests_and_exits_cleanly() {
     let port = tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             let line = rx.recv().await.expect("server exited before listening");
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
             if v["message"] == "quorum is listening" {
                 return v["port"].as_u64().unwrap();
             }
@@ -40,7 +42,11 @@ async fn sigterm_drains_in_flight_requests_and_exits_cleanly() {
     .expect("listening within 30 s");
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let res = client.get(format!("{base}/actuator/health/liveness")).send().await.unwrap();
+    let res = client
+        .get(format!("{base}/actuator/health/liveness"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
 
     // Registrations hash passwords with the production Argon2 cost: each takes a while.
@@ -76,9 +82,15 @@ async fn sigterm_drains_in_flight_requests_and_exits_cleanly() {
             Err(e) => assert!(e.is_connect(), "request broken mid-flight: {e}"),
         }
     }
-    assert!(completed > 0, "no request was in flight when SIGTERM arrived");
+    assert!(
+        completed > 0,
+        "no request was in flight when SIGTERM arrived"
+    );
 
-    let exit = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    let exit = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(exit.success(), "exit status {exit}");
     let mut stopped = false;
     while let Ok(line) = rx.try_recv() {

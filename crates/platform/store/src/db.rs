@@ -2,7 +2,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 use crate::StoreError;
@@ -65,10 +65,11 @@ impl Db {
         match dialect {
             Dialect::Sqlite => Self::connect_sqlite(url, options).await,
             Dialect::Postgres => {
-                let opts = AnyConnectOptions::from_str(url).map_err(|e| StoreError::InvalidUrl {
-                    url: url.to_string(),
-                    reason: e.to_string(),
-                })?;
+                let opts =
+                    AnyConnectOptions::from_str(url).map_err(|e| StoreError::InvalidUrl {
+                        url: url.to_string(),
+                        reason: e.to_string(),
+                    })?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(options.max_connections)
                     .acquire_timeout(options.acquire_timeout)

@@ -86,7 +86,12 @@ impl Db {
             .await
             .map_err(wrap)?;
             tx.commit().await.map_err(wrap)?;
-            tracing::info!(scope, version = m.version, name = m.name, "migration applied");
+            tracing::info!(
+                scope,
+                version = m.version,
+                name = m.name,
+                "migration applied"
+            );
         }
         Ok(())
     }

@@ -10,7 +10,11 @@ const SET: &[Migration] = &[
         "CREATE TABLE items (id TEXT PRIMARY KEY, n BIGINT NOT NULL, raw {{blob}});
          CREATE INDEX items_n ON items (n)",
     ),
-    Migration::new(2, "log", "CREATE TABLE log (seq {{serial}}, msg TEXT NOT NULL)"),
+    Migration::new(
+        2,
+        "log",
+        "CREATE TABLE log (seq {{serial}}, msg TEXT NOT NULL)",
+    ),
 ];
 
 async fn exercise(db: &Db) {

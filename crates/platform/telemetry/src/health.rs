@@ -45,7 +45,9 @@ impl Health {
         }
     }
     pub fn down(error: impl std::fmt::Display) -> Self {
-        Self::up().with_status(Status::Down).with_detail("error", error.to_string())
+        Self::up()
+            .with_status(Status::Down)
+            .with_detail("error", error.to_string())
     }
     pub fn with_status(mut self, status: Status) -> Self {
         self.status = status;
@@ -153,7 +155,11 @@ impl HealthRegistry {
                     Err(_) => Health::down(format!("no answer within {timeout:?}")),
                 };
                 let ms = start.elapsed().as_millis() as u64;
-                (i.name().to_string(), i.gates_readiness(), health.with_detail("latencyMs", ms))
+                (
+                    i.name().to_string(),
+                    i.gates_readiness(),
+                    health.with_detail("latencyMs", ms),
+                )
             });
         let results = futures::future::join_all(checks).await;
         let overall = if results
@@ -208,7 +214,11 @@ pub fn actuator_router(
 
 /// `/actuator/health/readiness`, `/actuator/prometheus` and `/actuator/info` only, for a
 /// process whose gateway serves the system-wide `/actuator/health` and liveness itself.
-pub fn ops_router(registry: HealthRegistry, info: BuildInfo, prometheus: PrometheusHandle) -> Router {
+pub fn ops_router(
+    registry: HealthRegistry,
+    info: BuildInfo,
+    prometheus: PrometheusHandle,
+) -> Router {
     let state = ActuatorState {
         registry,
         info: Arc::new(info),
@@ -255,7 +265,10 @@ async fn readiness(State(s): State<ActuatorState>) -> Response {
 
 async fn prometheus_text(State(s): State<ActuatorState>) -> Response {
     (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
         s.prometheus.render(),
     )
         .into_response()

@@ -7,7 +7,12 @@ pub fn init_tracing(filter: &str, json: bool) {
     let registry = tracing_subscriber::registry().with(filter);
     let result = if json {
         registry
-            .with(fmt::layer().json().flatten_event(true).with_current_span(false))
+            .with(
+                fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(false),
+            )
             .try_init()
     } else {
         registry.with(fmt::layer().compact()).try_init()

@@ -29,21 +29,29 @@ async fn get_json(router: &Router, path: &str) -> (StatusCode, serde_json::Value
         .unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 #[tokio::test]
 async fn readiness_fails_when_a_dependency_is_down_but_liveness_does_not() {
     let registry = HealthRegistry::new()
         .with(FnIndicator::new("db", || async { Health::up() }))
-        .with(FnIndicator::new("broker", || async { Health::down("connection refused") }));
+        .with(FnIndicator::new("broker", || async {
+            Health::down("connection refused")
+        }));
     let router = actuator_router(registry, info(), quorum_telemetry::metrics::install());
 
     let (status, body) = get_json(&router, "/actuator/health/readiness").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["status"], "DOWN");
     assert_eq!(body["components"]["db"]["status"], "UP");
-    assert_eq!(body["components"]["broker"]["details"]["error"], "connection refused");
+    assert_eq!(
+        body["components"]["broker"]["details"]["error"],
+        "connection refused"
+    );
 
     let (status, body) = get_json(&router, "/actuator/health/liveness").await;
     assert_eq!(status, StatusCode::OK);
@@ -85,7 +93,11 @@ async fn a_check_that_hangs_counts_as_down() {
 
 #[tokio::test]
 async fn info_reports_version_and_uptime() {
-    let router = actuator_router(HealthRegistry::new(), info(), quorum_telemetry::metrics::install());
+    let router = actuator_router(
+        HealthRegistry::new(),
+        info(),
+        quorum_telemetry::metrics::install(),
+    );
     let (status, body) = get_json(&router, "/actuator/info").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["app"]["version"], "0.0.0-test");
@@ -104,7 +116,11 @@ async fn request_metrics_use_the_matched_route_not_the_raw_path() {
     for id in ["a1", "b2", "c3"] {
         let res = app
             .clone()
-            .oneshot(Request::get(format!("/items/{id}")).body(Body::empty()).unwrap())
+            .oneshot(
+                Request::get(format!("/items/{id}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
@@ -120,7 +136,11 @@ async fn request_metrics_use_the_matched_route_not_the_raw_path() {
 
     let router = actuator_router(HealthRegistry::new(), info(), handle);
     let res = router
-        .oneshot(Request::get("/actuator/prometheus").body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get("/actuator/prometheus")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);

@@ -1,7 +1,7 @@
 //! The events this service publishes, written to the outbox inside the caller's transaction.
 
 use quorum_bus::{Envelope, Outbox};
-use quorum_contracts::events::{MeetingChanged, MeetingEnded};
+use quorum_contracts::events::{MeetingChanged, MeetingEnded, ParticipantRef};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_store::Tx;
 use uuid::Uuid;
@@ -47,13 +47,24 @@ pub(crate) async fn ended(
     participants: &[Uuid],
 ) -> Result<(), ApiError> {
     let end = m.ended_at.unwrap_or(m.updated_at);
+    let named = crate::repository::participants(tx, m.id)
+        .await?
+        .into_iter()
+        .map(|p| ParticipantRef {
+            user_id: p.user_id,
+            name: p.name,
+            email: p.email,
+        })
+        .collect();
     let payload = MeetingEnded {
         meeting_id: m.id,
         meeting_title: m.title.clone(),
         owner_id: m.owner_id,
+        scheduled_time: Some(millis(m.scheduled_at)),
         start_time: m.started_at.map(millis),
         end_time: millis(end),
         participant_ids: participants.to_vec(),
+        participants: named,
         notes: m.notes.clone(),
         audio_file_url: None,
         occurred_at: millis(m.updated_at),
