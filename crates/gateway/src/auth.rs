@@ -6,6 +6,12 @@
 //! most once per `unknown_kid_refresh_min_secs`, so forged `kid`s cannot hammer the identity
 //! service). A failed refetch keeps serving the stale set; with no set at all, requests get
 //! 503 (fail closed), as they do when the revocation list cannot answer.
+//!
+//! Verified tokens are remembered (keyed by the token itself, until the token's `exp`) so a
+//! client that sends the same token on every request pays for the Ed25519 signature check
+//! once, not per request. The memory belongs to a key set: a refetch that changes the set of
+//! `kid`s starts it afresh, so dropping a key from the JWKS takes effect at the next refresh.
+//! Revocation is still checked on every request.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -28,7 +34,22 @@ pub(crate) enum AuthFailure {
 
 struct Cached {
     verifier: Arc<Verifier>,
+    verified: VerifiedTokens,
     fetched_at: Instant,
+}
+
+/// Tokens this key set has verified, with their claims.
+type VerifiedTokens = moka::sync::Cache<Arc<str>, AccessClaims>;
+
+/// How many verified tokens are remembered (about 400 bytes each).
+const VERIFIED_CAPACITY: u64 = 50_000;
+
+fn verified_tokens() -> VerifiedTokens {
+    moka::sync::Cache::builder()
+        .max_capacity(VERIFIED_CAPACITY)
+        // Bounded by `exp` on every hit; the TTL only frees memory of idle entries.
+        .time_to_idle(Duration::from_secs(15 * 60))
+        .build()
 }
 
 #[derive(Default)]
@@ -77,12 +98,18 @@ impl Authenticator {
         headers: &HeaderMap,
     ) -> Result<AccessClaims, AuthFailure> {
         let token = bearer_token(headers).ok_or(AuthFailure::Invalid("missing_token"))?;
-        let verifier = self.verifier().await.ok_or(AuthFailure::Unavailable)?;
+        let (verifier, verified) = self.verifier().await.ok_or(AuthFailure::Unavailable)?;
+        if let Some(claims) = verified.get(token) {
+            if claims.exp > chrono::Utc::now().timestamp() {
+                return self.not_revoked(claims).await;
+            }
+            verified.invalidate(token);
+        }
         let claims = match verifier.verify(token) {
             Err(AuthError::UnknownKey(kid)) => {
                 tracing::debug!(%kid, "token signed with an unknown key; refreshing the jwks");
                 match self.forced_refresh().await {
-                    Some(fresh) => fresh.verify(token),
+                    Some((fresh, _)) => fresh.verify(token),
                     None => Err(AuthError::UnknownKey(kid)),
                 }
             }
@@ -92,6 +119,11 @@ impl Authenticator {
             tracing::debug!(error = %e, "access token refused");
             AuthFailure::Invalid(reason(&e))
         })?;
+        verified.insert(Arc::from(token), claims.clone());
+        self.not_revoked(claims).await
+    }
+
+    async fn not_revoked(&self, claims: AccessClaims) -> Result<AccessClaims, AuthFailure> {
         match self.revocations.is_revoked(&claims.jti).await {
             Ok(false) => Ok(claims),
             Ok(true) => Err(AuthFailure::Invalid("revoked")),
@@ -102,26 +134,26 @@ impl Authenticator {
         }
     }
 
-    fn cached(&self) -> Option<(Arc<Verifier>, Instant)> {
+    fn cached(&self) -> Option<(Arc<Verifier>, VerifiedTokens, Instant)> {
         // A poisoned lock still holds a valid `Option<Cached>` (it is replaced whole).
         let guard = self.cached.read().unwrap_or_else(|e| e.into_inner());
         guard
             .as_ref()
-            .map(|c| (Arc::clone(&c.verifier), c.fetched_at))
+            .map(|c| (Arc::clone(&c.verifier), c.verified.clone(), c.fetched_at))
     }
 
     /// The current verifier, refetching the JWKS when it is missing or stale.
-    async fn verifier(&self) -> Option<Arc<Verifier>> {
-        if let Some((v, at)) = self.cached() {
+    async fn verifier(&self) -> Option<(Arc<Verifier>, VerifiedTokens)> {
+        if let Some((v, t, at)) = self.cached() {
             if at.elapsed() < self.refresh_every {
-                return Some(v);
+                return Some((v, t));
             }
         }
         let mut state = self.refresh.lock().await;
         let current = self.cached();
-        if let Some((v, at)) = &current {
+        if let Some((v, t, at)) = &current {
             if at.elapsed() < self.refresh_every {
-                return Some(Arc::clone(v)); // another request refreshed meanwhile
+                return Some((Arc::clone(v), t.clone())); // another request refreshed meanwhile
             }
         }
         // Back off after a failure: serve the stale set meanwhile, or 503 when there is none.
@@ -137,11 +169,11 @@ impl Authenticator {
                 return Some(v);
             }
         }
-        current.map(|(v, _)| v)
+        current.map(|(v, t, _)| (v, t))
     }
 
     /// Refetches at once (a token names an unknown `kid`), unless that happened recently.
-    async fn forced_refresh(&self) -> Option<Arc<Verifier>> {
+    async fn forced_refresh(&self) -> Option<(Arc<Verifier>, VerifiedTokens)> {
         let mut state = self.refresh.lock().await;
         if state
             .last_forced
@@ -155,7 +187,7 @@ impl Authenticator {
         self.fetch().await
     }
 
-    async fn fetch(&self) -> Option<Arc<Verifier>> {
+    async fn fetch(&self) -> Option<(Arc<Verifier>, VerifiedTokens)> {
         let jwks = match self.source.fetch().await {
             Ok(jwks) => jwks,
             Err(e) => {
@@ -172,11 +204,17 @@ impl Authenticator {
         };
         tracing::debug!(keys = jwks.keys.len(), "jwks refreshed");
         let mut guard = self.cached.write().unwrap_or_else(|e| e.into_inner());
+        // Same keys: what they verified stays verified. Otherwise start afresh.
+        let verified = match guard.as_ref() {
+            Some(old) if old.verifier.kids() == verifier.kids() => old.verified.clone(),
+            _ => verified_tokens(),
+        };
         *guard = Some(Cached {
             verifier: Arc::clone(&verifier),
+            verified: verified.clone(),
             fetched_at: Instant::now(),
         });
-        Some(verifier)
+        Some((verifier, verified))
     }
 }
 
@@ -306,6 +344,53 @@ mod tests {
         tokio::time::advance(RETRY_AFTER_FAILURE).await;
         auth.authenticate(&headers).await.unwrap();
         assert_eq!(source.fetches.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_remembered_token_is_still_checked_for_revocation() {
+        let settings = AuthSettings::default();
+        let key = SigningKey::generate(Utc::now() - chrono::Duration::hours(1)).unwrap();
+        let config = JwtConfig {
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+            access_ttl: Duration::from_secs(900),
+            refresh_ttl: Duration::from_secs(3600),
+        };
+        let source = Arc::new(FakeSource {
+            ring: KeyRing::new(config, vec![key]).unwrap(),
+            fetches: AtomicUsize::new(0),
+            broken: AtomicBool::new(false),
+        });
+        let revocations = Arc::new(MemoryRevocationList::new());
+        let auth = Authenticator::new(source.clone(), revocations.clone(), &settings);
+        let (token, claims) = source.ring.issue_access(Uuid::now_v7()).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        auth.authenticate(&headers).await.unwrap();
+        auth.authenticate(&headers).await.unwrap();
+        revocations
+            .revoke(&claims.jti, claims.expires_at())
+            .await
+            .unwrap();
+        assert!(matches!(
+            auth.authenticate(&headers).await,
+            Err(AuthFailure::Invalid("revoked"))
+        ));
+        // A tampered copy of a remembered token is not the same key: it is verified, and fails.
+        let mut forged = token.clone();
+        forged.pop();
+        forged.push(if token.ends_with('A') { 'B' } else { 'A' });
+        headers.insert(
+            header::AUTHORIZATION,
+            format!("Bearer {forged}").parse().unwrap(),
+        );
+        assert!(matches!(
+            auth.authenticate(&headers).await,
+            Err(AuthFailure::Invalid(_))
+        ));
     }
 
     #[tokio::test(start_paused = true)]

@@ -39,6 +39,7 @@ mod domain;
 mod error;
 mod events;
 mod migrations;
+mod pipeline;
 mod repository;
 mod routes;
 mod settings;
@@ -88,13 +89,20 @@ impl Meeting {
     }
 
     /// Exchanges and queues this service needs: it publishes to `meeting.events` and
-    /// consumes `user.*` from `user.events` through `meeting.user.queue`.
+    /// consumes `user.*` from `user.events` through `meeting.user.queue`, and
+    /// `transcript.created`, `todo.created`, `todo.completed` through `meeting.pipeline.queue`.
     pub fn topology() -> Topology {
         Topology::new()
             .exchange(exchanges::MEETING)
             .exchange(exchanges::USER)
             .queue(QueueSpec::new(directory::QUEUE))
             .bind(directory::QUEUE, exchanges::USER, "user.*")
+            .exchange(exchanges::TRANSCRIPT)
+            .exchange(exchanges::TODO)
+            .queue(QueueSpec::new(pipeline::QUEUE))
+            .bind(pipeline::QUEUE, exchanges::TRANSCRIPT, "transcript.created")
+            .bind(pipeline::QUEUE, exchanges::TODO, "todo.created")
+            .bind(pipeline::QUEUE, exchanges::TODO, "todo.completed")
     }
 
     /// The OpenAPI description of every route.
@@ -119,10 +127,17 @@ impl Meeting {
         let directory = spawn_workers(
             self.broker.clone(),
             directory::QUEUE,
-            options,
+            options.clone(),
             Arc::new(directory::DirectoryHandler::new(self.state.clone())),
+            shutdown.clone(),
+        );
+        let pipeline = spawn_workers(
+            self.broker.clone(),
+            pipeline::QUEUE,
+            options,
+            Arc::new(pipeline::PipelineHandler::new(self.state.clone())),
             shutdown,
         );
-        vec![relay, directory]
+        vec![relay, directory, pipeline]
     }
 }

@@ -5,5 +5,6 @@ mod directory;
 mod events;
 mod helpers;
 mod lifecycle;
+mod pipeline;
 mod read;
 mod update;
