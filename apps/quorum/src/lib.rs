@@ -6,6 +6,7 @@
 //!   (port 0 works), and runs until the shutdown future resolves, draining in-flight work.
 
 pub mod cli;
+mod services;
 pub mod settings;
 pub mod startup;
 

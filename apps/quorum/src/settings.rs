@@ -21,6 +21,10 @@ pub struct Settings {
     pub cache: CacheSettings,
     pub identity: quorum_identity::Settings,
     pub meeting: quorum_meeting::Settings,
+    pub transcript: quorum_transcript::Settings,
+    pub ai: quorum_ai::Settings,
+    pub todo: quorum_todo::Settings,
+    pub notification: quorum_notification::Settings,
     pub gateway: quorum_gateway::GatewaySettings,
 }
 

@@ -9,21 +9,22 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use axum::Router;
-use quorum_auth::{MemoryRevocationList, RevocationList};
-use quorum_bus::{Broker, EmbeddedBroker, Topology};
+use quorum_auth::MemoryRevocationList;
+use quorum_bus::EmbeddedBroker;
 use quorum_cache::{CacheStore, MemoryStore};
-use quorum_gateway::{health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream};
-use quorum_store::{Db, DbOptions};
+use quorum_gateway::{
+    health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream,
+};
+use quorum_store::Db;
+use quorum_tasks::MemoryTaskStore;
 use quorum_telemetry::health::FnIndicator;
 use quorum_telemetry::{BuildInfo, Health, HealthIndicator, HealthRegistry, Status};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::services::{self, open_db, Backends, Running};
 use crate::Settings;
-
-/// The services this binary runs, in start-up order.
-pub const SERVICES: [&str; 2] = ["identity", "meeting"];
 
 /// A built, listening Quorum process.
 pub struct Application {
@@ -37,14 +38,6 @@ pub struct Application {
     services: Vec<(&'static str, Router)>,
 }
 
-/// The shared backends of the embedded mode.
-struct Backends {
-    broker: Arc<dyn Broker>,
-    broker_db: Db,
-    cache: Arc<dyn CacheStore>,
-    revocations: Arc<dyn RevocationList>,
-}
-
 impl Application {
     /// Opens every database (running migrations), starts consumers and relays, builds the
     /// gateway, and binds the listener (`server.port = 0` picks a free port).
@@ -53,83 +46,49 @@ impl Application {
         let data = settings.data.dir.clone();
         std::fs::create_dir_all(&data)
             .with_context(|| format!("data.dir: cannot create `{}`", data.display()))?;
-        let backends = Backends::embedded(&data, &settings).await?;
-        let topology = Topology::new()
-            .merge(quorum_identity::Identity::topology())
-            .merge(quorum_meeting::Meeting::topology());
+        let (backends, broker_db) = embedded_backends(&data, &settings).await?;
         backends
             .broker
-            .declare(&topology)
+            .declare(&services::topology(&settings))
             .await
             .context("declaring the broker topology")?;
 
-        let identity_db = open_db(&data, "identity").await?;
-        let meeting_db = open_db(&data, "meeting").await?;
-        let identity = quorum_identity::build(
-            settings.identity.clone(),
-            quorum_identity::Deps {
-                db: identity_db.clone(),
-                broker: backends.broker.clone(),
-                cache: backends.cache.clone(),
-                revocations: backends.revocations.clone(),
-            },
-        )
-        .await
-        .context("starting the identity service")?;
-        let meeting = quorum_meeting::build(
-            settings.meeting.clone(),
-            quorum_meeting::Deps {
-                db: meeting_db.clone(),
-                broker: backends.broker.clone(),
-                cache: backends.cache.clone(),
-            },
-        )
-        .await
-        .context("starting the meeting service")?;
-
         let stop = CancellationToken::new();
-        let mut background = identity.spawn_background(backends.broker.clone(), stop.child_token());
-        background.extend(meeting.spawn_background(stop.child_token()));
+        let services::Assembled {
+            running,
+            background,
+            indicators,
+        } = services::assemble(&settings, &backends, &data, &stop).await?;
 
-        let upstreams: Vec<(&str, Router, utoipa::openapi::OpenApi)> = vec![
-            (
-                "identity",
-                identity.router(),
-                quorum_identity::Identity::openapi(),
-            ),
-            (
-                "meeting",
-                meeting.router(),
-                quorum_meeting::Meeting::openapi(),
-            ),
-        ];
         let mut gateway_settings = settings.gateway.clone();
         // One source of truth for what the identity service signs and the gateway expects.
         gateway_settings.auth.issuer = settings.identity.issuer.clone();
         gateway_settings.auth.audience = settings.identity.audience.clone();
         gateway_settings
             .routes
-            .retain(|r| upstreams.iter().any(|(name, _, _)| *name == r.upstream));
+            .retain(|r| running.iter().any(|s| s.name == r.upstream));
         let mut builder = Gateway::builder()
             .settings(gateway_settings)
             .revocations(backends.revocations.clone());
-        let mut services = Vec::new();
-        for (name, router, doc) in upstreams {
-            let router = service_router(name, router, backends.cache.clone());
-            services.push((name, router.clone()));
+        let mut service_routers = Vec::new();
+        for s in &running {
+            let router = service_router(s.name, s.router.clone(), backends.cache.clone());
+            service_routers.push((s.name, router.clone()));
             let upstream: Arc<dyn Upstream> = Arc::new(InProcess::new(router));
-            builder = builder.upstream(name, upstream).openapi(name, doc);
+            builder = builder
+                .upstream(s.name, upstream)
+                .openapi(s.name, s.openapi.clone());
         }
 
-        let registry = health_registry(
-            &backends,
-            &[("identity", &identity_db), ("meeting", &meeting_db)],
-        );
+        let mut registry = health_registry(&backends, &running);
+        for indicator in indicators {
+            registry.register(indicator);
+        }
         let info = BuildInfo {
             name: "quorum",
             version: env!("CARGO_PKG_VERSION"),
             started: Instant::now(),
-            services: SERVICES.iter().map(|s| s.to_string()).collect(),
+            services: running.iter().map(|s| s.name.to_string()).collect(),
         };
         for indicator in registry.indicators() {
             builder = builder.health_check(indicator.name(), gateway_check(indicator.clone()));
@@ -145,6 +104,8 @@ impl Application {
             .await
             .with_context(|| format!("server.host/server.port: cannot listen on {addr}"))?;
         let port = listener.local_addr()?.port();
+        let mut dbs: Vec<Db> = running.iter().map(|s| s.db.clone()).collect();
+        dbs.push(broker_db);
         Ok(Self {
             listener,
             port,
@@ -152,8 +113,8 @@ impl Application {
             background,
             stop,
             grace: Duration::from_secs(settings.server.shutdown_grace_secs),
-            dbs: vec![identity_db, meeting_db, backends.broker_db],
-            services,
+            dbs,
+            services: service_routers,
         })
     }
 
@@ -206,12 +167,13 @@ impl Application {
             }
             stop.cancel();
         });
+        let grace = self.grace;
         let server = async move {
             // The server drains open requests after the signal; give it the grace period.
             let mut server = std::pin::pin!(server.into_future());
             tokio::select! {
                 r = &mut server => r.map_err(anyhow::Error::from),
-                _ = async { drained.cancelled().await; tokio::time::sleep(self.grace).await } => {
+                _ = async { drained.cancelled().await; tokio::time::sleep(grace).await } => {
                     tracing::warn!("grace period over; closing remaining connections");
                     Ok(())
                 }
@@ -231,26 +193,19 @@ impl Application {
     }
 }
 
-impl Backends {
-    async fn embedded(data: &Path, settings: &Settings) -> anyhow::Result<Self> {
-        let broker_db = open_db(data, "broker").await?;
-        let broker = EmbeddedBroker::with_db(broker_db.clone())
-            .await
-            .context("opening the embedded broker")?;
-        Ok(Self {
-            broker: Arc::new(broker),
-            broker_db,
-            cache: Arc::new(MemoryStore::new(settings.cache.max_entries)),
-            revocations: Arc::new(MemoryRevocationList::new()),
-        })
-    }
-}
-
-async fn open_db(data: &Path, name: &str) -> anyhow::Result<Db> {
-    let path = data.join(format!("{name}.db"));
-    Db::open_sqlite(&path, &DbOptions::default())
+/// The embedded mode: an SQLite broker, an in-process cache, revocation list and task store.
+async fn embedded_backends(data: &Path, settings: &Settings) -> anyhow::Result<(Backends, Db)> {
+    let broker_db = open_db(data, "broker").await?;
+    let broker = EmbeddedBroker::with_db(broker_db.clone())
         .await
-        .with_context(|| format!("opening {}", path.display()))
+        .context("opening the embedded broker")?;
+    let backends = Backends {
+        broker: Arc::new(broker),
+        cache: Arc::new(MemoryStore::new(settings.cache.max_entries)),
+        revocations: Arc::new(MemoryRevocationList::new()),
+        tasks: Arc::new(MemoryTaskStore::new()),
+    };
+    Ok((backends, broker_db))
 }
 
 /// What every service router gets in every mode: request metrics by matched route and
@@ -279,19 +234,22 @@ fn gateway_check(indicator: Arc<dyn HealthIndicator>) -> Arc<dyn HealthCheck> {
     })
 }
 
-fn health_registry(backends: &Backends, dbs: &[(&'static str, &Db)]) -> HealthRegistry {
+fn health_registry(backends: &Backends, running: &[Running]) -> HealthRegistry {
     let mut registry = HealthRegistry::new();
-    for (name, db) in dbs {
-        let db = (*db).clone();
-        registry = registry.with(FnIndicator::new(&format!("{name}Db"), move || {
-            let db = db.clone();
-            async move {
-                match db.ping().await {
-                    Ok(()) => Health::up().with_detail("database", "SQLite"),
-                    Err(e) => Health::down(e),
+    for service in running {
+        let db = service.db.clone();
+        registry = registry.with(FnIndicator::new(
+            &format!("{}Db", service.name),
+            move || {
+                let db = db.clone();
+                async move {
+                    match db.ping().await {
+                        Ok(()) => Health::up().with_detail("database", "SQLite"),
+                        Err(e) => Health::down(e),
+                    }
                 }
-            }
-        }));
+            },
+        ));
     }
     let broker = backends.broker.clone();
     registry = registry.with(FnIndicator::new("broker", move || {

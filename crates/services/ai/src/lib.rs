@@ -1,1 +1,195 @@
-//! (being written)
+//! The AI service: analyses meeting transcripts into a summary, action items, decisions and
+//! follow-up schedule suggestions.
+//!
+//! - **Automatic analysis** (Publisher-Subscriber): every `transcript.created` is analysed
+//!   once; the result is stored and `ai.analysis.completed` published through the outbox.
+//! - **Requested analyses** (Asynchronous Request-Reply + Queue-Based Load Leveling):
+//!   `POST /api/ai/schedules|summaries` answer `202` with a task; bounded workers on
+//!   `ai.processing.queue` do the work; clients poll `GET /api/ai/tasks/{id}` or follow its
+//!   SSE stream. A full queue answers `503` + `Retry-After`.
+//! - **Engines**: the built-in engine ([`engine::BuiltinEngine`]), or an OpenAI-compatible
+//!   chat server that falls back to it on timeout, error, junk or an open circuit.
+//!
+//! The process assembles it like every service: [`build`] (runs migrations), then
+//! [`Ai::router`], [`Ai::topology`], [`Ai::openapi`], [`Ai::spawn_background`] and
+//! [`Ai::ready`] (readiness).
+//!
+//! Layout:
+//! - `engine/`: the analysis engine trait and the built-in engine (pure, unit-tested);
+//! - `openai/`: the chat client (`prompt.rs`, `parse.rs`); `analyzer.rs`: engine choice and
+//!   fallback; `analysis.rs`: transcript → engine input, engine output → stored document;
+//! - `transcripts.rs`: the `transcript.created` consumer; `jobs.rs`: the work-queue workers;
+//! - `routes/`: HTTP handlers and the OpenAPI document; `app.rs`: state and visibility;
+//! - `repository.rs` + `migrations.rs`: SQL; `events.rs`: the outbox event; `ics.rs`:
+//!   iCalendar; `views.rs`: JSON bodies; `error.rs`, `settings.rs`.
+//!
+//! Who may see what: a transcript's, a meeting's analysis and a suggestion's participants
+//! (from the `transcript.created` payload); a task's requester. Everyone else gets 404.
+
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+
+use quorum_bus::{spawn_workers, Broker, Outbox, QueueSpec, Topology, WorkerOptions};
+use quorum_cache::CacheStore;
+use quorum_contracts::events::TRANSCRIPT_CREATED;
+use quorum_contracts::exchanges;
+use quorum_store::Db;
+use quorum_telemetry::Health;
+use tokio_util::sync::CancellationToken;
+use utoipa::OpenApi;
+
+mod analysis;
+mod analyzer;
+mod app;
+pub mod engine;
+mod error;
+mod events;
+mod ics;
+mod jobs;
+mod migrations;
+mod openai;
+mod repository;
+mod routes;
+mod settings;
+mod transcripts;
+mod views;
+
+pub use error::BuildError;
+pub use settings::{EngineKind, OpenAiSettings, Secret, Settings};
+
+/// What the service runs on.
+pub struct Deps {
+    pub db: Db,
+    pub broker: Arc<dyn Broker>,
+    /// Idempotency-Key records of the mutating routes.
+    pub cache: Arc<dyn CacheStore>,
+    pub tasks: Arc<dyn quorum_tasks::TaskStore>,
+}
+
+/// The assembled service.
+pub struct Ai {
+    settings: Settings,
+    state: app::AppState,
+    cache: Arc<dyn CacheStore>,
+}
+
+/// Migrates the database and assembles the service with the engine `settings.engine` names.
+/// Nothing runs until [`Ai::router`] is served and [`Ai::spawn_background`] is called.
+pub async fn build(settings: Settings, deps: Deps) -> Result<Ai, BuildError> {
+    build_with_engine(settings, deps, Arc::new(engine::BuiltinEngine)).await
+}
+
+/// [`build`] with another local engine in place of the built-in one (it is also what the
+/// chat engine falls back to): for tests, or an embedder's own engine.
+pub async fn build_with_engine(
+    settings: Settings,
+    deps: Deps,
+    local: Arc<dyn engine::AnalysisEngine>,
+) -> Result<Ai, BuildError> {
+    let timezone = settings.offset().map_err(BuildError::Settings)?;
+    let chat = match settings.engine {
+        EngineKind::Builtin => None,
+        EngineKind::Openai => {
+            Some(openai::OpenAiEngine::new(settings.openai.clone()).map_err(BuildError::Settings)?)
+        }
+    };
+    deps.db
+        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    deps.db
+        .migrate("ai", migrations::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    let state = app::AppState {
+        outbox: Outbox::new(deps.db.clone()),
+        db: deps.db,
+        broker: deps.broker,
+        tasks: deps.tasks,
+        analyzer: analyzer::Analyzer::new(chat, local),
+        timezone,
+    };
+    Ok(Ai {
+        settings,
+        state,
+        cache: deps.cache,
+    })
+}
+
+impl Ai {
+    /// The `/api/ai…` routes, state applied; mutating routes honour `Idempotency-Key`.
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.state.clone()).layer(quorum_web::idempotency::layer(self.cache.clone()))
+    }
+
+    /// Exchanges and queues with the default settings (see [`Ai::topology_for`]).
+    pub fn topology() -> Topology {
+        Self::topology_for(&Settings::default())
+    }
+
+    /// Exchanges and queues: publishes to `ai.events`; consumes `transcript.created` from
+    /// `transcript.events` through `ai.transcript.queue`; works `ai.processing.queue`
+    /// (max-length from `settings`, TTL 2 h, 3 deliveries, dead-letter queue).
+    pub fn topology_for(settings: &Settings) -> Topology {
+        Topology::new()
+            .exchange(exchanges::AI)
+            .exchange(exchanges::TRANSCRIPT)
+            .queue(QueueSpec::new(transcripts::QUEUE))
+            .bind(
+                transcripts::QUEUE,
+                exchanges::TRANSCRIPT,
+                TRANSCRIPT_CREATED,
+            )
+            .queue(jobs::queue_spec(settings.queue_max_length))
+    }
+
+    /// The OpenAPI description of every route.
+    pub fn openapi() -> utoipa::openapi::OpenApi {
+        routes::ApiDoc::openapi()
+    }
+
+    /// The engine's readiness for `/actuator/health/readiness`: the built-in engine is always
+    /// up; the chat engine reports its circuit and whether its server answers (still UP when
+    /// it does not: the built-in engine answers meanwhile).
+    pub async fn ready(&self) -> Health {
+        self.state.analyzer.health().await
+    }
+
+    /// Starts the outbox relay, the `transcript.created` consumer and `settings.workers` job
+    /// workers; all stop (draining work in flight) when `shutdown` is cancelled.
+    pub fn spawn_background(
+        &self,
+        shutdown: CancellationToken,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let broker = self.state.broker.clone();
+        let relay = self
+            .state
+            .outbox
+            .spawn_relay(broker.clone(), shutdown.clone());
+        let consumer = spawn_workers(
+            broker.clone(),
+            transcripts::QUEUE,
+            WorkerOptions {
+                concurrency: 2,
+                ..WorkerOptions::default()
+            },
+            Arc::new(transcripts::TranscriptHandler::new(self.state.clone())),
+            shutdown.clone(),
+        );
+        let mut handles = vec![relay, consumer];
+        if self.settings.workers > 0 {
+            handles.push(spawn_workers(
+                broker,
+                jobs::QUEUE,
+                WorkerOptions {
+                    concurrency: self.settings.workers,
+                    ..WorkerOptions::default()
+                },
+                Arc::new(jobs::JobHandler::new(self.state.clone())),
+                shutdown,
+            ));
+        }
+        handles
+    }
+}

@@ -1,1 +1,176 @@
-//! (being written)
+//! The todo service: action items from meetings and by hand, their assignees, due dates and
+//! status (`OPEN → IN_PROGRESS → DONE`, or `OPEN → DONE`; never backwards), with a status
+//! history, per-user stats and events on `todo.events` (`todo.created`,
+//! `todo.status_changed`, `todo.completed`).
+//!
+//! Todos come from three places:
+//! - `meeting.ended` (queue `todo.meeting.queue`): the explicit action lines of the notes
+//!   (`- [ ] @Name … by Friday`, `TODO(Name): …`, `Action: Name to …`, `할 일: 이름 - …`, see
+//!   `extract/notes.rs`), assignees matched to participants by name and relative due dates
+//!   resolved against the meeting's local date ([`Settings::timezone`]); source `NOTES`;
+//! - `ai.analysis.completed` (queue `todo.ai.queue`): one per action item; source `AI`;
+//! - `POST /api/todos`: source `MANUAL`.
+//!
+//! **Dedupe rule.** An action item becomes exactly one todo, however often events are
+//! redelivered and whichever source saw it first. Redeliveries are stopped by the inbox
+//! (consumer, event id). Across sources, an item is the same as an existing todo of the
+//! same meeting when (1) the assignee is the same — the same user id, or both unresolved
+//! with the same name (case, spaces and honorifics ignored), or both unassigned — and
+//! (2) the titles are similar: each is reduced to a token set (date phrases, punctuation
+//! and filler words removed, lowercased, plural `s` and Korean particles cut) and the sets
+//! have a Jaccard index ≥ 0.6, or one contains the other (the smaller having ≥ 2 tokens, or
+//! the larger ≤ 2). A duplicate creates nothing; if it carries a due date the existing todo
+//! lacks, the date is filled in (no event is published for that). Each consumer first
+//! upserts the meeting's row, whose lock serialises concurrent consumers of one meeting.
+//! Manual todos are never deduplicated.
+//!
+//! Who sees what: the list and stats are the caller's todos (assigned to or created by
+//! them; automatic todos are created by the meeting's owner). A todo is readable by its
+//! assignee, its creator and the participants of its meeting (else 404); it may be changed
+//! by its assignee, its creator or the meeting's owner (a participant gets 403).
+//!
+//! Layout:
+//! - `extract/`: notes parser, date resolver, name matching, title similarity (pure);
+//! - `domain/`: status machine and sources, validated inputs;
+//! - `ingest.rs`: the dedupe-and-insert step both event consumers share;
+//! - `consumers/`: `meeting.ended`, `ai.analysis.completed`, `user.*` (directory);
+//! - `routes/`: HTTP handlers and the OpenAPI document; `views.rs`: JSON bodies;
+//! - `app.rs`: state, cache-aside (the caller's todos and stats, 5 min, evicted for the
+//!   assignee and creator on every write), access rules;
+//! - `repository/`: SQL; `migrations.rs`: schema; `events.rs`: outbox events;
+//!   `error.rs`: [`BuildError`] and the problem mapping; `settings.rs`: [`Settings`].
+
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+
+use quorum_bus::{spawn_workers, Broker, Outbox, QueueSpec, Topology, WorkerOptions};
+use quorum_cache::CacheStore;
+use quorum_contracts::events::{AI_ANALYSIS_COMPLETED, MEETING_ENDED};
+use quorum_contracts::exchanges;
+use quorum_store::Db;
+use tokio_util::sync::CancellationToken;
+use utoipa::OpenApi;
+
+mod app;
+mod consumers;
+mod domain;
+mod error;
+mod events;
+mod extract;
+mod ingest;
+mod migrations;
+mod repository;
+mod routes;
+mod settings;
+mod views;
+
+pub use error::BuildError;
+pub use settings::Settings;
+
+use consumers::{analysis, directory, meeting_ended, Consumer};
+
+/// What the service runs on.
+pub struct Deps {
+    pub db: Db,
+    pub broker: Arc<dyn Broker>,
+    pub cache: Arc<dyn CacheStore>,
+}
+
+/// The assembled service.
+pub struct Todo {
+    settings: Settings,
+    state: app::AppState,
+    broker: Arc<dyn Broker>,
+}
+
+/// Checks the settings, migrates the database (outbox/inbox tables and the service's own)
+/// and assembles the service. Nothing runs until [`Todo::router`] is served and
+/// [`Todo::spawn_background`] is called.
+pub async fn build(settings: Settings, deps: Deps) -> Result<Todo, BuildError> {
+    let offset = settings.offset().map_err(BuildError::Settings)?;
+    deps.db
+        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    deps.db
+        .migrate("todo", migrations::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    let outbox = Outbox::new(deps.db.clone());
+    Ok(Todo {
+        settings,
+        state: app::AppState::new(deps.db, outbox, deps.cache, offset),
+        broker: deps.broker,
+    })
+}
+
+impl Todo {
+    /// The `/api/todos…` routes, state applied.
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.state.clone())
+    }
+
+    /// Exchanges and queues this service needs: it publishes to `todo.events` and consumes
+    /// `meeting.ended`, `ai.analysis.completed` and `user.*`.
+    pub fn topology() -> Topology {
+        Topology::new()
+            .exchange(exchanges::TODO)
+            .exchange(exchanges::MEETING)
+            .exchange(exchanges::AI)
+            .exchange(exchanges::USER)
+            .queue(QueueSpec::new(meeting_ended::QUEUE))
+            .queue(QueueSpec::new(analysis::QUEUE))
+            .queue(QueueSpec::new(directory::QUEUE))
+            .bind(meeting_ended::QUEUE, exchanges::MEETING, MEETING_ENDED)
+            .bind(analysis::QUEUE, exchanges::AI, AI_ANALYSIS_COMPLETED)
+            .bind(directory::QUEUE, exchanges::USER, "user.*")
+    }
+
+    /// The OpenAPI description of every route.
+    pub fn openapi() -> utoipa::openapi::OpenApi {
+        routes::ApiDoc::openapi()
+    }
+
+    /// Starts the outbox relay and the three consumers; all stop (draining work in flight)
+    /// when `shutdown` is cancelled.
+    pub fn spawn_background(
+        &self,
+        shutdown: CancellationToken,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let relay = self
+            .state
+            .outbox
+            .spawn_relay(self.broker.clone(), shutdown.clone());
+        let options = WorkerOptions {
+            concurrency: self.settings.consumers.max(1),
+            ..WorkerOptions::default()
+        };
+        let state = &self.state;
+        let workers = [
+            (
+                meeting_ended::QUEUE,
+                Consumer::new(state.clone(), meeting_ended::MeetingEndedConsumer),
+            ),
+            (
+                analysis::QUEUE,
+                Consumer::new(state.clone(), analysis::AnalysisConsumer),
+            ),
+            (
+                directory::QUEUE,
+                Consumer::new(state.clone(), directory::Directory),
+            ),
+        ];
+        let mut handles = vec![relay];
+        for (queue, handler) in workers {
+            handles.push(spawn_workers(
+                self.broker.clone(),
+                queue,
+                options.clone(),
+                handler,
+                shutdown.clone(),
+            ));
+        }
+        handles
+    }
+}

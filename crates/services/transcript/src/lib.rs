@@ -1,1 +1,156 @@
-//! (being written)
+//! The transcript service: turns every ended meeting into exactly one transcript — from the
+//! recording through speech-to-text when there is one, else (or when that fails) from the
+//! notes — and lets participants correct and verify it section by section and the owner
+//! share it. Publishes `transcript.created`, `transcript.verified` and `transcript.shared`.
+//!
+//! The process assembles it like every service: [`build`] (runs migrations), then
+//! [`Transcript::router`], [`Transcript::topology`], [`Transcript::openapi`] and
+//! [`Transcript::spawn_background`] (outbox relay, consumers, speech-to-text workers).
+//!
+//! Layout:
+//! - `domain/`: notes → sections, speaker matching, language detection, status (pure,
+//!   unit-tested);
+//! - `ingest.rs`: the `meeting.ended` consumer; `transcribe.rs`: the speech-to-text work
+//!   queue, its workers and the fallback to notes; `create.rs`: building and storing a
+//!   transcript with its `transcript.created` event; `stt.rs`: the [`SpeechToText`] port;
+//! - `routes/`: HTTP handlers, one file per group, and the OpenAPI document;
+//! - `app.rs`: state and cache-aside reads (`TRANSCRIPT`, `SECTIONS`, 30 min, evicted after
+//!   every write); `repository/`: SQL; `migrations.rs`: schema;
+//! - `directory.rs`: the `user.*` consumer (who may be shared with);
+//! - `events.rs`: events through the outbox; `views.rs`: JSON bodies; `error.rs`:
+//!   `ApiError` and [`BuildError`]; `settings.rs`: [`Settings`].
+//!
+//! Who may do what: the meeting's participants and the users it was shared with read a
+//! transcript (others get 404); participants correct and verify sections (403 for a reader
+//! it was only shared with); only the owner shares it.
+
+#![forbid(unsafe_code)]
+
+use std::sync::Arc;
+
+use quorum_bus::{spawn_workers, Broker, QueueSpec, Topology, WorkerOptions};
+use quorum_cache::CacheStore;
+use quorum_contracts::events::MEETING_ENDED;
+use quorum_contracts::exchanges;
+use quorum_store::Db;
+use tokio_util::sync::CancellationToken;
+use utoipa::OpenApi;
+
+mod app;
+mod create;
+mod directory;
+mod domain;
+mod error;
+mod events;
+mod ingest;
+mod migrations;
+mod repository;
+mod routes;
+mod settings;
+mod stt;
+mod transcribe;
+mod views;
+
+pub use error::BuildError;
+pub use settings::Settings;
+pub use stt::{AudioRef, SpeechToText, SttError, SttSegment, Unconfigured, UNCONFIGURED_MESSAGE};
+
+/// What the service runs on.
+pub struct Deps {
+    pub db: Db,
+    pub broker: Arc<dyn Broker>,
+    pub cache: Arc<dyn CacheStore>,
+    pub tasks: Arc<dyn quorum_tasks::TaskStore>,
+    pub stt: Arc<dyn SpeechToText>,
+}
+
+/// The assembled service.
+pub struct Transcript {
+    settings: Settings,
+    state: app::AppState,
+}
+
+/// Checks the settings, migrates the database (outbox/inbox tables and the service's own)
+/// and assembles the service. Nothing runs until [`Transcript::router`] is served and
+/// [`Transcript::spawn_background`] is called.
+pub async fn build(settings: Settings, deps: Deps) -> Result<Transcript, BuildError> {
+    settings.validate().map_err(BuildError::Settings)?;
+    deps.db
+        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    deps.db
+        .migrate("transcript", migrations::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    let state = app::AppState::new(deps.db, deps.broker, deps.cache, deps.tasks, deps.stt);
+    Ok(Transcript { settings, state })
+}
+
+impl Transcript {
+    /// The `/api/transcripts…` routes, state applied.
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.state.clone())
+    }
+
+    /// Exchanges and queues this service needs: it publishes to `transcript.events`,
+    /// consumes `meeting.ended` (`transcript.meeting.queue`) and `user.*`
+    /// (`transcript.user.queue`), and owns the work queue `transcript.creation.queue`
+    /// (1000 jobs, 1 h TTL, 3 deliveries, dead-letter queue).
+    pub fn topology() -> Topology {
+        Topology::new()
+            .exchange(exchanges::TRANSCRIPT)
+            .exchange(exchanges::MEETING)
+            .exchange(exchanges::USER)
+            .queue(QueueSpec::new(ingest::QUEUE))
+            .bind(ingest::QUEUE, exchanges::MEETING, MEETING_ENDED)
+            .queue(QueueSpec::new(directory::QUEUE))
+            .bind(directory::QUEUE, exchanges::USER, "user.*")
+            .queue(transcribe::queue_spec())
+    }
+
+    /// The OpenAPI description of every route.
+    pub fn openapi() -> utoipa::openapi::OpenApi {
+        routes::ApiDoc::openapi()
+    }
+
+    /// Starts the outbox relay, the `meeting.ended` and directory consumers, the
+    /// speech-to-text workers (`stt_workers` at once) and the expired-job sweeper; all stop,
+    /// draining work in flight, when `shutdown` is cancelled.
+    pub fn spawn_background(
+        &self,
+        shutdown: CancellationToken,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let state = &self.state;
+        let broker = state.broker.clone();
+        let workers = |n: usize| WorkerOptions {
+            concurrency: n.max(1),
+            ..WorkerOptions::default()
+        };
+        vec![
+            state.outbox.spawn_relay(broker.clone(), shutdown.clone()),
+            spawn_workers(
+                broker.clone(),
+                ingest::QUEUE,
+                workers(self.settings.meeting_consumers),
+                Arc::new(ingest::MeetingEndedHandler::new(state.clone())),
+                shutdown.clone(),
+            ),
+            spawn_workers(
+                broker.clone(),
+                directory::QUEUE,
+                workers(self.settings.directory_consumers),
+                Arc::new(directory::DirectoryHandler::new(state.clone())),
+                shutdown.clone(),
+            ),
+            spawn_workers(
+                broker,
+                transcribe::QUEUE,
+                workers(self.settings.stt_workers),
+                Arc::new(transcribe::SttHandler::new(state.clone())),
+                shutdown.clone(),
+            ),
+            transcribe::spawn_sweeper(state.clone(), shutdown),
+        ]
+    }
+}

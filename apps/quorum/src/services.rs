@@ -1,0 +1,207 @@
+//! Builds the six services over the shared backends of this process.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use quorum_auth::RevocationList;
+use quorum_bus::{Broker, Topology};
+use quorum_cache::CacheStore;
+use quorum_store::{Db, DbOptions};
+use quorum_tasks::TaskStore;
+use quorum_telemetry::health::FnIndicator;
+use quorum_telemetry::HealthIndicator;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use utoipa::openapi::OpenApi;
+
+use crate::Settings;
+
+/// The backends every service of this process shares.
+pub(crate) struct Backends {
+    pub(crate) broker: Arc<dyn Broker>,
+    pub(crate) cache: Arc<dyn CacheStore>,
+    pub(crate) revocations: Arc<dyn RevocationList>,
+    pub(crate) tasks: Arc<dyn TaskStore>,
+}
+
+/// One running service: its name (also its gateway upstream), router, API description and
+/// database.
+pub(crate) struct Running {
+    pub(crate) name: &'static str,
+    pub(crate) router: Router,
+    pub(crate) openapi: OpenApi,
+    pub(crate) db: Db,
+}
+
+/// What [`assemble`] returns: the services, their background tasks, and health indicators
+/// beyond the databases (engines, SMTP).
+pub(crate) struct Assembled {
+    pub(crate) running: Vec<Running>,
+    pub(crate) background: Vec<JoinHandle<()>>,
+    pub(crate) indicators: Vec<Arc<dyn HealthIndicator>>,
+}
+
+/// Every exchange, queue and binding of the services this binary runs.
+pub(crate) fn topology(settings: &Settings) -> Topology {
+    Topology::new()
+        .merge(quorum_identity::Identity::topology())
+        .merge(quorum_meeting::Meeting::topology())
+        .merge(quorum_transcript::Transcript::topology())
+        .merge(quorum_ai::Ai::topology_for(&settings.ai))
+        .merge(quorum_todo::Todo::topology())
+        .merge(quorum_notification::Notification::topology())
+}
+
+pub(crate) async fn open_db(data: &Path, name: &str) -> anyhow::Result<Db> {
+    let path = data.join(format!("{name}.db"));
+    Db::open_sqlite(&path, &DbOptions::default())
+        .await
+        .with_context(|| format!("opening {}", path.display()))
+}
+
+/// Builds every service (running its migrations) and starts its background work.
+pub(crate) async fn assemble(
+    settings: &Settings,
+    b: &Backends,
+    data: &Path,
+    stop: &CancellationToken,
+) -> anyhow::Result<Assembled> {
+    let mut running = Vec::new();
+    let mut background = Vec::new();
+    let mut indicators: Vec<Arc<dyn HealthIndicator>> = Vec::new();
+
+    let db = open_db(data, "identity").await?;
+    let identity = quorum_identity::build(
+        settings.identity.clone(),
+        quorum_identity::Deps {
+            db: db.clone(),
+            broker: b.broker.clone(),
+            cache: b.cache.clone(),
+            revocations: b.revocations.clone(),
+        },
+    )
+    .await
+    .context("starting the identity service")?;
+    background.extend(identity.spawn_background(b.broker.clone(), stop.child_token()));
+    running.push(Running {
+        name: "identity",
+        router: identity.router(),
+        openapi: quorum_identity::Identity::openapi(),
+        db,
+    });
+
+    let db = open_db(data, "meeting").await?;
+    let meeting = quorum_meeting::build(
+        settings.meeting.clone(),
+        quorum_meeting::Deps {
+            db: db.clone(),
+            broker: b.broker.clone(),
+            cache: b.cache.clone(),
+        },
+    )
+    .await
+    .context("starting the meeting service")?;
+    background.extend(meeting.spawn_background(stop.child_token()));
+    running.push(Running {
+        name: "meeting",
+        router: meeting.router(),
+        openapi: quorum_meeting::Meeting::openapi(),
+        db,
+    });
+
+    let db = open_db(data, "transcript").await?;
+    let transcript = quorum_transcript::build(
+        settings.transcript.clone(),
+        quorum_transcript::Deps {
+            db: db.clone(),
+            broker: b.broker.clone(),
+            cache: b.cache.clone(),
+            tasks: b.tasks.clone(),
+            stt: Arc::new(quorum_transcript::Unconfigured),
+        },
+    )
+    .await
+    .context("starting the transcript service")?;
+    background.extend(transcript.spawn_background(stop.child_token()));
+    running.push(Running {
+        name: "transcript",
+        router: transcript.router(),
+        openapi: quorum_transcript::Transcript::openapi(),
+        db,
+    });
+
+    let db = open_db(data, "ai").await?;
+    let ai = quorum_ai::build(
+        settings.ai.clone(),
+        quorum_ai::Deps {
+            db: db.clone(),
+            broker: b.broker.clone(),
+            cache: b.cache.clone(),
+            tasks: b.tasks.clone(),
+        },
+    )
+    .await
+    .context("starting the ai service")?;
+    background.extend(ai.spawn_background(stop.child_token()));
+    running.push(Running {
+        name: "ai",
+        router: ai.router(),
+        openapi: quorum_ai::Ai::openapi(),
+        db,
+    });
+    let ai = Arc::new(ai);
+    indicators.push(Arc::new(
+        FnIndicator::new("aiEngine", move || {
+            let ai = ai.clone();
+            async move { ai.ready().await }
+        })
+        .informational(),
+    ));
+
+    let db = open_db(data, "todo").await?;
+    let todo = quorum_todo::build(
+        settings.todo.clone(),
+        quorum_todo::Deps {
+            db: db.clone(),
+            broker: b.broker.clone(),
+            cache: b.cache.clone(),
+        },
+    )
+    .await
+    .context("starting the todo service")?;
+    background.extend(todo.spawn_background(stop.child_token()));
+    running.push(Running {
+        name: "todo",
+        router: todo.router(),
+        openapi: quorum_todo::Todo::openapi(),
+        db,
+    });
+
+    let db = open_db(data, "notification").await?;
+    let notification = quorum_notification::build(
+        settings.notification.clone(),
+        quorum_notification::Deps {
+            db: db.clone(),
+            broker: b.broker.clone(),
+            cache: b.cache.clone(),
+        },
+    )
+    .await
+    .context("starting the notification service")?;
+    background.extend(notification.spawn_background(stop.child_token()));
+    indicators.push(Arc::new(notification.health()));
+    running.push(Running {
+        name: "notification",
+        router: notification.router(),
+        openapi: quorum_notification::Notification::openapi(),
+        db,
+    });
+
+    Ok(Assembled {
+        running,
+        background,
+        indicators,
+    })
+}

@@ -1,0 +1,109 @@
+//! The glue between the stored transcript, the engine and the stored analysis: the engine's
+//! input from a `transcript.created` payload, who may see it, and the engine's output as the
+//! stored document (suggestions get ids here).
+
+use chrono::{Duration, FixedOffset};
+use quorum_contracts::events::TranscriptCreated;
+use uuid::Uuid;
+
+use crate::engine::{Analysis, AnalysisInput, Lang, Participant, Section};
+use crate::views::{ActionItemView, AnalysisView, SuggestionView};
+
+/// The public path of a suggestion's iCalendar file.
+pub(crate) fn ics_url(id: Uuid) -> String {
+    format!("/api/ai/schedules/{id}.ics")
+}
+
+/// `ko` (and anything unknown, the product's default) or `en`.
+pub(crate) fn lang(code: &str) -> Lang {
+    if code.trim().to_ascii_lowercase().starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Ko
+    }
+}
+
+/// Everyone who takes part in the transcript's meeting.
+pub(crate) fn participant_ids(t: &TranscriptCreated) -> Vec<Uuid> {
+    let mut ids = vec![t.owner_id];
+    let named = t.participants.iter().map(|p| p.user_id);
+    for id in t.participant_ids.iter().copied().chain(named) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+pub(crate) fn may_see(t: &TranscriptCreated, user: Uuid) -> bool {
+    participant_ids(t).contains(&user)
+}
+
+/// The engine's input. Participants without a name in the event keep an empty one.
+pub(crate) fn input(t: &TranscriptCreated, timezone: FixedOffset) -> AnalysisInput {
+    let participants = participant_ids(t)
+        .into_iter()
+        .map(|id| Participant {
+            id,
+            name: t
+                .participants
+                .iter()
+                .find(|p| p.user_id == id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let sections = t
+        .sections
+        .iter()
+        .map(|s| Section {
+            speaker: s.speaker.clone(),
+            speaker_id: s.speaker_id,
+            text: s.text.clone(),
+        })
+        .collect();
+    AnalysisInput {
+        meeting_title: t.meeting_title.clone(),
+        meeting_date: t.meeting_date,
+        timezone,
+        language: lang(&t.language),
+        participants,
+        sections,
+    }
+}
+
+/// The stored document of `a`; each schedule suggestion gets a fresh id.
+pub(crate) fn view(a: &Analysis) -> AnalysisView {
+    AnalysisView {
+        summary: a.summary.clone(),
+        action_items: a
+            .action_items
+            .iter()
+            .map(|i| ActionItemView {
+                title: i.title.clone(),
+                assignee_id: i.assignee_id,
+                assignee_name: i.assignee_name.clone(),
+                due_date: i.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                due_at: i.due_at,
+            })
+            .collect(),
+        decisions: a.decisions.clone(),
+        schedule_suggestions: a
+            .schedule_suggestions
+            .iter()
+            .map(|s| {
+                let id = Uuid::now_v7();
+                SuggestionView {
+                    id,
+                    title: s.title.clone(),
+                    start: s.start,
+                    end: s.start + Duration::minutes(i64::from(s.duration_minutes)),
+                    duration_minutes: s.duration_minutes,
+                    participant_ids: s.participant_ids.clone(),
+                    reason: s.reason.clone(),
+                    ics_url: ics_url(id),
+                }
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,104 @@
+//! The automatic analysis: `transcript.created` on `ai.transcript.queue` → keep the
+//! transcript (later requests by id need no call to the transcript service) → run the engine
+//! → store the `AUTO` analysis and write `ai.analysis.completed` to the outbox in one
+//! transaction.
+//!
+//! Idempotent twice over: the event id goes into the inbox in that transaction, and at most
+//! one `AUTO` analysis exists per transcript (a unique index), so neither a redelivered event
+//! nor a second event about the same transcript duplicates the analysis or its event. The
+//! engine runs outside the transaction (a chat call may take seconds; the SQLite writer is
+//! not held meanwhile).
+
+use async_trait::async_trait;
+use quorum_bus::{inbox_record, Delivery, Envelope, HandleError, Handler};
+use quorum_contracts::events::{TranscriptCreated, TRANSCRIPT_CREATED};
+use quorum_store::now_millis;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::repository::{self, AnalysisRecord, Kind};
+
+/// The queue this service consumes transcript events from.
+pub(crate) const QUEUE: &str = "ai.transcript.queue";
+/// The consumer's name in the inbox.
+pub(crate) const CONSUMER: &str = "ai.transcripts";
+
+pub(crate) struct TranscriptHandler {
+    state: AppState,
+}
+
+impl TranscriptHandler {
+    pub(crate) fn new(state: AppState) -> Self {
+        Self { state }
+    }
+
+    async fn remember(&self, t: &TranscriptCreated) -> Result<bool, ApiError> {
+        let mut tx = self.state.db.begin().await?;
+        repository::save_transcript(&mut tx, t, now_millis()).await?;
+        let done = repository::has_auto(&mut tx, t.transcript_id).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Stores the analysis and its event unless this event or this transcript was handled.
+    async fn store(
+        &self,
+        event: Uuid,
+        t: &TranscriptCreated,
+        a: &AnalysisRecord,
+    ) -> Result<bool, ApiError> {
+        let mut tx = self.state.db.begin().await?;
+        if !inbox_record(&mut tx, CONSUMER, event).await? {
+            return Ok(false);
+        }
+        if repository::has_auto(&mut tx, t.transcript_id).await? {
+            tx.commit().await?;
+            return Ok(false);
+        }
+        repository::insert_analysis(&mut tx, a, Kind::Auto, None, now_millis()).await?;
+        crate::events::analysis_completed(&self.state.outbox, &mut tx, t, a).await?;
+        tx.commit().await?;
+        self.state.outbox.committed();
+        Ok(true)
+    }
+}
+
+#[async_trait]
+impl Handler for TranscriptHandler {
+    async fn handle(&self, delivery: &dyn Delivery) -> Result<(), HandleError> {
+        let retry = |e: ApiError| HandleError::Retry(e.to_string());
+        let envelope = Envelope::from_bytes(&delivery.message().body)
+            .map_err(|e| HandleError::Reject(e.to_string()))?;
+        if envelope.kind != TRANSCRIPT_CREATED {
+            tracing::debug!(kind = %envelope.kind, "transcript event ignored");
+            return Ok(());
+        }
+        let t: TranscriptCreated = envelope
+            .data_as()
+            .map_err(|e| HandleError::Reject(e.to_string()))?;
+        if self.remember(&t).await.map_err(retry)? {
+            tracing::debug!(transcript = %t.transcript_id, "already analysed; skipped");
+            return Ok(());
+        }
+        let input = crate::analysis::input(&t, self.state.timezone);
+        let produced = self
+            .state
+            .analyzer
+            .analyze(&input)
+            .await
+            .map_err(|e| HandleError::Reject(format!("analysis failed: {e}")))?;
+        let record = AnalysisRecord {
+            id: Uuid::now_v7(),
+            meeting_id: t.meeting_id,
+            transcript_id: t.transcript_id,
+            engine: produced.engine,
+            doc: crate::analysis::view(&produced.analysis),
+        };
+        if self.store(envelope.id, &t, &record).await.map_err(retry)? {
+            tracing::info!(transcript = %t.transcript_id, analysis = %record.id,
+                engine = %record.engine, "automatic analysis stored");
+        }
+        Ok(())
+    }
+}

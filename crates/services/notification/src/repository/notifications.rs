@@ -1,0 +1,114 @@
+//! In-app notifications.
+
+use quorum_store::sqlx::{self, any::AnyRow, AnyConnection, Row as _};
+use uuid::Uuid;
+
+use super::uuid;
+use crate::error::ApiError;
+
+/// A notification row (timestamps in epoch millis).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NotificationRecord {
+    pub(crate) id: Uuid,
+    pub(crate) event_id: Uuid,
+    pub(crate) user_id: Uuid,
+    pub(crate) kind: String,
+    pub(crate) title: String,
+    pub(crate) body: String,
+    pub(crate) link: Option<String>,
+    pub(crate) data: serde_json::Value,
+    pub(crate) created_at: i64,
+    pub(crate) read_at: Option<i64>,
+}
+
+const COLS: &str = "id, event_id, user_id, kind, title, body, link, data, created_at, read_at";
+
+fn from_row(r: &AnyRow) -> Result<NotificationRecord, ApiError> {
+    let data: String = r.try_get("data")?;
+    Ok(NotificationRecord {
+        id: uuid(&r.try_get::<String, _>("id")?)?,
+        event_id: uuid(&r.try_get::<String, _>("event_id")?)?,
+        user_id: uuid(&r.try_get::<String, _>("user_id")?)?,
+        kind: r.try_get("kind")?,
+        title: r.try_get("title")?,
+        body: r.try_get("body")?,
+        link: r.try_get("link")?,
+        data: serde_json::from_str(&data).map_err(|e| ApiError::Corrupt(e.to_string()))?,
+        created_at: r.try_get("created_at")?,
+        read_at: r.try_get("read_at")?,
+    })
+}
+
+/// Inserts `n` unless this event already notified this user; returns whether it did.
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    n: &NotificationRecord,
+) -> Result<bool, ApiError> {
+    let done = sqlx::query(&format!(
+        "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT DO NOTHING"
+    ))
+    .bind(n.id.to_string())
+    .bind(n.event_id.to_string())
+    .bind(n.user_id.to_string())
+    .bind(&n.kind)
+    .bind(&n.title)
+    .bind(&n.body)
+    .bind(n.link.clone())
+    .bind(n.data.to_string())
+    .bind(n.created_at)
+    .bind(n.read_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One page of `user`'s notifications, newest first, and how many there are in all.
+pub(crate) async fn list(
+    conn: &mut AnyConnection,
+    user: Uuid,
+    unread_only: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<NotificationRecord>, u64), ApiError> {
+    let filter = if unread_only {
+        "user_id = $1 AND read_at IS NULL"
+    } else {
+        "user_id = $1"
+    };
+    let (total,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM notifications WHERE {filter}"
+    ))
+    .bind(user.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLS} FROM notifications WHERE {filter} \
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(user.to_string())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    let items = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    Ok((items, u64::try_from(total).unwrap_or(0)))
+}
+
+/// Marks `id` read if it is `user`'s (keeping the first read time); false when it is not.
+pub(crate) async fn mark_read(
+    conn: &mut AnyConnection,
+    user: Uuid,
+    id: Uuid,
+    now: i64,
+) -> Result<bool, ApiError> {
+    let done = sqlx::query(
+        "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3",
+    )
+    .bind(now)
+    .bind(id.to_string())
+    .bind(user.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

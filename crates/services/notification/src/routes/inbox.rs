@@ -1,0 +1,69 @@
+//! The caller's notifications: list (newest first) and mark read.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use quorum_store::now_millis;
+use quorum_web::{CurrentUser, Json, Page, PageParams, Path, Query};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::repository::notifications;
+use crate::views::{ListFilter, NotificationView};
+
+/// The caller's notifications, newest first; `unread=true` shows only unread ones.
+#[utoipa::path(
+    get, path = "/api/notifications", tag = "notifications", params(PageParams, ListFilter),
+    responses(
+        (status = 200, body = crate::views::NotificationPage),
+        (status = 400, description = "bad `page`, `size` or `unread`", body = quorum_web::Problem),
+        (status = 401, body = quorum_web::Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(caller = %caller))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Query(page): Query<PageParams>,
+    Query(filter): Query<ListFilter>,
+) -> Result<Json<Page<NotificationView>>, ApiError> {
+    let req = page.validate()?;
+    let mut conn = state.db.reader().acquire().await?;
+    let (records, total) = notifications::list(
+        &mut conn,
+        caller,
+        filter.unread.unwrap_or(false),
+        req.limit(),
+        req.offset(),
+    )
+    .await?;
+    let items = records.into_iter().map(NotificationView::from).collect();
+    Ok(Json(Page::new(items, req, total)))
+}
+
+/// Marks one of the caller's notifications read (again is fine).
+#[utoipa::path(
+    post, path = "/api/notifications/{id}/read", tag = "notifications",
+    params(("id" = String, Path, description = "notification id")),
+    responses(
+        (status = 204, description = "read"),
+        (status = 400, description = "the id is not a UUID", body = quorum_web::Problem),
+        (status = 401, body = quorum_web::Problem),
+        (status = 404, description = "unknown, or someone else's", body = quorum_web::Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(caller = %caller, notification = %id))]
+pub(crate) async fn read(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let parsed = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::BadRequest(format!("`{id}` is not a notification id (a UUID)")))?;
+    let mut conn = state.db.writer().acquire().await?;
+    if notifications::mark_read(&mut conn, caller, parsed, now_millis()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound(id))
+    }
+}

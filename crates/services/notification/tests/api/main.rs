@@ -1,0 +1,11 @@
+//! The notification service against a real database, the embedded broker and a real SMTP
+//! server (`scripts/mail_sink.py`).
+
+mod access;
+mod email;
+mod failures;
+mod helpers;
+mod pipeline;
+mod preferences;
+mod smtp;
+mod stream;

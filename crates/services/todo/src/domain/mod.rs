@@ -1,0 +1,7 @@
+//! Domain values: the status machine and sources ([`status`]), validated inputs ([`input`]).
+
+mod input;
+mod status;
+
+pub(crate) use input::{parse_due_date, Title, ValidationError};
+pub(crate) use status::{Source, TodoStatus, TransitionError};

@@ -1,0 +1,59 @@
+//! HTTP routes, one file per group: [`todos`] (list, create, read), [`patch`] (changes and
+//! the status machine) and [`stats`].
+
+use axum::routing::get;
+use axum::Router;
+use utoipa::OpenApi;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+pub(crate) mod patch;
+pub(crate) mod stats;
+pub(crate) mod todos;
+
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/todos", get(todos::list).post(todos::create))
+        .route("/api/todos/stats", get(stats::get))
+        .route("/api/todos/{id}", get(todos::get).patch(patch::patch))
+        .with_state(state)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(todos::list, todos::create, todos::get, patch::patch, stats::get),
+    components(schemas(
+        crate::views::TodoView,
+        crate::views::CreateTodo,
+        crate::views::PatchTodo,
+        crate::views::StatsView,
+        crate::views::StatusCounts,
+        crate::views::MeetingStats,
+        crate::views::TodoPage,
+        crate::domain::TodoStatus,
+        crate::domain::Source,
+        quorum_web::Problem,
+    )),
+    tags((name = "todos", description = "Action items: from notes, the AI analysis, or by hand"))
+)]
+pub(crate) struct ApiDoc;
+
+/// A path or query value as a UUID (400 naming `what` otherwise).
+pub(crate) fn parse_id(raw: &str, what: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw.trim())
+        .map_err(|_| ApiError::BadRequest(format!("`{what}` must be a UUID (got `{raw}`)")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_openapi_document_lists_every_route() {
+        let doc = crate::Todo::openapi();
+        let paths: Vec<&str> = doc.paths.paths.keys().map(String::as_str).collect();
+        assert_eq!(paths, ["/api/todos", "/api/todos/stats", "/api/todos/{id}"]);
+        let item = &doc.paths.paths["/api/todos/{id}"];
+        assert!(item.get.is_some() && item.patch.is_some());
+    }
+}

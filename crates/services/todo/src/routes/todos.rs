@@ -1,0 +1,175 @@
+//! List, create and read todos.
+
+use std::collections::BTreeSet;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use quorum_store::now_millis;
+use quorum_web::{CurrentUser, Json, Page, PageParams, Path, Query};
+use uuid::Uuid;
+
+use super::parse_id;
+use crate::app::{access, Access, AppState};
+use crate::domain::{parse_due_date, Source, Title, TodoStatus, ValidationError};
+use crate::error::ApiError;
+use crate::events;
+use crate::repository::meetings;
+use crate::repository::todos::{self, TodoRecord};
+use crate::views::{CreateTodo, ListFilter, TodoView};
+
+/// The caller's todos (assigned to or created by them), newest first.
+#[utoipa::path(
+    get, path = "/api/todos", tag = "todos", params(PageParams, ListFilter),
+    responses(
+        (status = 200, body = crate::views::TodoPage),
+        (status = 400, description = "bad `page`, `size`, `status`, `meetingId` or `assigneeId`", body = quorum_web::Problem),
+        (status = 401, body = quorum_web::Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(caller = %caller))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Query(page): Query<PageParams>,
+    Query(filter): Query<ListFilter>,
+) -> Result<Json<Page<TodoView>>, ApiError> {
+    let req = page.validate()?;
+    let status = filter
+        .status
+        .as_deref()
+        .map(str::parse::<TodoStatus>)
+        .transpose()
+        .map_err(ApiError::BadRequest)?;
+    let meeting = filter
+        .meeting_id
+        .as_deref()
+        .map(|m| parse_id(m, "meetingId"))
+        .transpose()?;
+    let assignee = filter
+        .assignee_id
+        .as_deref()
+        .map(|a| parse_id(a, "assigneeId"))
+        .transpose()?;
+    let matching: Vec<TodoRecord> = state
+        .todos_of(caller)
+        .await?
+        .into_iter()
+        .filter(|t| status.is_none_or(|s| t.status == s))
+        .filter(|t| meeting.is_none_or(|m| t.meeting_id == Some(m)))
+        .filter(|t| assignee.is_none_or(|a| t.assignee_id == Some(a)))
+        .collect();
+    let total = u64::try_from(matching.len()).unwrap_or(u64::MAX);
+    let skip = usize::try_from(req.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(req.limit()).unwrap_or(0);
+    let items = matching
+        .into_iter()
+        .skip(skip)
+        .take(take)
+        .map(TodoView::from)
+        .collect();
+    Ok(Json(Page::new(items, req, total)))
+}
+
+/// Creates a todo by hand; the caller is its creator.
+#[utoipa::path(
+    post, path = "/api/todos", tag = "todos", request_body = CreateTodo,
+    responses(
+        (status = 201, body = TodoView, headers(("Location" = String, description = "the new todo"))),
+        (status = 401, body = quorum_web::Problem),
+        (status = 422, description = "invalid field or unknown assignee", body = quorum_web::Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(caller = %caller))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Json(body): Json<CreateTodo>,
+) -> Result<(StatusCode, HeaderMap, Json<TodoView>), ApiError> {
+    let title = Title::parse(&body.title)?;
+    let due_date = body.due_date.as_deref().map(parse_due_date).transpose()?;
+
+    let mut tx = state.db.begin().await?;
+    let assignee_name = match body.assignee_id {
+        Some(a) => Some(known_user(&mut tx, caller, a).await?),
+        None => None,
+    };
+    if let Some(m) = body.meeting_id {
+        let known = meetings::owner(&mut tx, m).await?.is_some();
+        if known && !meetings::is_participant(&mut tx, m, caller).await? {
+            return Err(ValidationError(format!(
+                "`meetingId` {m} names a meeting you do not take part in"
+            ))
+            .into());
+        }
+    }
+    let now = now_millis();
+    let todo = TodoRecord {
+        id: Uuid::now_v7(),
+        meeting_id: body.meeting_id,
+        title: title.into_inner(),
+        status: TodoStatus::Open,
+        source: Source::Manual,
+        assignee_id: body.assignee_id,
+        assignee_name: assignee_name.flatten(),
+        due_date,
+        created_by: Some(caller),
+        created_at: now,
+        updated_at: now,
+    };
+    todos::insert(&mut tx, &todo).await?;
+    todos::history(&mut tx, todo.id, None, TodoStatus::Open, Some(caller), now).await?;
+    events::created(&state.outbox, &mut tx, &todo).await?;
+    tx.commit().await?;
+    state.outbox.committed();
+    state.evict(&todo.owners().collect::<BTreeSet<_>>()).await;
+    tracing::info!(todo = %todo.id, "todo created");
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/todos/{}", todo.id)) {
+        headers.insert(header::LOCATION, v);
+    }
+    Ok((StatusCode::CREATED, headers, Json(TodoView::from(todo))))
+}
+
+/// The directory's name for `user` (`None` for the caller before the directory heard of
+/// them: the gateway vouches for the caller), or 422 naming `assigneeId`.
+pub(crate) async fn known_user(
+    conn: &mut quorum_store::sqlx::AnyConnection,
+    caller: Uuid,
+    user: Uuid,
+) -> Result<Option<String>, ApiError> {
+    match meetings::user_name(conn, user).await? {
+        Some(name) => Ok(Some(name)),
+        None if user == caller => Ok(None),
+        None => Err(ValidationError(format!(
+            "`assigneeId` {user} is not a known user; assign todos to registered users"
+        ))
+        .into()),
+    }
+}
+
+/// One todo: for its assignee, its creator, and the participants of its meeting.
+#[utoipa::path(
+    get, path = "/api/todos/{id}", tag = "todos",
+    params(("id" = String, Path, description = "todo id")),
+    responses(
+        (status = 200, body = TodoView),
+        (status = 401, body = quorum_web::Problem),
+        (status = 404, description = "unknown, or hidden from the caller", body = quorum_web::Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(caller = %caller, todo = %id))]
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<TodoView>, ApiError> {
+    let todo_id = parse_id(&id, "id")?;
+    let mut conn = state.db.reader().acquire().await?;
+    let todo = todos::find(&mut conn, todo_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(id.clone()))?;
+    if access(&mut conn, caller, &todo).await? == Access::None {
+        return Err(ApiError::NotFound(id));
+    }
+    Ok(Json(todo.into()))
+}

@@ -1,0 +1,75 @@
+//! The transcript service's schema (scope `"transcript"`), in portable SQL (see
+//! `quorum_store`). `meeting_id` is unique in `transcripts` and in `stt_jobs`: one transcript
+//! per meeting, however often `meeting.ended` arrives.
+
+use quorum_store::Migration;
+
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration::new(
+        1,
+        "transcripts",
+        "CREATE TABLE transcripts (
+            id TEXT PRIMARY KEY,
+            meeting_id TEXT NOT NULL UNIQUE,
+            meeting_title TEXT NOT NULL,
+            owner_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            language TEXT NOT NULL,
+            source TEXT NOT NULL,
+            warnings TEXT NOT NULL,
+            participants TEXT NOT NULL,
+            meeting_date BIGINT NOT NULL,
+            stt_task_id TEXT,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        );
+        CREATE TABLE transcript_readers (
+            transcript_id TEXT NOT NULL REFERENCES transcripts (id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            participant BIGINT NOT NULL,
+            shared_by TEXT,
+            added_at BIGINT NOT NULL,
+            PRIMARY KEY (transcript_id, user_id)
+        );
+        CREATE INDEX transcript_readers_user ON transcript_readers (user_id);
+        CREATE TABLE transcript_sections (
+            transcript_id TEXT NOT NULL REFERENCES transcripts (id) ON DELETE CASCADE,
+            idx BIGINT NOT NULL,
+            speaker TEXT,
+            speaker_id TEXT,
+            start_ms BIGINT,
+            end_ms BIGINT,
+            text TEXT NOT NULL,
+            verified BIGINT NOT NULL DEFAULT 0,
+            verified_by TEXT,
+            verified_at BIGINT,
+            edited_by TEXT,
+            edited_at BIGINT,
+            PRIMARY KEY (transcript_id, idx)
+        )",
+    ),
+    Migration::new(
+        2,
+        "stt_jobs",
+        "CREATE TABLE stt_jobs (
+            task_id TEXT PRIMARY KEY,
+            meeting_id TEXT NOT NULL UNIQUE,
+            event TEXT NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX stt_jobs_status ON stt_jobs (status, created_at)",
+    ),
+    Migration::new(
+        3,
+        "directory",
+        "CREATE TABLE directory (
+            user_id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            updated_at BIGINT NOT NULL
+        )",
+    ),
+];

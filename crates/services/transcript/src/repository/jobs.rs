@@ -1,0 +1,165 @@
+//! SQL for speech-to-text jobs and the user directory.
+
+use quorum_contracts::events::MeetingEnded;
+use quorum_store::sqlx::{self, any::AnyRow, AnyConnection, Row};
+use uuid::Uuid;
+
+use super::{json, to_json, uuid};
+use crate::error::ApiError;
+
+/// Where a job is: `PENDING` (queued) → `RUNNING` (a worker took it) → `DONE` (transcript
+/// from the recording) or `FAILED` (transcript from the notes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JobStatus {
+    Pending,
+    Running,
+    Done,
+    Failed,
+}
+
+impl JobStatus {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running => "RUNNING",
+            Self::Done => "DONE",
+            Self::Failed => "FAILED",
+        }
+    }
+
+    fn parse(raw: &str) -> Result<Self, ApiError> {
+        Ok(match raw {
+            "PENDING" => Self::Pending,
+            "RUNNING" => Self::Running,
+            "DONE" => Self::Done,
+            "FAILED" => Self::Failed,
+            other => return Err(ApiError::Corrupt(format!("job status `{other}`"))),
+        })
+    }
+
+    pub(crate) fn is_settled(self) -> bool {
+        matches!(self, Self::Done | Self::Failed)
+    }
+}
+
+/// A speech-to-text job: the task clients follow and the event it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct JobRecord {
+    pub(crate) task_id: String,
+    pub(crate) meeting_id: Uuid,
+    pub(crate) event: MeetingEnded,
+    pub(crate) status: JobStatus,
+}
+
+const COLS: &str = "task_id, meeting_id, event, status";
+
+fn job_from_row(row: &AnyRow) -> Result<JobRecord, ApiError> {
+    Ok(JobRecord {
+        task_id: row.try_get("task_id")?,
+        meeting_id: uuid(&row.try_get::<String, _>("meeting_id")?)?,
+        event: json(&row.try_get::<String, _>("event")?, "job event")?,
+        status: JobStatus::parse(&row.try_get::<String, _>("status")?)?,
+    })
+}
+
+pub(crate) async fn insert_job(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    event: &MeetingEnded,
+    now: i64,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "INSERT INTO stt_jobs (task_id, meeting_id, event, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(task_id)
+    .bind(event.meeting_id.to_string())
+    .bind(to_json(event)?)
+    .bind(JobStatus::Pending.as_str())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn job(
+    conn: &mut AnyConnection,
+    task_id: &str,
+) -> Result<Option<JobRecord>, ApiError> {
+    let row = sqlx::query(&format!("SELECT {COLS} FROM stt_jobs WHERE task_id = $1"))
+        .bind(task_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(job_from_row).transpose()
+}
+
+pub(crate) async fn job_for_meeting(
+    conn: &mut AnyConnection,
+    meeting: Uuid,
+) -> Result<Option<JobRecord>, ApiError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLS} FROM stt_jobs WHERE meeting_id = $1"
+    ))
+    .bind(meeting.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(job_from_row).transpose()
+}
+
+/// Moves a job to `to` if its status is one of `from`; `true` when this call moved it.
+pub(crate) async fn set_job_status(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    from: &[JobStatus],
+    to: JobStatus,
+    error: Option<&str>,
+    now: i64,
+) -> Result<bool, ApiError> {
+    let from: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    let done = sqlx::query(&format!(
+        "UPDATE stt_jobs SET status = $1, error = $2, updated_at = $3 \
+         WHERE task_id = $4 AND status IN ({})",
+        from.join(", ")
+    ))
+    .bind(to.as_str())
+    .bind(error.map(str::to_string))
+    .bind(now)
+    .bind(task_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Jobs still `PENDING` that were queued before `before` (their message has expired).
+pub(crate) async fn stale_jobs(
+    conn: &mut AnyConnection,
+    before: i64,
+) -> Result<Vec<JobRecord>, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLS} FROM stt_jobs WHERE status = 'PENDING' AND created_at < $1 \
+         ORDER BY created_at LIMIT 100"
+    ))
+    .bind(before)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(job_from_row).collect()
+}
+
+/// Those of `users` the directory does not know.
+pub(crate) async fn unknown_users(
+    conn: &mut AnyConnection,
+    users: &[Uuid],
+) -> Result<Vec<Uuid>, ApiError> {
+    let mut unknown = Vec::new();
+    for user in users {
+        let known = sqlx::query("SELECT 1 FROM directory WHERE user_id = $1")
+            .bind(user.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some();
+        if !known {
+            unknown.push(*user);
+        }
+    }
+    Ok(unknown)
+}

@@ -1,0 +1,8 @@
+//! The transcript service's consumers and HTTP API, against a real database, broker, cache
+//! and task store.
+
+mod access;
+mod helpers;
+mod ingest;
+mod recording;
+mod review;
