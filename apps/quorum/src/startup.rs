@@ -12,9 +12,7 @@ use axum::Router;
 use quorum_auth::MemoryRevocationList;
 use quorum_bus::EmbeddedBroker;
 use quorum_cache::{CacheStore, MemoryStore};
-use quorum_gateway::{
-    health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream,
-};
+use quorum_gateway::{health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream};
 use quorum_store::Db;
 use quorum_tasks::MemoryTaskStore;
 use quorum_telemetry::health::FnIndicator;

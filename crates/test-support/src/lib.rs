@@ -1,6 +1,9 @@
 //! Test helpers shared by the integration suites: a fresh database per test (an SQLite file
 //! in a temporary directory, or a new PostgreSQL database when `QUORUM_TEST_POSTGRES_URL`
-//! is set), so the same suite proves both backends.
+//! is set), so the same suite proves both backends; and [`mail::MailSink`], a real SMTP server
+//! per test.
+
+pub mod mail;
 
 use std::path::{Path, PathBuf};
 

@@ -51,6 +51,8 @@ pub(crate) async fn spawn_with(settings: Settings, data: tempfile::TempDir) -> T
 
 pub(crate) struct User {
     pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) email: String,
     pub(crate) token: String,
     pub(crate) refresh: String,
 }
@@ -96,6 +98,8 @@ impl TestApp {
         let tokens: Value = res.json().await.unwrap();
         User {
             id: body["id"].as_str().unwrap().to_string(),
+            name: name.to_string(),
+            email: email.to_string(),
             token: tokens["accessToken"].as_str().unwrap().to_string(),
             refresh: tokens["refreshToken"].as_str().unwrap().to_string(),
         }
@@ -120,20 +124,8 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Creates a meeting, retrying while the participants' `user.created` events are still on
-    /// their way to the meeting service's directory (eventual consistency, bounded to 5 s).
-    pub(crate) async fn create_meeting(
-        &self,
-        owner: &User,
-        title: &str,
-        participants: &[&User],
-    ) -> Value {
-        let ids: Vec<&str> = participants.iter().map(|u| u.id.as_str()).collect();
-        let body = json!({
-            "title": title,
-            "scheduledAt": "2026-12-01T10:00:00Z",
-            "participantIds": ids,
-        });
+    /// Creates a meeting from `body`, retrying while participants are unknown (see below).
+    pub(crate) async fn create_meeting_with(&self, owner: &User, body: &mut Value) -> Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         loop {
             let res = self.post(owner, "/api/meetings", body.clone()).await;
@@ -149,5 +141,22 @@ impl TestApp {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Creates a meeting, retrying while the participants' `user.created` events are still on
+    /// their way to the meeting service's directory (eventual consistency, bounded to 5 s).
+    pub(crate) async fn create_meeting(
+        &self,
+        owner: &User,
+        title: &str,
+        participants: &[&User],
+    ) -> Value {
+        let ids: Vec<&str> = participants.iter().map(|u| u.id.as_str()).collect();
+        let mut body = json!({
+            "title": title,
+            "scheduledAt": "2026-12-01T10:00:00Z",
+            "participantIds": ids,
+        });
+        self.create_meeting_with(owner, &mut body).await
     }
 }

@@ -1,6 +1,8 @@
 //! End-to-end tests of the all-in-one process through the gateway.
 
+mod binary;
 mod helpers;
 mod lifecycle;
+mod pipeline;
 mod platform;
 mod shutdown;

@@ -61,6 +61,24 @@ static MEETING_TALK: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Opening lines that set the meeting's agenda ("오늘은 출시 일정을 검토하겠습니다", "Today we
+/// will go through the budget"): what the meeting itself will do, not work for after it.
+/// A first-person subject ("오늘은 제가 …", "today I will …") is a real commitment.
+static AGENDA: LazyLock<Regex> = LazyLock::new(|| {
+    // A literal pattern: compiling it cannot fail.
+    Regex::new(r"(?i)^\s*(?:(?:오늘|이번\s*(?:회의|시간|주\s*회의))\s*(?:은|는|에는|에서는|회의에서는)\s|today,?\s+(?:we|we['’]ll|let['’]s)\b|in\s+this\s+meeting,?\s+(?:we|we['’]ll|let['’]s)\b)")
+        .expect("valid regex")
+});
+
+static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    // A literal pattern: compiling it cannot fail.
+    Regex::new(r"(?i)제가|저는|저희\s*팀이|내가|\bI\b|\bI['’]ll\b").expect("valid regex")
+});
+
+fn sets_agenda(text: &str) -> bool {
+    AGENDA.is_match(text) && !FIRST_PERSON.is_match(text)
+}
+
 /// Titles that say nothing ("그렇게 하기", "Do that").
 const EMPTY_TITLE_WORDS: &[&str] = &[
     "그렇게",
@@ -136,7 +154,7 @@ pub(crate) fn extract(
     for u in utterances {
         let korean = has_hangul(&u.text);
         let raw = marked(&u.text, directory).or_else(|| {
-            if MEETING_TALK.is_match(&u.text) {
+            if MEETING_TALK.is_match(&u.text) || sets_agenda(&u.text) {
                 None
             } else if korean {
                 actions_ko::detect(&u.text, u.speaker.as_deref(), directory)

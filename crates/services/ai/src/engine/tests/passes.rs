@@ -191,3 +191,92 @@ async fn builtin_engine_is_usable_as_a_trait_object() {
     assert_eq!(a, analyze(&input));
     assert_eq!(a.action_items.len(), 1);
 }
+
+#[test]
+fn opening_agenda_lines_are_not_action_items() {
+    let p = people(&["김민지", "박지성", "Kim Minji"]);
+    for line in [
+        "김민지: 오늘은 출시 일정과 예산을 검토하겠습니다.",
+        "김민지: 이번 회의에서는 다음 분기 계획을 논의하겠습니다.",
+        "Kim Minji: Today we will review the launch plan.",
+    ] {
+        let a = analyze(&meeting("t", Lang::detect(line), p.clone(), &[line]));
+        assert!(a.action_items.is_empty(), "{line}: {:?}", a.action_items);
+    }
+    // First person on the same opening is a commitment.
+    let line = "박지성: 오늘은 제가 금요일까지 보고서를 작성하겠습니다.";
+    let a = analyze(&meeting("t", Lang::Ko, p.clone(), &[line]));
+    assert_eq!(a.action_items.len(), 1, "{:?}", a.action_items);
+    assert_eq!(a.action_items[0].assignee_id, Some(p[1].id));
+}
+
+#[test]
+fn single_sentence_examples_from_both_languages() {
+    let p = people(&[
+        "Alex Park",
+        "Minji Kim",
+        "Sam Lee",
+        "박지성",
+        "김민지",
+        "김철수",
+        "이영희",
+        "김지민",
+    ]);
+    let rows: &[(&str, &str, Option<usize>)] = &[
+        (
+            "Alex Park: I will send the draft by Friday.",
+            "Send the draft",
+            Some(0),
+        ),
+        (
+            "Alex Park: Minji will update the budget.",
+            "Update the budget",
+            Some(1),
+        ),
+        (
+            "Sam Lee: Let's have Alex review the PR tomorrow.",
+            "Review the PR",
+            Some(0),
+        ),
+        (
+            "Sam Lee: TODO: Alex — write the release notes",
+            "Write the release notes",
+            Some(0),
+        ),
+        (
+            "박지성: 제가 금요일까지 보고서 작성하겠습니다.",
+            "보고서 작성",
+            Some(3),
+        ),
+        (
+            "박지성: 김철수 씨는 내일까지 회의실 예약 부탁드립니다",
+            "회의실 예약",
+            Some(5),
+        ),
+        (
+            "박지성: - [ ] @지민 수요일까지 배포 확인",
+            "배포 확인",
+            Some(7),
+        ),
+        (
+            "김민지: 제가 내일 자료 보내드리겠습니다.",
+            "자료 보내기",
+            Some(4),
+        ),
+        (
+            "이영희: 민지님, 회의록 좀 알려 주세요.",
+            "회의록 알리기",
+            Some(4),
+        ),
+    ];
+    for (line, title, who) in rows {
+        let a = analyze(&meeting("t", Lang::detect(line), p.clone(), &[line]));
+        assert_eq!(a.action_items.len(), 1, "{line}: {:?}", a.action_items);
+        assert_eq!(a.action_items[0].title, *title, "{line}");
+        assert_eq!(
+            a.action_items[0].assignee_id,
+            who.map(|i| p[i].id),
+            "{line}"
+        );
+    }
+}
