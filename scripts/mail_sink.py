@@ -6,7 +6,7 @@
 Prints `LISTENING <port>` on stdout once it accepts connections. Each accepted message is
 written as `DIR/<n>-<id>.eml` (the raw message) next to `DIR/<n>-<id>.rcpt`, a JSON object
 with the envelope (`mailFrom`, `rcptTos`) and, for convenience, the decoded `subject`,
-`text` and `html` parts. The `.rcpt` file is written first and both are renamed into place,
+`text` and `html` parts and the `messageId`. The `.rcpt` file is written first and both are renamed into place,
 so a reader that sees an `.eml` also sees its `.rcpt`.
 
 Failure modes, to test retries and permanent failures:
@@ -60,10 +60,11 @@ class Sink:
 
 def decode(raw):
     """Subject and text/html bodies, decoded (best effort)."""
-    out = {"subject": None, "text": None, "html": None}
+    out = {"subject": None, "text": None, "html": None, "messageId": None}
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         out["subject"] = str(msg["subject"]) if msg["subject"] is not None else None
+        out["messageId"] = str(msg["message-id"]).strip() if msg["message-id"] is not None else None
         for kind in ("plain", "html"):
             part = msg.get_body(preferencelist=(kind,))
             if part is not None:

@@ -17,6 +17,9 @@ pub struct Mail {
     pub subject: Option<String>,
     pub text: Option<String>,
     pub html: Option<String>,
+    /// The `Message-ID` header: stable per delivery, so a re-sent message is recognisable.
+    #[serde(default)]
+    pub message_id: Option<String>,
 }
 
 pub struct MailSink {

@@ -1,6 +1,7 @@
 //! End-to-end tests of the all-in-one process through the gateway.
 
 mod binary;
+mod crash;
 mod helpers;
 mod lifecycle;
 mod pipeline;

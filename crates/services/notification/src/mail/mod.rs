@@ -60,6 +60,11 @@ pub(crate) async fn enqueue(outbox: &Outbox, tx: &mut Tx, delivery: Uuid) -> Res
     Ok(())
 }
 
+/// `<delivery-id@quorum>`.
+pub(crate) fn message_id(delivery: Uuid) -> String {
+    format!("<{delivery}@quorum.delivery>")
+}
+
 /// Why a send failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub(crate) enum SendError {
@@ -121,7 +126,11 @@ impl Mailer {
         let to: Mailbox = out.address.parse().map_err(|e| {
             SendError::Permanent(format!("`{}` is not a mailbox: {e}", out.address))
         })?;
+        // The Message-ID is the delivery's: if a crash lands between the server accepting the
+        // message and `SENT` being recorded, the resend is the same message, which mail
+        // stores recognise as a duplicate.
         let builder = Message::builder()
+            .message_id(Some(message_id(out.id)))
             .from(self.from.clone())
             .to(to)
             .subject(out.subject.clone());

@@ -10,7 +10,9 @@
 //!   → `FAILED`, dead-letter to `notification.queue.dlq`.
 //!
 //! The one gap: a crash after the server accepted the message but before `SENT` is recorded
-//! sends it again when the lease expires (SMTP has no idempotency key) — at-least-once.
+//! sends it again when the lease expires (SMTP has no idempotency key) — at-least-once. The
+//! resend carries the same `Message-ID` (the delivery id), so it is the same message to the
+//! recipient's mail store, not a second notification.
 
 use std::sync::Arc;
 
@@ -37,7 +39,8 @@ impl EmailHandler {
             db,
             mailer,
             max_deliveries,
-            lease_ms: lease_ms.max(30_000),
+            // A send is bounded by the SMTP timeout; the lease only has to outlive it.
+            lease_ms: lease_ms.max(2_000),
         }
     }
 }
