@@ -24,8 +24,14 @@ env -u QUORUM_TEST_POSTGRES_URL "${runner[@]}" --workspace "$@"
 pg_url="${QUORUM_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 if [[ "${QUORUM_SKIP_POSTGRES:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
   echo "== PostgreSQL ($pg_url)"
+  # Each test creates its own database; drop those earlier runs left behind.
+  if command -v psql >/dev/null; then
+    psql "$pg_url" -Atc "SELECT datname FROM pg_database WHERE datname ~ '^(t|meeting_test|store_test|bus)_'" 2>/dev/null |
+      while read -r db; do psql "$pg_url" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true; done
+  fi
   QUORUM_TEST_POSTGRES_URL="$pg_url" "${runner[@]}" \
-    -p quorum-store -p quorum-bus -p quorum-identity -p quorum-meeting "$@"
+    -p quorum-store -p quorum-bus -p quorum-identity -p quorum-meeting \
+    -p quorum-transcript -p quorum-ai -p quorum-todo -p quorum-notification "$@"
 else
   echo "== PostgreSQL not reachable on 127.0.0.1:5432; PostgreSQL pass skipped"
 fi

@@ -2,7 +2,7 @@
 //! exactly one transcript and one analysis per meeting, no duplicate todo, notification or
 //! e-mail.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::time::Duration;
 
 use quorum_store::{Db, DbOptions};

@@ -98,11 +98,20 @@ async fn register_login_and_run_a_meeting_through_the_gateway() {
 }
 
 #[tokio::test]
-async fn data_survives_a_restart_and_tokens_stay_valid() {
+async fn data_survives_a_restart_tokens_stay_valid_and_logouts_stay_revoked() {
     let app = spawn_app().await;
     let owner = app.register("Kim Minji", "minji@example.com").await;
+    let leaver = app.register("Alex Park", "alex@example.com").await;
     let meeting = app.create_meeting(&owner, "Kickoff", &[]).await;
     let id = meeting["id"].as_str().unwrap().to_string();
+    let res = app
+        .client
+        .post(app.url("/api/users/logout"))
+        .bearer_auth(&leaver.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
     let data = app.stop().await;
 
     let settings = crate::helpers::test_settings(data.path());
@@ -110,6 +119,8 @@ async fn data_survives_a_restart_and_tokens_stay_valid() {
     // Signing keys persisted: the old token still verifies; the meeting is still there.
     let res = app.get(&owner, &format!("/api/meetings/{id}")).await;
     assert_eq!(res.status(), 200);
+    // A logout is not forgotten by a restart.
+    assert_eq!(app.get(&leaver, "/api/users/me").await.status(), 401);
     let res = app
         .client
         .post(app.url("/api/users/refresh"))

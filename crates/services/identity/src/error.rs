@@ -15,6 +15,8 @@ use crate::domain::ValidationError;
 pub enum BuildError {
     #[error("identity database migration failed")]
     Migrate(#[source] StoreError),
+    #[error("identity database unavailable at start-up")]
+    Startup(#[source] StoreError),
     #[error("loading or creating the signing keys failed: {0}")]
     Keys(String),
     #[error("invalid identity settings: {0}")]

@@ -75,6 +75,12 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Identity, BuildErro
         .await
         .map_err(BuildError::Migrate)?;
     let ring = keys::load_or_create(&deps.db, &settings).await?;
+    let restored = sessions::restore_revocations(&deps.db, deps.revocations.as_ref())
+        .await
+        .map_err(BuildError::Startup)?;
+    if restored > 0 {
+        tracing::info!(restored, "revoked access tokens restored");
+    }
     let hasher = password::Hasher::new(&settings).map_err(BuildError::Settings)?;
     let state = app::AppState {
         outbox: Outbox::new(deps.db.clone()),

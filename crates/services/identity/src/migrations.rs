@@ -48,4 +48,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             retired_at BIGINT
         )",
     ),
+    Migration::new(
+        4,
+        "revoked_tokens",
+        "CREATE TABLE revoked_tokens (
+            jti TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            expires_at BIGINT NOT NULL
+        );
+        CREATE INDEX revoked_tokens_expiry ON revoked_tokens (expires_at)",
+    ),
 ];

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use quorum_auth::{generate_refresh_token, hash_refresh_token, AccessClaims, AuthError};
 use quorum_contracts::exchanges;
-use quorum_store::{now_millis, Tx};
+use quorum_store::{now_millis, sqlx, Tx};
 use uuid::Uuid;
 
 use crate::app::AppState;
@@ -112,9 +112,47 @@ pub(crate) async fn revoke_access(
         .revoke(&claims.jti, expires_at)
         .await
         .map_err(ApiError::Auth)?;
+    // Kept until the token expires, so a restarted process still refuses it.
+    sqlx::query(
+        "INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (jti) DO NOTHING",
+    )
+    .bind(&claims.jti)
+    .bind(claims.sub.to_string())
+    .bind(expires_at.timestamp_millis())
+    .execute(&mut **tx)
+    .await
+    .map_err(quorum_store::StoreError::from)?;
     let event = events::token_revoked(&claims.jti, claims.sub, expires_at)?;
     state.outbox.enqueue(tx, exchanges::USER, &event).await?;
     Ok(())
+}
+
+/// Puts every revoked, unexpired token back into the revocation list (at start-up: the list
+/// may be in process memory) and forgets the expired ones.
+pub(crate) async fn restore_revocations(
+    db: &quorum_store::Db,
+    list: &dyn quorum_auth::RevocationList,
+) -> Result<usize, quorum_store::StoreError> {
+    let now = Utc::now().timestamp_millis();
+    sqlx::query("DELETE FROM revoked_tokens WHERE expires_at <= $1")
+        .bind(now)
+        .execute(db.writer())
+        .await?;
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT jti, expires_at FROM revoked_tokens")
+        .fetch_all(db.reader())
+        .await?;
+    let mut restored = 0;
+    for (jti, expires_at) in rows {
+        let Some(at) = chrono::DateTime::from_timestamp_millis(expires_at) else {
+            continue;
+        };
+        match list.revoke(&jti, at).await {
+            Ok(()) => restored += 1,
+            Err(e) => tracing::warn!(error = %e, "could not restore a revoked token"),
+        }
+    }
+    Ok(restored)
 }
 
 /// Revokes the family of `raw` when it belongs to `caller` (anything else is ignored: the
