@@ -1,5 +1,6 @@
 //! End-to-end tests of the all-in-one process through the gateway.
 
+mod async_reply;
 mod binary;
 mod crash;
 mod helpers;
