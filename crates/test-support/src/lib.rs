@@ -1,9 +1,11 @@
 //! Test helpers shared by the integration suites: a fresh database per test (an SQLite file
 //! in a temporary directory, or a new PostgreSQL database when `QUORUM_TEST_POSTGRES_URL`
 //! is set), so the same suite proves both backends; and [`mail::MailSink`], a real SMTP server
-//! per test.
+//! per test; and [`service`], a harness to serve and call a service and to publish and
+//! read its events.
 
 pub mod mail;
+pub mod service;
 
 use std::path::{Path, PathBuf};
 

@@ -12,13 +12,14 @@ use quorum_ai::engine::{
     ActionItem, Analysis, AnalysisEngine, AnalysisInput, EngineError, ScheduleSuggestion,
 };
 use quorum_ai::{build_with_engine, Ai, Deps, Settings};
-use quorum_bus::{Broker, EmbeddedBroker, Envelope, Message, QueueSpec, Topology};
+use quorum_bus::{Broker, EmbeddedBroker, Envelope, QueueSpec, Topology};
 use quorum_cache::MemoryStore;
 use quorum_contracts::events::{ParticipantRef, SectionRef, TranscriptCreated, TRANSCRIPT_CREATED};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_store::Db;
 use quorum_tasks::MemoryTaskStore;
-use reqwest::{Method, StatusCode};
+use quorum_test_support::service::{self, Resp, Served};
+use reqwest::StatusCode;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -26,27 +27,21 @@ use uuid::Uuid;
 /// A test queue that sees every AI event.
 pub(crate) const EVENTS_QUEUE: &str = "test.ai.events";
 
+/// The served app (`base`, `client`, `call`, `get`, `post` through `Deref`), its database
+/// and broker.
 pub(crate) struct TestApp {
-    pub(crate) base: String,
-    pub(crate) client: reqwest::Client,
+    served: Served,
     pub(crate) db: Db,
     pub(crate) broker: Arc<EmbeddedBroker>,
-    shutdown: CancellationToken,
     _db: quorum_test_support::TestDb,
     _dir: tempfile::TempDir,
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
+impl std::ops::Deref for TestApp {
+    type Target = Served;
+    fn deref(&self) -> &Served {
+        &self.served
     }
-}
-
-#[derive(Debug)]
-pub(crate) struct Resp {
-    pub(crate) status: StatusCode,
-    pub(crate) headers: reqwest::header::HeaderMap,
-    pub(crate) body: Value,
 }
 
 /// A deterministic engine: one action item for the first participant, one decision and one
@@ -113,16 +108,11 @@ pub(crate) async fn spawn_with(settings: Settings, engine: Arc<dyn AnalysisEngin
     let dir = tempfile::tempdir().unwrap();
     let test_db = quorum_test_support::test_db("ai").await;
     let db = test_db.db.clone();
-    let broker = Arc::new(
-        EmbeddedBroker::open(&dir.path().join("broker.db"))
-            .await
-            .unwrap(),
-    );
     let topology = Ai::topology_for(&settings)
         .merge(Topology::new().exchange(exchanges::TRANSCRIPT))
         .queue(QueueSpec::new(EVENTS_QUEUE))
         .bind(EVENTS_QUEUE, exchanges::AI, "#");
-    broker.declare(&topology).await.unwrap();
+    let broker = service::embedded_broker(dir.path(), &topology).await;
     let deps = Deps {
         db: db.clone(),
         broker: broker.clone(),
@@ -132,22 +122,10 @@ pub(crate) async fn spawn_with(settings: Settings, engine: Arc<dyn AnalysisEngin
     let ai = build_with_engine(settings, deps, engine).await.unwrap();
     let shutdown = CancellationToken::new();
     ai.spawn_background(shutdown.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let router = ai.router();
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
-            .unwrap();
-    });
     TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
+        served: service::serve(ai.router(), shutdown).await,
         db,
         broker,
-        shutdown,
         _db: test_db,
         _dir: dir,
     }
@@ -230,52 +208,9 @@ pub(crate) fn envelope(t: &TranscriptCreated) -> Envelope {
 }
 
 impl TestApp {
-    pub(crate) async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        user: Option<Uuid>,
-        body: Option<Value>,
-    ) -> Resp {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(u) = user {
-            req = req.header("x-quorum-user-id", u.to_string());
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.bytes().await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
-        };
-        Resp {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    pub(crate) async fn get(&self, path: &str, user: Uuid) -> Resp {
-        self.call(Method::GET, path, Some(user), None).await
-    }
-
-    pub(crate) async fn post(&self, path: &str, user: Uuid, body: Value) -> Resp {
-        self.call(Method::POST, path, Some(user), Some(body)).await
-    }
-
     /// Publishes `envelope` on `transcript.events`, as the transcript service would.
     pub(crate) async fn publish(&self, envelope: &Envelope) {
-        let msg = Message::new(envelope.id.to_string(), envelope.to_bytes());
-        self.broker
-            .publish(exchanges::TRANSCRIPT, &envelope.kind, msg)
-            .await
-            .unwrap();
+        service::publish(&*self.broker, exchanges::TRANSCRIPT, envelope).await;
     }
 
     /// Publishes a transcript and waits until its automatic analysis is readable.
@@ -306,34 +241,17 @@ impl TestApp {
     }
 
     /// Waits (≤ 10 s) until `check` holds.
-    pub(crate) async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    pub(crate) async fn eventually<F, Fut>(&self, what: &str, check: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        for _ in 0..200 {
-            if check().await {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("timed out waiting for {what}");
+        service::eventually(Duration::from_secs(10), what, check).await;
     }
 
     /// The next `n` AI events (each within 10 s), acknowledged.
     pub(crate) async fn events(&self, n: usize) -> Vec<Envelope> {
-        let mut consumer = self.broker.consume(EVENTS_QUEUE, 16).await.unwrap();
-        let mut out = Vec::new();
-        while out.len() < n {
-            let delivery = tokio::time::timeout(Duration::from_secs(10), consumer.next())
-                .await
-                .expect("an event within 10 s")
-                .expect("consumer open")
-                .unwrap();
-            out.push(Envelope::from_bytes(&delivery.message().body).unwrap());
-            delivery.ack().await.unwrap();
-        }
-        out
+        service::next_events(&*self.broker, EVENTS_QUEUE, n).await
     }
 
     /// Polls a task until it is terminal; returns every status seen and the last response.

@@ -9,23 +9,30 @@ use quorum_auth::{MemoryRevocationList, RevocationList, Verifier};
 use quorum_bus::{Broker, EmbeddedBroker, Envelope, QueueSpec};
 use quorum_cache::MemoryStore;
 use quorum_identity::{build, Deps, Identity, Settings};
+use quorum_test_support::service::{self, Served};
 use quorum_test_support::{test_db, TestDb};
 use serde_json::{json, Value};
-use tokio_util::sync::{CancellationToken, DropGuard};
+use tokio_util::sync::CancellationToken;
 
 /// A queue receiving every `user.*` event, and one for `auth.*`.
 pub(crate) const USER_QUEUE: &str = "test.identity.users";
 pub(crate) const AUTH_QUEUE: &str = "test.identity.auth";
 
+/// The served app (`base`, `client`, `url` through `Deref`) and what it was built with.
 pub(crate) struct TestApp {
-    pub(crate) address: String,
-    pub(crate) client: reqwest::Client,
+    served: Served,
     pub(crate) broker: Arc<EmbeddedBroker>,
     pub(crate) revocations: Arc<MemoryRevocationList>,
     pub(crate) identity: Identity,
     pub(crate) db: TestDb,
-    _shutdown: DropGuard,
     _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Served;
+    fn deref(&self) -> &Served {
+        &self.served
+    }
 }
 
 pub(crate) fn test_settings() -> Settings {
@@ -39,17 +46,12 @@ pub(crate) fn test_settings() -> Settings {
 pub(crate) async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let db = test_db("identity").await;
-    let broker = Arc::new(
-        EmbeddedBroker::open(&dir.path().join("broker.db"))
-            .await
-            .unwrap(),
-    );
     let topology = Identity::topology()
         .queue(QueueSpec::new(USER_QUEUE))
         .bind(USER_QUEUE, quorum_contracts::exchanges::USER, "user.*")
         .queue(QueueSpec::new(AUTH_QUEUE))
         .bind(AUTH_QUEUE, quorum_contracts::exchanges::USER, "auth.*");
-    broker.declare(&topology).await.unwrap();
+    let broker = service::embedded_broker(dir.path(), &topology).await;
     let revocations = Arc::new(MemoryRevocationList::new());
     let deps = Deps {
         db: db.db.clone(),
@@ -60,34 +62,17 @@ pub(crate) async fn spawn_app() -> TestApp {
     let identity = build(test_settings(), deps).await.unwrap();
     let shutdown = CancellationToken::new();
     identity.spawn_background(broker.clone(), shutdown.clone());
-
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let router = identity.router();
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
-            .unwrap();
-    });
     TestApp {
-        address,
-        client: reqwest::Client::new(),
+        served: service::serve(identity.router(), shutdown).await,
         broker,
         revocations,
         identity,
         db,
-        _shutdown: shutdown.drop_guard(),
         _dir: dir,
     }
 }
 
 impl TestApp {
-    pub(crate) fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
-    }
-
     pub(crate) async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
         self.client
             .post(self.url(path))

@@ -1,19 +1,22 @@
-//! `spawn_app()`: the meeting service on a random port, with a fresh database (SQLite in a
-//! tempdir, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), an embedded broker and an
+//! `spawn_app()`: the meeting service on a random port, with a fresh database
+//! (`quorum_test_support::test_db`: SQLite, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL`
+//! is set), an embedded broker and an
 //! in-memory cache, plus helpers to act as users and to read published events.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use quorum_bus::{Broker, EmbeddedBroker, Envelope, Message, QueueSpec, Topology};
+use quorum_bus::{EmbeddedBroker, Envelope, QueueSpec, Topology};
 use quorum_cache::MemoryStore;
 use quorum_contracts::events::{UserChanged, UserDeleted, USER_CREATED};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_meeting::{build, Deps, Meeting, Settings};
-use quorum_store::{Db, DbOptions};
-use reqwest::{Method, StatusCode};
+use quorum_store::Db;
+pub(crate) use quorum_test_support::service::Resp;
+use quorum_test_support::service::{self, Served};
+use quorum_test_support::{temp_dir, test_db, TestDb};
+use reqwest::StatusCode;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -21,66 +24,32 @@ use uuid::Uuid;
 /// A test queue that sees every meeting event.
 pub(crate) const EVENTS_QUEUE: &str = "test.meeting.events";
 
+/// The served app (`base`, `client`, `call`, `get`, `post`, `put` through `Deref`) and its
+/// database and broker.
 pub(crate) struct TestApp {
-    pub(crate) base: String,
-    pub(crate) client: reqwest::Client,
+    served: Served,
     pub(crate) db: Db,
     pub(crate) broker: Arc<EmbeddedBroker>,
-    shutdown: CancellationToken,
+    _db: TestDb,
     _dir: tempfile::TempDir,
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
+impl std::ops::Deref for TestApp {
+    type Target = Served;
+    fn deref(&self) -> &Served {
+        &self.served
     }
-}
-
-/// A response: status and JSON body (`Null` when empty).
-#[derive(Debug)]
-pub(crate) struct Resp {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Value,
-}
-
-impl Resp {
-    pub(crate) fn detail(&self) -> &str {
-        self.body["detail"].as_str().unwrap_or_default()
-    }
-}
-
-async fn database(dir: &std::path::Path) -> Db {
-    let Ok(url) = std::env::var("QUORUM_TEST_POSTGRES_URL") else {
-        return Db::open_sqlite(&dir.join("meeting.db"), &DbOptions::default())
-            .await
-            .unwrap();
-    };
-    let admin = Db::connect(&url, &DbOptions::default()).await.unwrap();
-    let name = format!("meeting_test_{}", Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(admin.writer())
-        .await
-        .unwrap();
-    admin.close().await;
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-    Db::connect(&format!("{base}/{name}"), &DbOptions::default())
-        .await
-        .unwrap()
 }
 
 pub(crate) async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let db = database(dir.path()).await;
-    let broker = Arc::new(
-        EmbeddedBroker::open(&dir.path().join("broker.db"))
-            .await
-            .unwrap(),
-    );
+    let test_db = test_db("meeting").await;
+    let db = test_db.db.clone();
+    let dir = temp_dir();
     let topology = Meeting::topology()
         .merge(Topology::new().exchange(exchanges::USER))
         .queue(QueueSpec::new(EVENTS_QUEUE))
         .bind(EVENTS_QUEUE, exchanges::MEETING, "#");
-    broker.declare(&topology).await.unwrap();
+    let broker = service::embedded_broker(dir.path(), &topology).await;
     let deps = Deps {
         db: db.clone(),
         broker: broker.clone(),
@@ -93,64 +62,16 @@ pub(crate) async fn spawn_app() -> TestApp {
     let meeting = build(settings, deps).await.unwrap();
     let shutdown = CancellationToken::new();
     meeting.spawn_background(shutdown.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let router = meeting.router();
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
-            .unwrap();
-    });
     TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
+        served: service::serve(meeting.router(), shutdown).await,
         db,
         broker,
-        shutdown,
+        _db: test_db,
         _dir: dir,
     }
 }
 
 impl TestApp {
-    /// A request as `user` (no identity header when `None`).
-    pub(crate) async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        user: Option<Uuid>,
-        body: Option<Value>,
-    ) -> Resp {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(u) = user {
-            req = req.header("x-quorum-user-id", u.to_string());
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let bytes = res.bytes().await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
-        };
-        Resp { status, body }
-    }
-
-    pub(crate) async fn get(&self, path: &str, user: Uuid) -> Resp {
-        self.call(Method::GET, path, Some(user), None).await
-    }
-    pub(crate) async fn post(&self, path: &str, user: Uuid, body: Value) -> Resp {
-        self.call(Method::POST, path, Some(user), Some(body)).await
-    }
-    pub(crate) async fn put(&self, path: &str, user: Uuid, body: Value) -> Resp {
-        self.call(Method::PUT, path, Some(user), Some(body)).await
-    }
-
     /// Creates a meeting as `owner` with `participants`; returns its JSON.
     pub(crate) async fn meeting(&self, owner: Uuid, title: &str, participants: &[Uuid]) -> Value {
         let res = self
@@ -170,11 +91,7 @@ impl TestApp {
 
     /// Publishes `envelope` on `user.events`, as the identity service would.
     pub(crate) async fn publish_user_event(&self, envelope: &Envelope) {
-        let msg = Message::new(envelope.id.to_string(), envelope.to_bytes());
-        self.broker
-            .publish(exchanges::USER, &envelope.kind, msg)
-            .await
-            .unwrap();
+        service::publish(&*self.broker, exchanges::USER, envelope).await;
     }
 
     pub(crate) fn user_envelope(kind: &str, user: Uuid, name: &str, email: &str) -> Envelope {
@@ -220,18 +137,12 @@ impl TestApp {
     }
 
     /// Waits (≤ 5 s) until `check` holds.
-    pub(crate) async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    pub(crate) async fn eventually<F, Fut>(&self, what: &str, check: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        for _ in 0..100 {
-            if check().await {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("timed out waiting for {what}");
+        service::eventually(Duration::from_secs(5), what, check).await;
     }
 
     /// A registered user, known to the directory (through a real `user.created` event).
@@ -249,17 +160,6 @@ impl TestApp {
 
     /// The next `n` meeting events (each within 10 s), acknowledged.
     pub(crate) async fn events(&self, n: usize) -> Vec<Envelope> {
-        let mut consumer = self.broker.consume(EVENTS_QUEUE, 16).await.unwrap();
-        let mut out = Vec::new();
-        while out.len() < n {
-            let delivery = tokio::time::timeout(Duration::from_secs(10), consumer.next())
-                .await
-                .expect("an event within 10 s")
-                .expect("consumer open")
-                .unwrap();
-            out.push(Envelope::from_bytes(&delivery.message().body).unwrap());
-            delivery.ack().await.unwrap();
-        }
-        out
+        service::next_events(&*self.broker, EVENTS_QUEUE, n).await
     }
 }

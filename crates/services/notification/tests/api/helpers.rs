@@ -3,50 +3,45 @@
 //! is set), an embedded broker and a real SMTP sink; helpers to publish real event
 //! envelopes and to wait for their effects.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use quorum_bus::{Broker, EmbeddedBroker, Envelope, Message};
+use quorum_bus::{EmbeddedBroker, Envelope};
 use quorum_cache::MemoryStore;
-use quorum_contracts::events::{MeetingChanged, MeetingEnded, UserChanged, USER_CREATED};
+use quorum_contracts::events::{MeetingChanged, MeetingEnded};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_notification::{build, Deps, Notification, Security, Settings, SmtpSettings};
 use quorum_store::Db;
 use quorum_telemetry::health::FnIndicator;
+pub(crate) use quorum_test_support::service::Resp;
+use quorum_test_support::service::{self, Served};
 use quorum_test_support::{test_db, TestDb};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::smtp::MailSink;
 
+/// The served app (`base`, `client`, `call`, `get` through `Deref`), its database, broker
+/// and mail sink.
 pub(crate) struct TestApp {
-    pub(crate) base: String,
-    pub(crate) client: reqwest::Client,
+    served: Served,
     pub(crate) db: Db,
     pub(crate) broker: Arc<EmbeddedBroker>,
     /// `None` when the app runs without SMTP.
     pub(crate) sink: Option<MailSink>,
     pub(crate) health: FnIndicator,
-    shutdown: CancellationToken,
     _db: TestDb,
     _dir: tempfile::TempDir,
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
+impl std::ops::Deref for TestApp {
+    type Target = Served;
+    fn deref(&self) -> &Served {
+        &self.served
     }
-}
-
-/// A response: status and JSON body (`Null` when empty).
-#[derive(Debug)]
-pub(crate) struct Resp {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Value,
 }
 
 /// The app with a well-behaved SMTP sink.
@@ -62,12 +57,7 @@ pub(crate) async fn spawn_with(sink_args: Option<&[&str]>) -> TestApp {
     };
     let tdb = test_db("notification").await;
     let dir = quorum_test_support::temp_dir();
-    let broker = Arc::new(
-        EmbeddedBroker::open(&dir.path().join("broker.db"))
-            .await
-            .unwrap(),
-    );
-    broker.declare(&Notification::topology()).await.unwrap();
+    let broker = service::embedded_broker(dir.path(), &Notification::topology()).await;
     let smtp = SmtpSettings {
         host: sink.as_ref().map(|_| "127.0.0.1".to_string()),
         port: sink.as_ref().map_or(25, |s| s.port),
@@ -93,24 +83,12 @@ pub(crate) async fn spawn_with(sink_args: Option<&[&str]>) -> TestApp {
     let service = build(settings, deps).await.unwrap();
     let shutdown = CancellationToken::new();
     service.spawn_background(shutdown.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let router = service.router();
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
-            .unwrap();
-    });
     TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
+        health: service.health(),
+        served: service::serve(service.router(), shutdown).await,
         db: tdb.db.clone(),
         broker,
         sink,
-        health: service.health(),
-        shutdown,
         _db: tdb,
         _dir: dir,
     }
@@ -169,11 +147,7 @@ impl TestApp {
 
     /// Publishes `envelope` on `exchange` (routing key = its type), as its service would.
     pub(crate) async fn publish(&self, exchange: &str, envelope: &Envelope) {
-        let msg = Message::new(envelope.id.to_string(), envelope.to_bytes());
-        self.broker
-            .publish(exchange, &envelope.kind, msg)
-            .await
-            .unwrap();
+        service::publish(&*self.broker, exchange, envelope).await;
     }
 
     pub(crate) async fn publish_meeting(&self, envelope: &Envelope) {
@@ -183,21 +157,7 @@ impl TestApp {
     /// A user known to the contact list (through a real `user.created`).
     pub(crate) async fn given_user(&self, name: &str, email: &str, locale: Option<&str>) -> Uuid {
         let user = Uuid::now_v7();
-        let payload = UserChanged {
-            user_id: user,
-            email: email.into(),
-            name: name.into(),
-            locale: locale.map(str::to_string),
-            occurred_at: Utc::now(),
-        };
-        let envelope = Envelope::new(
-            USER_CREATED,
-            "quorum/identity",
-            None,
-            SCHEMA_VERSION,
-            &payload,
-        )
-        .unwrap();
+        let envelope = service::user_created(user, name, email, locale);
         self.publish(exchanges::USER, &envelope).await;
         self.eventually("the contact to be recorded", || async {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE user_id = $1")
@@ -209,36 +169,6 @@ impl TestApp {
         })
         .await;
         user
-    }
-
-    pub(crate) async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        user: Option<Uuid>,
-        body: Option<Value>,
-    ) -> Resp {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(u) = user {
-            req = req.header("x-quorum-user-id", u.to_string());
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let bytes = res.bytes().await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
-        };
-        Resp { status, body }
-    }
-
-    pub(crate) async fn get(&self, path: &str, user: Uuid) -> Resp {
-        self.call(Method::GET, path, Some(user), None).await
     }
 
     /// `user`'s notifications (first page, 100 per page).
@@ -279,17 +209,11 @@ impl TestApp {
     }
 
     /// Waits (≤ 15 s) until `check` holds.
-    pub(crate) async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    pub(crate) async fn eventually<F, Fut>(&self, what: &str, check: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        for _ in 0..300 {
-            if check().await {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("timed out waiting for {what}");
+        service::eventually(Duration::from_secs(15), what, check).await;
     }
 }

@@ -3,21 +3,21 @@
 //! is set), an embedded broker and an in-memory cache; helpers to act as users, publish the
 //! events other services would, and read what this one publishes.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use quorum_bus::{Broker, EmbeddedBroker, Envelope, Message, QueueSpec};
+use quorum_bus::{EmbeddedBroker, Envelope, QueueSpec};
 use quorum_cache::MemoryStore;
 use quorum_contracts::events::{
-    ActionItemRef, AnalysisCompleted, MeetingEnded, ParticipantRef, UserChanged,
-    AI_ANALYSIS_COMPLETED, MEETING_ENDED, USER_CREATED,
+    ActionItemRef, AnalysisCompleted, MeetingEnded, ParticipantRef, AI_ANALYSIS_COMPLETED,
+    MEETING_ENDED,
 };
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
+use quorum_test_support::service::{self, Served};
 use quorum_test_support::{temp_dir, test_db, TestDb};
 use quorum_todo::{build, Deps, Settings, Todo};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -25,30 +25,19 @@ use uuid::Uuid;
 /// A test queue that sees every todo event.
 pub(crate) const EVENTS_QUEUE: &str = "test.todo.events";
 
+/// The served app (`base`, `client`, `call`, `get`, `post`, `patch` through `Deref`), its
+/// broker and database.
 pub(crate) struct TestApp {
-    pub(crate) base: String,
-    pub(crate) client: reqwest::Client,
+    served: Served,
     pub(crate) broker: Arc<EmbeddedBroker>,
     pub(crate) test_db: TestDb,
-    shutdown: CancellationToken,
     _dir: tempfile::TempDir,
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
-    }
-}
-
-#[derive(Debug)]
-pub(crate) struct Resp {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Value,
-}
-
-impl Resp {
-    pub(crate) fn detail(&self) -> &str {
-        self.body["detail"].as_str().unwrap_or_default()
+impl std::ops::Deref for TestApp {
+    type Target = Served;
+    fn deref(&self) -> &Served {
+        &self.served
     }
 }
 
@@ -62,17 +51,12 @@ pub(crate) fn meeting_time() -> DateTime<Utc> {
 pub(crate) async fn spawn_app() -> TestApp {
     let test_db = test_db("todo").await;
     let dir = temp_dir();
-    let broker = Arc::new(
-        EmbeddedBroker::open(&dir.path().join("broker.db"))
-            .await
-            .unwrap(),
-    );
     let topology = Todo::topology().queue(QueueSpec::new(EVENTS_QUEUE)).bind(
         EVENTS_QUEUE,
         exchanges::TODO,
         "#",
     );
-    broker.declare(&topology).await.unwrap();
+    let broker = service::embedded_broker(dir.path(), &topology).await;
     let deps = Deps {
         db: test_db.db.clone(),
         broker: broker.clone(),
@@ -86,63 +70,15 @@ pub(crate) async fn spawn_app() -> TestApp {
     let todo = build(settings, deps).await.unwrap();
     let shutdown = CancellationToken::new();
     todo.spawn_background(shutdown.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let router = todo.router();
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
-            .unwrap();
-    });
     TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
+        served: service::serve(todo.router(), shutdown).await,
         broker,
         test_db,
-        shutdown,
         _dir: dir,
     }
 }
 
 impl TestApp {
-    pub(crate) async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        user: Option<Uuid>,
-        body: Option<Value>,
-    ) -> Resp {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(u) = user {
-            req = req.header("x-quorum-user-id", u.to_string());
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let bytes = res.bytes().await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
-        };
-        Resp { status, body }
-    }
-
-    pub(crate) async fn get(&self, path: &str, user: Uuid) -> Resp {
-        self.call(Method::GET, path, Some(user), None).await
-    }
-    pub(crate) async fn post(&self, path: &str, user: Uuid, body: Value) -> Resp {
-        self.call(Method::POST, path, Some(user), Some(body)).await
-    }
-    pub(crate) async fn patch(&self, path: &str, user: Uuid, body: Value) -> Resp {
-        self.call(Method::PATCH, path, Some(user), Some(body)).await
-    }
-
     /// Creates a todo by hand; returns its JSON.
     pub(crate) async fn todo(&self, user: Uuid, body: Value) -> Value {
         let res = self.post("/api/todos", user, body).await;
@@ -162,47 +98,24 @@ impl TestApp {
     }
 
     pub(crate) async fn publish(&self, exchange: &str, envelope: &Envelope) {
-        let msg = Message::new(envelope.id.to_string(), envelope.to_bytes());
-        self.broker
-            .publish(exchange, &envelope.kind, msg)
-            .await
-            .unwrap();
+        service::publish(&*self.broker, exchange, envelope).await;
     }
 
     /// Waits (≤ 5 s) until `check` holds.
-    pub(crate) async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    pub(crate) async fn eventually<F, Fut>(&self, what: &str, check: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        for _ in 0..100 {
-            if check().await {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("timed out waiting for {what}");
+        service::eventually(Duration::from_secs(5), what, check).await;
     }
 
     /// A user known to the directory (through a real `user.created` event).
     pub(crate) async fn given_user(&self, name: &str) -> Uuid {
         let user = Uuid::now_v7();
-        let payload = UserChanged {
-            user_id: user,
-            email: format!("{}@example.com", user.simple()),
-            name: name.into(),
-            locale: None,
-            occurred_at: Utc::now(),
-        };
-        let env = Envelope::new(
-            USER_CREATED,
-            "quorum/identity",
-            None,
-            SCHEMA_VERSION,
-            &payload,
-        )
-        .unwrap();
-        self.publish(exchanges::USER, &env).await;
+        let envelope =
+            service::user_created(user, name, &format!("{}@example.com", user.simple()), None);
+        self.publish(exchanges::USER, &envelope).await;
         self.eventually("the directory to learn the user", || async {
             sqlx::query("SELECT 1 FROM directory WHERE user_id = $1")
                 .bind(user.to_string())
@@ -234,18 +147,7 @@ impl TestApp {
 
     /// The next `n` todo events (each within 10 s), acknowledged.
     pub(crate) async fn events(&self, n: usize) -> Vec<Envelope> {
-        let mut consumer = self.broker.consume(EVENTS_QUEUE, 16).await.unwrap();
-        let mut out = Vec::new();
-        while out.len() < n {
-            let delivery = tokio::time::timeout(Duration::from_secs(10), consumer.next())
-                .await
-                .expect("an event within 10 s")
-                .expect("consumer open")
-                .unwrap();
-            out.push(Envelope::from_bytes(&delivery.message().body).unwrap());
-            delivery.ack().await.unwrap();
-        }
-        out
+        service::next_events(&*self.broker, EVENTS_QUEUE, n).await
     }
 }
 

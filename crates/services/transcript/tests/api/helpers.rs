@@ -3,19 +3,19 @@
 //! in-memory cache and task store, plus helpers to publish the events other services would
 //! and to read the events this one publishes.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use quorum_bus::{Broker, EmbeddedBroker, Envelope, Message, QueueSpec, Topology};
 use quorum_cache::MemoryStore;
-use quorum_contracts::events::{MeetingEnded, ParticipantRef, UserChanged, USER_CREATED};
+use quorum_contracts::events::{MeetingEnded, ParticipantRef};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_tasks::MemoryTaskStore;
+use quorum_test_support::service::{self, Served};
 use quorum_test_support::{temp_dir, test_db, TestDb};
 use quorum_transcript::{build, Deps, Settings, SpeechToText, Transcript, Unconfigured};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -23,25 +23,20 @@ use uuid::Uuid;
 /// A test queue that sees every transcript event.
 pub(crate) const EVENTS_QUEUE: &str = "test.transcript.events";
 
+/// The served app (`base`, `client`, `call`, `get`, `post`, `put` through `Deref`), its
+/// database and broker.
 pub(crate) struct TestApp {
-    pub(crate) base: String,
-    pub(crate) client: reqwest::Client,
+    served: Served,
     pub(crate) db: TestDb,
     pub(crate) broker: Arc<EmbeddedBroker>,
-    shutdown: CancellationToken,
     _dir: tempfile::TempDir,
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
+impl std::ops::Deref for TestApp {
+    type Target = Served;
+    fn deref(&self) -> &Served {
+        &self.served
     }
-}
-
-#[derive(Debug)]
-pub(crate) struct Resp {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Value,
 }
 
 pub(crate) async fn spawn_app() -> TestApp {
@@ -51,16 +46,11 @@ pub(crate) async fn spawn_app() -> TestApp {
 pub(crate) async fn spawn_app_with(stt: Arc<dyn SpeechToText>) -> TestApp {
     let db = test_db("transcript").await;
     let dir = temp_dir();
-    let broker = Arc::new(
-        EmbeddedBroker::open(&dir.path().join("broker.db"))
-            .await
-            .unwrap(),
-    );
     let topology = Transcript::topology()
         .merge(Topology::new().exchange(exchanges::TRANSCRIPT))
         .queue(QueueSpec::new(EVENTS_QUEUE))
         .bind(EVENTS_QUEUE, exchanges::TRANSCRIPT, "#");
-    broker.declare(&topology).await.unwrap();
+    let broker = service::embedded_broker(dir.path(), &topology).await;
     let deps = Deps {
         db: db.db.clone(),
         broker: broker.clone(),
@@ -77,22 +67,10 @@ pub(crate) async fn spawn_app_with(stt: Arc<dyn SpeechToText>) -> TestApp {
     let service = build(settings, deps).await.unwrap();
     let shutdown = CancellationToken::new();
     service.spawn_background(shutdown.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let router = service.router();
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await
-            .unwrap();
-    });
     TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
+        served: service::serve(service.router(), shutdown).await,
         db,
         broker,
-        shutdown,
         _dir: dir,
     }
 }
@@ -139,44 +117,8 @@ pub(crate) fn envelope(e: &MeetingEnded) -> Envelope {
 }
 
 impl TestApp {
-    pub(crate) async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        user: Option<Uuid>,
-        body: Option<Value>,
-    ) -> Resp {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(u) = user {
-            req = req.header("x-quorum-user-id", u.to_string());
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let bytes = res.bytes().await.unwrap();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-        Resp { status, body }
-    }
-
-    pub(crate) async fn get(&self, path: &str, user: Uuid) -> Resp {
-        self.call(Method::GET, path, Some(user), None).await
-    }
-    pub(crate) async fn post(&self, path: &str, user: Uuid, body: Value) -> Resp {
-        self.call(Method::POST, path, Some(user), Some(body)).await
-    }
-    pub(crate) async fn put(&self, path: &str, user: Uuid, body: Value) -> Resp {
-        self.call(Method::PUT, path, Some(user), Some(body)).await
-    }
-
     pub(crate) async fn publish(&self, exchange: &str, envelope: &Envelope) {
-        let msg = Message::new(envelope.id.to_string(), envelope.to_bytes());
-        self.broker
-            .publish(exchange, &envelope.kind, msg)
-            .await
-            .unwrap();
+        service::publish(&*self.broker, exchange, envelope).await;
     }
 
     /// Publishes `meeting.ended` for `e` (a fresh envelope).
@@ -187,18 +129,12 @@ impl TestApp {
     }
 
     /// Waits (≤ 10 s) until `check` holds.
-    pub(crate) async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    pub(crate) async fn eventually<F, Fut>(&self, what: &str, check: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        for _ in 0..200 {
-            if check().await {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("timed out waiting for {what}");
+        service::eventually(Duration::from_secs(10), what, check).await;
     }
 
     /// The first response to `GET path` as `user` with `status` (within 10 s).
@@ -222,22 +158,8 @@ impl TestApp {
     /// A registered user, known to the directory (through a real `user.created` event).
     pub(crate) async fn given_user(&self, name: &str) -> Uuid {
         let user = Uuid::now_v7();
-        let payload = UserChanged {
-            user_id: user,
-            email: format!("{user}@example.com"),
-            name: name.into(),
-            locale: None,
-            occurred_at: Utc::now(),
-        };
-        let env = Envelope::new(
-            USER_CREATED,
-            "quorum/identity",
-            None,
-            SCHEMA_VERSION,
-            &payload,
-        )
-        .unwrap();
-        self.publish(exchanges::USER, &env).await;
+        let envelope = service::user_created(user, name, &format!("{user}@example.com"), None);
+        self.publish(exchanges::USER, &envelope).await;
         self.eventually("the directory to learn the user", || async {
             sqlx::query("SELECT 1 FROM directory WHERE user_id = $1")
                 .bind(user.to_string())
@@ -252,27 +174,12 @@ impl TestApp {
 
     /// The next `n` messages of `queue` (each within 10 s), acknowledged.
     pub(crate) async fn take(&self, queue: &str, n: usize) -> Vec<Message> {
-        let mut consumer = self.broker.consume(queue, 16).await.unwrap();
-        let mut out = Vec::new();
-        while out.len() < n {
-            let delivery = tokio::time::timeout(Duration::from_secs(10), consumer.next())
-                .await
-                .expect("a message within 10 s")
-                .expect("consumer open")
-                .unwrap();
-            out.push(delivery.message().clone());
-            delivery.ack().await.unwrap();
-        }
-        out
+        service::next_messages(&*self.broker, queue, n).await
     }
 
     /// The next `n` transcript events.
     pub(crate) async fn events(&self, n: usize) -> Vec<Envelope> {
-        self.take(EVENTS_QUEUE, n)
-            .await
-            .iter()
-            .map(|m| Envelope::from_bytes(&m.body).unwrap())
-            .collect()
+        service::next_events(&*self.broker, EVENTS_QUEUE, n).await
     }
 
     /// Transcript events still waiting in the test queue.
