@@ -13,7 +13,7 @@ use quorum_auth::MemoryRevocationList;
 use quorum_bus::EmbeddedBroker;
 use quorum_cache::{CacheStore, MemoryStore};
 use quorum_gateway::{health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream};
-use quorum_store::Db;
+use quorum_store::{Db, Dialect};
 use quorum_tasks::MemoryTaskStore;
 use quorum_telemetry::health::FnIndicator;
 use quorum_telemetry::{BuildInfo, Health, HealthIndicator, HealthRegistry, Status};
@@ -116,17 +116,17 @@ impl Application {
         })
     }
 
-    /// Creates or upgrades every database, then returns.
+    /// Creates or upgrades every database, then returns. Building the application runs every
+    /// migration; it is then stopped the normal way, so background work that started drains
+    /// before the databases close.
     pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
         let mut settings = settings.clone();
         settings.server.port = 0;
         settings.server.host = "127.0.0.1".into();
-        let app = Self::build(settings).await?;
-        app.stop.cancel();
-        for db in &app.dbs {
-            db.close().await;
-        }
-        Ok(())
+        Self::build(settings)
+            .await?
+            .run_until_stopped(std::future::ready(()))
+            .await
     }
 
     /// A service's own router, without the gateway in front (it trusts `x-quorum-user-id`).
@@ -241,8 +241,12 @@ fn health_registry(backends: &Backends, running: &[Running]) -> HealthRegistry {
             move || {
                 let db = db.clone();
                 async move {
+                    let engine = match db.dialect() {
+                        Dialect::Sqlite => "SQLite",
+                        Dialect::Postgres => "PostgreSQL",
+                    };
                     match db.ping().await {
-                        Ok(()) => Health::up().with_detail("database", "SQLite"),
+                        Ok(()) => Health::up().with_detail("database", engine),
                         Err(e) => Health::down(e),
                     }
                 }
