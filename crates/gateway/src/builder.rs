@@ -18,6 +18,7 @@ use crate::openapi;
 use crate::proxy::{self, CompiledRoute, ProxyState};
 use crate::rate_limit::{MemoryRateLimiter, Quota, RateLimiter};
 use crate::settings::GatewaySettings;
+use crate::uploads::Uploads;
 use crate::upstream::Upstream;
 
 /// Why the gateway could not be built; each names the offending setting.
@@ -31,6 +32,8 @@ pub enum BuildError {
     NoJwksSource(String),
     #[error("gateway.auth.public_routes: invalid method `{0}`")]
     InvalidMethod(String),
+    #[error("gateway.upload_routes: invalid method or path `{0}` (paths start with `/`)")]
+    InvalidUploadRoute(String),
     #[error("gateway.cors.allowed_origins: invalid origin `{0}`")]
     InvalidOrigin(String),
     #[error("a revocation list is required (GatewayBuilder::revocations)")]
@@ -174,6 +177,7 @@ impl GatewayBuilder {
 
         let proxy_state = Arc::new(ProxyState {
             routes,
+            uploads: Uploads::new(&settings)?,
             public,
             auth: Authenticator::new(jwks, revocations, &settings.auth),
             limiter,

@@ -13,8 +13,9 @@
 //! 4. proxies everything else by longest path prefix (`proxy.rs`): verifies the bearer token
 //!    locally against the cached JWKS (`jwks.rs`) and the revocation list (`auth.rs`), sets
 //!    `x-quorum-user-id`, applies the per-caller GCRA quotas of the route group
-//!    (`rate_limit.rs`), the body limit and the upstream timeout, and calls the [`Upstream`] —
-//!    in-process routers today, HTTP endpoints in the distributed mode (`upstream.rs`).
+//!    (`rate_limit.rs`), the body limit and the upstream timeout (larger for uploads:
+//!    `uploads.rs`), and calls the [`Upstream`] with the body streaming through — in-process
+//!    routers today, HTTP endpoints in the distributed mode (`upstream.rs`).
 //!
 //! Every error it produces itself is `application/problem+json` (`problems.rs`).
 //!
@@ -40,6 +41,7 @@ mod problems;
 mod proxy;
 mod rate_limit;
 mod settings;
+mod uploads;
 mod upstream;
 
 pub use builder::{BuildError, Gateway, GatewayBuilder};
@@ -47,8 +49,9 @@ pub use health::{health_check_fn, ComponentHealth, HealthCheck, HealthStatus, Up
 pub use jwks::{JwksError, JwksSource, UpstreamJwks};
 pub use rate_limit::{MemoryRateLimiter, Quota, RateLimitDecision, RateLimitError, RateLimiter};
 pub use settings::{
-    default_public_routes, default_routes, AuthSettings, CorsSettings, GatewaySettings,
-    GroupLimits, PublicRoute, RateLimitSettings, RouteSettings, DEFAULT_BODY_LIMIT_BYTES,
-    DEFAULT_TIMEOUT_MS,
+    default_public_routes, default_routes, default_upload_routes, AuthSettings, CorsSettings,
+    GatewaySettings, GroupLimits, PublicRoute, RateLimitSettings, RouteSettings, UploadRoute,
+    DEFAULT_BODY_LIMIT_BYTES, DEFAULT_TIMEOUT_MS, DEFAULT_UPLOAD_BODY_LIMIT_BYTES,
+    DEFAULT_UPLOAD_TIMEOUT_SECS,
 };
 pub use upstream::{InProcess, Upstream, UpstreamError};

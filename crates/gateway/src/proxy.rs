@@ -1,5 +1,6 @@
 //! The proxy: match the route, authenticate, rate-limit, enforce the body limit, forward with
-//! a timeout, and map upstream failures to problems.
+//! a timeout, and map upstream failures to problems. Upload routes get their own limit and
+//! timeout. Bodies are never buffered: they stream to the upstream, counted on the way.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -17,6 +18,7 @@ use uuid::Uuid;
 use crate::auth::{AuthFailure, Authenticator};
 use crate::problems;
 use crate::rate_limit::{Quota, RateLimitDecision, RateLimiter};
+use crate::uploads::Uploads;
 use crate::upstream::{Upstream, UpstreamError};
 
 /// A route with everything resolved at build time.
@@ -42,6 +44,7 @@ impl CompiledRoute {
 pub(crate) struct ProxyState {
     /// Longest prefix first.
     pub(crate) routes: Vec<CompiledRoute>,
+    pub(crate) uploads: Uploads,
     pub(crate) public: HashSet<(Method, String)>,
     pub(crate) auth: Authenticator,
     pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
@@ -111,11 +114,16 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
         Err(refused) => return with_info(refused, info),
     };
 
-    if content_length(&parts).is_some_and(|len| len > route.body_limit as u64) {
-        return with_info(problems::payload_too_large(route.body_limit), info);
+    let (body_limit, timeout) = if state.uploads.matches(&parts.method, &path) {
+        (state.uploads.body_limit, state.uploads.timeout)
+    } else {
+        (route.body_limit, route.timeout)
+    };
+    if content_length(&parts).is_some_and(|len| len > body_limit as u64) {
+        return with_info(problems::payload_too_large(body_limit), info);
     }
     // Bodies without a length (chunked) are cut off at the limit while streaming.
-    let body = Body::new(http_body_util::Limited::new(body, route.body_limit));
+    let body = Body::new(http_body_util::Limited::new(body, body_limit));
     // The upstream gets what would cross the wire: no gateway-internal extensions (such as
     // the gateway's `MatchedPath`), only the client's socket address.
     let connect_info = parts.extensions.remove::<ConnectInfo<SocketAddr>>();
@@ -125,10 +133,10 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
     }
     let req = Request::from_parts(parts, body);
 
-    let mut res = match tokio::time::timeout(route.timeout, route.upstream.call(req)).await {
+    let mut res = match tokio::time::timeout(timeout, route.upstream.call(req)).await {
         Ok(Ok(res)) => res,
         Ok(Err(UpstreamError::Timeout)) | Err(_) => {
-            tracing::warn!(upstream = %route.upstream_name, timeout_ms = route.timeout.as_millis() as u64, "upstream timed out");
+            tracing::warn!(upstream = %route.upstream_name, timeout_ms = timeout.as_millis() as u64, "upstream timed out");
             problems::gateway_timeout()
         }
         Ok(Err(e)) => {

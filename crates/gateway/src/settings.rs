@@ -10,6 +10,13 @@ use serde::Deserialize;
 pub const DEFAULT_BODY_LIMIT_BYTES: usize = 10 * 1024 * 1024;
 /// Default upstream timeout: 10 s.
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+/// Default body limit of upload routes: 512 MiB, the meeting service's default
+/// `meeting.recording_max_bytes`.
+pub const DEFAULT_UPLOAD_BODY_LIMIT_BYTES: usize = 512 * 1024 * 1024;
+/// Default timeout of upload routes: 300 s. Seed 004 gives image uploads 30 s, but there the
+/// timeout covers processing a small image; here it covers receiving the whole body, and a
+/// 500 MB recording over a 20 Mbit/s uplink alone takes over three minutes.
+pub const DEFAULT_UPLOAD_TIMEOUT_SECS: u64 = 300;
 
 /// Everything the gateway needs that is not a live object (upstreams, key sources and stores
 /// are handed to the [`crate::GatewayBuilder`] separately).
@@ -25,6 +32,15 @@ pub struct GatewaySettings {
     pub body_limit_bytes: usize,
     /// Upstream timeout for routes without their own (milliseconds); exceeded → 504.
     pub timeout_ms: u64,
+    /// Requests that upload files, by method and path (`{name}` matches one segment). They
+    /// get `upload_body_limit_bytes` and `upload_timeout_secs` instead of their route's limit
+    /// and timeout. Default: `POST /api/meetings/{id}/recording`.
+    pub upload_routes: Vec<UploadRoute>,
+    /// Request-body limit of upload routes (bytes).
+    pub upload_body_limit_bytes: usize,
+    /// Timeout of upload routes (seconds), from the request to the response head, so it
+    /// includes receiving the body; exceeded → 504.
+    pub upload_timeout_secs: u64,
     /// How many reverse proxies in front of the gateway append to `X-Forwarded-For`. 0 (the
     /// default) ignores the header and keys anonymous clients by the socket address.
     pub trusted_proxy_hops: usize,
@@ -41,6 +57,9 @@ impl Default for GatewaySettings {
             cors: CorsSettings::default(),
             body_limit_bytes: DEFAULT_BODY_LIMIT_BYTES,
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            upload_routes: default_upload_routes(),
+            upload_body_limit_bytes: DEFAULT_UPLOAD_BODY_LIMIT_BYTES,
+            upload_timeout_secs: DEFAULT_UPLOAD_TIMEOUT_SECS,
             trusted_proxy_hops: 0,
             health_timeout_ms: 3_000,
         }
@@ -112,6 +131,29 @@ pub fn default_routes() -> Vec<RouteSettings> {
         RouteSettings::new("/api/todos", "todo").group("todos"),
         RouteSettings::new("/.well-known/jwks.json", "identity").group("jwks"),
     ]
+}
+
+/// A request that uploads a file: `method` and a `path` pattern whose `{name}` segments
+/// match any one segment.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadRoute {
+    pub method: String,
+    pub path: String,
+}
+
+impl UploadRoute {
+    pub fn new(method: &str, path: &str) -> Self {
+        Self {
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+        }
+    }
+}
+
+/// Recording uploads.
+pub fn default_upload_routes() -> Vec<UploadRoute> {
+    vec![UploadRoute::new("POST", "/api/meetings/{id}/recording")]
 }
 
 /// Access-token verification.

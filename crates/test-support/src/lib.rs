@@ -4,6 +4,7 @@
 //! per test; and [`service`], a harness to serve and call a service and to publish and
 //! read its events.
 
+pub mod audio;
 pub mod mail;
 pub mod service;
 

@@ -58,6 +58,18 @@ pub(crate) struct User {
 }
 
 impl TestApp {
+    /// A handle on a server started elsewhere (e.g. the real binary), for the helpers.
+    #[allow(dead_code)]
+    pub(crate) fn remote(base: &str, client: reqwest::Client) -> TestApp {
+        TestApp {
+            base: base.to_string(),
+            client,
+            data: tempfile::tempdir().unwrap(),
+            stop: None,
+            handle: None,
+        }
+    }
+
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

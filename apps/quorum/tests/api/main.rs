@@ -8,3 +8,5 @@ mod lifecycle;
 mod pipeline;
 mod platform;
 mod shutdown;
+#[cfg(feature = "whisper")]
+mod speech;

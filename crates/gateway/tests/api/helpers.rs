@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
 use quorum_auth::{JwtConfig, KeyRing, MemoryRevocationList, SigningKey};
@@ -38,6 +38,8 @@ pub(crate) struct TestGateway {
     pub(crate) revocations: Arc<MemoryRevocationList>,
     pub(crate) jwks_fetches: Arc<AtomicUsize>,
     pub(crate) meeting_down: Arc<AtomicBool>,
+    /// Notified when a fake upload route has received its first body bytes.
+    pub(crate) upload_started: Arc<tokio::sync::Notify>,
 }
 
 impl TestGateway {
@@ -112,6 +114,7 @@ pub(crate) async fn spawn_gateway_with(
     let revocations = Arc::new(MemoryRevocationList::new());
     let jwks_fetches = Arc::new(AtomicUsize::new(0));
     let meeting_down = Arc::new(AtomicBool::new(false));
+    let upload_started = Arc::new(tokio::sync::Notify::new());
 
     let mut builder = Gateway::builder()
         .settings(settings)
@@ -126,6 +129,7 @@ pub(crate) async fn spawn_gateway_with(
             } else {
                 Arc::new(AtomicBool::new(false))
             },
+            upload_started: Arc::clone(&upload_started),
         };
         let upstream: Arc<dyn Upstream> = Arc::new(InProcess::new(fake.router()));
         builder = builder
@@ -156,6 +160,7 @@ pub(crate) async fn spawn_gateway_with(
         revocations,
         jwks_fetches,
         meeting_down,
+        upload_started,
     }
 }
 
@@ -172,13 +177,14 @@ fn one_path_doc(path: &str) -> OpenApi {
 }
 
 /// A stand-in service: echoes every request as JSON, serves a JWKS (identity), a health
-/// endpoint, and a slow route.
+/// endpoint, a slow route and an upload route.
 #[derive(Clone)]
 struct FakeService {
     name: &'static str,
     keys: Arc<RwLock<Arc<KeyRing>>>,
     jwks_fetches: Arc<AtomicUsize>,
     down: Arc<AtomicBool>,
+    upload_started: Arc<tokio::sync::Notify>,
 }
 
 impl FakeService {
@@ -187,6 +193,7 @@ impl FakeService {
             .route("/.well-known/jwks.json", get(jwks))
             .route("/actuator/health", get(health))
             .route("/api/meetings/slow", get(slow))
+            .route("/api/meetings/{id}/recording", post(upload))
             .fallback(echo)
             .with_state(self)
     }
@@ -213,6 +220,32 @@ async fn health(State(fake): State<FakeService>) -> Response {
 async fn slow() -> &'static str {
     tokio::time::sleep(Duration::from_secs(2)).await;
     "finally"
+}
+
+/// Reads the body frame by frame, telling the test when the first bytes arrive, then waits
+/// `x-test-delay-ms` before answering `{bodyLength}` (413 when the gateway cut the body off).
+async fn upload(State(fake): State<FakeService>, req: Request) -> Response {
+    use http_body_util::BodyExt;
+    let delay = req
+        .headers()
+        .get("x-test-delay-ms")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(0);
+    let mut body = req.into_body();
+    let mut length = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        };
+        if let Some(data) = frame.data_ref() {
+            if length == 0 && !data.is_empty() {
+                fake.upload_started.notify_one();
+            }
+            length += data.len();
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(delay)).await;
+    Json(json!({"service": fake.name, "bodyLength": length})).into_response()
 }
 
 async fn echo(State(fake): State<FakeService>, req: Request) -> Response {

@@ -5,6 +5,7 @@ mod docs_and_health;
 mod helpers;
 mod limits;
 mod routing;
+mod uploads;
 
 use serde_json::Value;
 

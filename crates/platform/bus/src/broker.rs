@@ -64,7 +64,8 @@ pub trait Broker: Send + Sync + 'static {
     async fn declare(&self, topology: &Topology) -> Result<(), BusError>;
     /// Routes `message` through a topic exchange to every bound queue. Fails with
     /// `Unroutable` when no queue matches and `QueueFull` when a target queue is at its
-    /// max-length (nothing is enqueued anywhere in that case).
+    /// max-length (the embedded broker then enqueues it nowhere; RabbitMQ's reject-publish
+    /// still enqueues it in the other target queues). Returns once the broker has stored it.
     async fn publish(
         &self,
         exchange: &str,

@@ -16,6 +16,15 @@ pub enum BusError {
     UnknownExchange(String),
     #[error("unknown queue `{0}`")]
     UnknownQueue(String),
+    /// A declaration clashes with what already exists on the broker (RabbitMQ's
+    /// `PRECONDITION_FAILED`): `entity` is e.g. "queue `jobs`", `argument` the differing
+    /// argument (`x-max-length`), `detail` the broker's own words.
+    #[error("{entity} already exists with a different `{argument}`: {detail}")]
+    Incompatible {
+        entity: String,
+        argument: String,
+        detail: String,
+    },
     #[error("broker unavailable: {0}")]
     Unavailable(String),
     #[error("malformed message: {0}")]

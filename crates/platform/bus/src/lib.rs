@@ -6,6 +6,8 @@
 //!   headers set on dead-lettered messages;
 //! - [`embedded`]: the durable broker on SQLite used by the all-in-one mode (its module docs
 //!   describe claiming, leases and crash recovery);
+//! - [`rabbitmq`]: the same contract on RabbitMQ (publisher confirms, mandatory routing,
+//!   manual acks, dead-letter exchanges, reconnects; its module docs give the mapping);
 //! - [`outbox`]: the transactional outbox and its relay, and the idempotent-consumer inbox;
 //! - [`worker`]: bounded-concurrency consumers with ack/retry/dead-letter decisions.
 //!
@@ -18,6 +20,7 @@ pub mod embedded;
 pub mod envelope;
 mod error;
 pub mod outbox;
+pub mod rabbitmq;
 pub mod topology;
 pub mod worker;
 
@@ -26,5 +29,6 @@ pub use embedded::{EmbeddedBroker, EmbeddedOptions};
 pub use envelope::Envelope;
 pub use error::BusError;
 pub use outbox::{inbox_record, Outbox};
+pub use rabbitmq::{RabbitBroker, RabbitOptions};
 pub use topology::{Binding, QueueSpec, Topology};
 pub use worker::{spawn_workers, HandleError, Handler, WorkerOptions};

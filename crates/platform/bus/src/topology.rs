@@ -97,6 +97,20 @@ impl Topology {
         }
         self
     }
+    /// The queues to declare: these queues, plus each one's dead-letter queue (no limits, no
+    /// dead-letter queue of its own) unless it is declared explicitly.
+    pub(crate) fn queues_with_dead_letter_queues(&self) -> Vec<QueueSpec> {
+        let mut out: Vec<QueueSpec> = self.queues.clone();
+        for q in &self.queues {
+            if let Some(dlq) = &q.dead_letter_queue {
+                if !out.iter().any(|s| &s.name == dlq) {
+                    out.push(QueueSpec::new(dlq).without_dead_letter());
+                }
+            }
+        }
+        out
+    }
+
     /// Adds everything `other` declares.
     pub fn merge(mut self, other: Topology) -> Self {
         for e in other.exchanges {

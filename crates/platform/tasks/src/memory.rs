@@ -101,6 +101,10 @@ impl TaskStore for MemoryTaskStore {
         self.update(task_id, |t| t.advance(done, total)).await
     }
 
+    async fn set_message(&self, task_id: &str, message: Option<&str>) -> Result<Task, TaskError> {
+        self.update(task_id, |t| t.annotate(message)).await
+    }
+
     async fn complete(&self, task_id: &str, result: serde_json::Value) -> Result<Task, TaskError> {
         self.update(task_id, |t| t.finish(result)).await
     }

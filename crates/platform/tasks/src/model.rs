@@ -56,6 +56,10 @@ pub struct Task {
     pub result: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+    /// What a task that is not finished is waiting for, in words (e.g. "waiting for a
+    /// speech-to-text engine: …"); cleared when it starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Why a task operation failed.
@@ -119,6 +123,7 @@ impl Task {
             progress: None,
             result: None,
             error_message: None,
+            message: None,
         })
     }
 
@@ -137,6 +142,7 @@ impl Task {
             TaskStatus::Pending => {
                 self.status = TaskStatus::Processing;
                 self.started_at = Some(Utc::now());
+                self.message = None;
                 Ok(true)
             }
             TaskStatus::Processing => Ok(false),
@@ -155,6 +161,17 @@ impl Task {
         let progress = Some(Progress { done, total });
         let changed = self.progress != progress;
         self.progress = progress;
+        Ok(changed)
+    }
+
+    /// Sets (or with `None` clears) the message of a task that is not finished.
+    pub fn annotate(&mut self, message: Option<&str>) -> Result<bool, TaskError> {
+        if self.status.is_terminal() {
+            return Err(self.invalid(self.status));
+        }
+        let message = message.map(str::to_owned);
+        let changed = self.message != message;
+        self.message = message;
         Ok(changed)
     }
 

@@ -25,6 +25,8 @@ pub trait TaskStore: Send + Sync + 'static {
     /// `PENDING → PROCESSING`; a no-op on a task already `PROCESSING`.
     async fn mark_processing(&self, task_id: &str) -> Result<Task, TaskError>;
     async fn set_progress(&self, task_id: &str, done: u64, total: u64) -> Result<Task, TaskError>;
+    /// Sets or clears the message of a task that is not finished (see [`Task::message`]).
+    async fn set_message(&self, task_id: &str, message: Option<&str>) -> Result<Task, TaskError>;
     /// `PROCESSING → COMPLETED`.
     async fn complete(&self, task_id: &str, result: serde_json::Value) -> Result<Task, TaskError>;
     /// `PENDING | PROCESSING → FAILED`.

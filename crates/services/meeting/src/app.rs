@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::MeetingId;
 use crate::error::ApiError;
+use crate::recording::RecordingStore;
 use crate::repository::{self, MeetingRecord, Participant};
 use crate::views::{MeetingView, TemplateView};
 
@@ -18,16 +19,23 @@ const TEMPLATES_KEY: &str = "all";
 pub(crate) struct AppState {
     pub(crate) db: Db,
     pub(crate) outbox: Outbox,
+    pub(crate) recordings: RecordingStore,
     meetings: Cache<MeetingRecord>,
     participants: Cache<Vec<Participant>>,
     templates: Cache<Vec<TemplateView>>,
 }
 
 impl AppState {
-    pub(crate) fn new(db: Db, outbox: Outbox, store: Arc<dyn CacheStore>) -> Self {
+    pub(crate) fn new(
+        db: Db,
+        outbox: Outbox,
+        store: Arc<dyn CacheStore>,
+        recordings: RecordingStore,
+    ) -> Self {
         Self {
             db,
             outbox,
+            recordings,
             meetings: Cache::new(specs::MEETING, store.clone()),
             participants: Cache::new(specs::PARTICIPANTS, store.clone()),
             templates: Cache::new(specs::TEMPLATES, store),

@@ -10,6 +10,8 @@
 //! Layout:
 //! - `domain/`: typed ids, validated inputs, the status machine (pure, unit-tested);
 //! - `routes/`: HTTP handlers, one file per group, and the OpenAPI document;
+//! - `recording.rs`: streaming an uploaded recording to disk (limit, hash, format sniffing,
+//!   nothing left behind on failure);
 //! - `app.rs`: state, cache-aside reads, authorization of writes;
 //! - `repository.rs`: SQL (portable between SQLite and PostgreSQL); `migrations.rs`: schema
 //!   and the seeded templates;
@@ -20,10 +22,13 @@
 //!
 //! Who may do what: participants see a meeting (others get 404, so existence is not
 //! revealed); only the owner edits, starts, ends or cancels it (403 for a participant);
-//! the owner and participants write notes while it is SCHEDULED or IN_PROGRESS.
+//! the owner and participants write notes while it is SCHEDULED or IN_PROGRESS, and upload
+//! recordings unless it was CANCELLED. A recording uploaded after the meeting ended publishes
+//! `meeting.recording_added`.
 
 #![forbid(unsafe_code)]
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use quorum_bus::{spawn_workers, Broker, Outbox, QueueSpec, Topology, WorkerOptions};
@@ -40,6 +45,7 @@ mod error;
 mod events;
 mod migrations;
 mod pipeline;
+mod recording;
 mod repository;
 mod routes;
 mod settings;
@@ -53,6 +59,9 @@ pub struct Deps {
     pub db: Db,
     pub broker: Arc<dyn Broker>,
     pub cache: Arc<dyn CacheStore>,
+    /// Where recordings are stored (created if missing): [`Settings::recordings_dir`] when
+    /// set, else `<data dir>/recordings`.
+    pub recordings_dir: PathBuf,
 }
 
 /// The assembled service.
@@ -74,10 +83,16 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Meeting, BuildError
         .migrate("meeting", migrations::MIGRATIONS)
         .await
         .map_err(BuildError::Migrate)?;
+    let recordings =
+        recording::RecordingStore::open(&deps.recordings_dir, settings.recording_max_bytes)
+            .map_err(|source| BuildError::RecordingsDir {
+                path: deps.recordings_dir.clone(),
+                source,
+            })?;
     let outbox = Outbox::new(deps.db.clone());
     Ok(Meeting {
         settings,
-        state: app::AppState::new(deps.db, outbox, deps.cache),
+        state: app::AppState::new(deps.db, outbox, deps.cache, recordings),
         broker: deps.broker,
     })
 }
@@ -88,7 +103,8 @@ impl Meeting {
         routes::router(self.state.clone())
     }
 
-    /// Exchanges and queues this service needs: it publishes to `meeting.events` and
+    /// Exchanges and queues this service needs: it publishes to `meeting.events` (routing key =
+    /// event type, `meeting.recording_added` included) and
     /// consumes `user.*` from `user.events` through `meeting.user.queue`, and
     /// `transcript.created`, `todo.created`, `todo.completed` through `meeting.pipeline.queue`.
     pub fn topology() -> Topology {

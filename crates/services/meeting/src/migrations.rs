@@ -78,4 +78,21 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             '[{"ko":"배경과 목표","en":"Background and goals"},{"ko":"범위","en":"Scope"},{"ko":"역할과 책임","en":"Roles and responsibilities"},{"ko":"일정과 마일스톤","en":"Timeline and milestones"},{"ko":"리스크","en":"Risks"},{"ko":"다음 단계","en":"Next steps"}]',
             60)"#,
     ),
+    Migration::new(
+        4,
+        "recordings",
+        "CREATE TABLE recordings (
+            id TEXT PRIMARY KEY,
+            meeting_id TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+            participant_id TEXT NOT NULL,
+            uploaded_by TEXT NOT NULL,
+            format TEXT NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            sha256 TEXT NOT NULL,
+            duration_ms BIGINT NOT NULL,
+            path TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX recordings_meeting ON recordings (meeting_id, created_at, id)",
+    ),
 ];

@@ -1,5 +1,6 @@
 //! SQL for meetings, participants and templates. Every function takes a connection so the
-//! same code runs inside a write transaction (`&mut *tx`) or on a pooled reader.
+//! same code runs inside a write transaction (`&mut *tx`) or on a pooled reader. Recordings
+//! are in [`recordings`].
 
 use quorum_store::sqlx::{self, any::AnyRow, AnyConnection, Row};
 use serde::{Deserialize, Serialize};
@@ -8,6 +9,8 @@ use uuid::Uuid;
 use crate::domain::MeetingStatus;
 use crate::error::ApiError;
 use crate::views::{Localized, TemplateView};
+
+pub(crate) mod recordings;
 
 /// A meeting row (timestamps in epoch millis). Also the `MEETING` cache value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,7 +44,7 @@ const COLS: &str = "m.id, m.title, m.status, m.owner_id, m.scheduled_at, m.start
     m.ended_at, m.agenda, m.notes, m.template_id, m.progress_completed, m.progress_total, \
     m.created_at, m.updated_at";
 
-fn uuid(raw: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn uuid(raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::Corrupt(format!("`{raw}` is not a UUID")))
 }
 
@@ -133,6 +136,16 @@ pub(crate) async fn update(
     } else {
         Err(ApiError::Concurrent)
     }
+}
+
+/// A write that changes nothing but takes the meeting row's lock until the transaction ends
+/// (portable `SELECT … FOR UPDATE`), to serialize with status transitions.
+pub(crate) async fn touch(conn: &mut AnyConnection, id: Uuid) -> Result<(), ApiError> {
+    sqlx::query("UPDATE meetings SET updated_at = updated_at WHERE id = $1")
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub(crate) async fn replace_participants(

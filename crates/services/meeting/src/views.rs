@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::domain::MeetingStatus;
+use crate::repository::recordings::RecordingRecord;
 use crate::repository::{MeetingRecord, Participant};
 
 /// A meeting as clients see it.
@@ -177,6 +178,75 @@ impl TemplateView {
 #[allow(dead_code)] // never constructed: it only describes the list response
 pub(crate) struct MeetingPage {
     items: Vec<MeetingView>,
+    page: u32,
+    size: u32,
+    total: u64,
+}
+
+/// An uploaded recording (one track).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RecordingView {
+    pub(crate) id: Uuid,
+    pub(crate) meeting_id: Uuid,
+    /// The speaker of the whole track (the uploader unless `participantId` was given).
+    pub(crate) participant_id: Uuid,
+    /// `wav`, `flac`, `mp3`, `ogg`, `m4a` or `webm`.
+    pub(crate) format: String,
+    pub(crate) size_bytes: u64,
+    /// Hex SHA-256 of the stored file.
+    pub(crate) sha256: String,
+    pub(crate) duration_ms: u64,
+    pub(crate) created_at: DateTime<Utc>,
+}
+
+impl From<RecordingRecord> for RecordingView {
+    fn from(r: RecordingRecord) -> Self {
+        Self {
+            id: r.id,
+            meeting_id: r.meeting_id,
+            participant_id: r.participant_id,
+            format: r.format,
+            size_bytes: u64::try_from(r.size_bytes).unwrap_or(0),
+            sha256: r.sha256,
+            duration_ms: u64::try_from(r.duration_ms).unwrap_or(0),
+            created_at: millis(r.created_at),
+        }
+    }
+}
+
+/// `POST /api/meetings/{id}/recording` query.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub(crate) struct UploadParams {
+    /// The participant who speaks on this track; default the uploader.
+    pub(crate) participant_id: Option<Uuid>,
+}
+
+/// `multipart/form-data` upload (documentation only; the body is streamed, never built).
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // never constructed: it only describes the request body
+pub(crate) struct UploadForm {
+    /// The audio file (WAV, FLAC, MP3, Ogg, M4A or WebM).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The participant who speaks on this track; default the uploader.
+    participant_id: Option<Uuid>,
+}
+
+/// A raw audio body (documentation only).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // never constructed: it only describes the request body
+pub(crate) struct AudioBody(Vec<u8>);
+
+/// OpenAPI shape of `quorum_web::Page<RecordingView>` (documentation only).
+#[derive(ToSchema)]
+#[allow(dead_code)] // never constructed: it only describes the list response
+pub(crate) struct RecordingPage {
+    items: Vec<RecordingView>,
     page: u32,
     size: u32,
     total: u64,

@@ -1,6 +1,7 @@
 //! Application state and the steps every route shares: cached reads with visibility checks
 //! and cache eviction after writes.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use quorum_bus::{Broker, Outbox};
@@ -21,6 +22,11 @@ pub(crate) struct AppState {
     pub(crate) broker: Arc<dyn Broker>,
     pub(crate) tasks: Arc<dyn TaskStore>,
     pub(crate) stt: Arc<dyn SpeechToText>,
+    /// Where jobs keep their chunk audio (one directory per job).
+    pub(crate) chunks_dir: PathBuf,
+    pub(crate) vad: quorum_audio::VadOptions,
+    /// The language engines are told to expect, when set.
+    pub(crate) language: Option<String>,
     transcripts: Cache<TranscriptRecord>,
     sections: Cache<Vec<SectionRecord>>,
 }
@@ -32,6 +38,8 @@ impl AppState {
         cache: Arc<dyn CacheStore>,
         tasks: Arc<dyn TaskStore>,
         stt: Arc<dyn SpeechToText>,
+        chunks_dir: PathBuf,
+        settings: &crate::Settings,
     ) -> Self {
         Self {
             outbox: Outbox::new(db.clone()),
@@ -39,6 +47,9 @@ impl AppState {
             broker,
             tasks,
             stt,
+            chunks_dir,
+            vad: settings.chunking.vad(),
+            language: settings.stt.language.clone(),
             transcripts: Cache::new(specs::TRANSCRIPT, cache.clone()),
             sections: Cache::new(specs::SECTIONS, cache),
         }

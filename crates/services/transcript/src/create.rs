@@ -10,8 +10,13 @@ use uuid::Uuid;
 
 use crate::domain::{detect_language, parse_notes, DraftSection, Roster, Source, TranscriptStatus};
 use crate::error::ApiError;
-use crate::repository::{self, TranscriptRecord};
-use crate::stt::SttSegment;
+use crate::repository::{self, ChunkRecord, ChunkStatus, TranscriptRecord};
+
+/// Consecutive segments of one speaker merge into a section while the pause between them is
+/// at most this long…
+const MERGE_GAP_MS: u64 = 2_000;
+/// …and the section stays at most this long (sections are what people verify one by one).
+const MAX_SECTION_MS: u64 = 60_000;
 
 /// How the sections were made.
 #[derive(Debug, Clone)]
@@ -33,49 +38,123 @@ impl Origin {
             stt_task_id: task,
         }
     }
+}
 
-    /// From recognised segments: speaker labels matched to participants, consecutive
-    /// segments of one named speaker merged.
-    pub(crate) fn recording(e: &MeetingEnded, segments: Vec<SttSegment>, task: String) -> Self {
-        let roster = Roster::new(&participants_of(e));
-        let mut sections: Vec<DraftSection> = Vec::new();
-        for seg in segments {
-            let text = seg.text.trim();
-            if text.is_empty() {
-                continue;
-            }
-            let speaker = seg
-                .speaker
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty());
-            let matched = speaker.and_then(|s| roster.find(s));
-            let name = matched
-                .as_ref()
-                .map(|m| m.name.clone())
-                .or(speaker.map(str::to_string));
-            let id = matched.map(|m| m.id);
-            match sections.last_mut() {
-                Some(last) if name.is_some() && last.speaker == name && last.speaker_id == id => {
-                    last.text.push(' ');
-                    last.text.push_str(text);
-                    last.end_ms = Some(seg.end_ms);
+impl Origin {
+    /// From the settled chunks of a job: each segment placed on the meeting's timeline
+    /// (chunk offset + segment time), attributed to its track's participant (or matched
+    /// from the engine's speaker label), sorted by time, and merged per speaker. Failed
+    /// chunks become warnings naming the missing stretch.
+    pub(crate) fn chunks(
+        e: &MeetingEnded,
+        chunks: &[ChunkRecord],
+        mut warnings: Vec<String>,
+        task: String,
+    ) -> Self {
+        let people = participants_of(e);
+        let roster = Roster::new(&people);
+        let name_of = |id: Uuid| {
+            people
+                .iter()
+                .find(|p| p.user_id == id)
+                .map(|p| p.name.clone())
+                .filter(|n| !n.is_empty())
+        };
+        let mut timed: Vec<(u64, u32, DraftSection)> = Vec::new();
+        for chunk in chunks {
+            match (chunk.status, &chunk.result) {
+                (ChunkStatus::Done, Some(output)) => {
+                    for seg in &output.segments {
+                        let text = seg.text.trim();
+                        if text.is_empty() {
+                            continue;
+                        }
+                        let start = chunk.start_ms + seg.start_ms;
+                        let end = (chunk.start_ms + seg.end_ms.max(seg.start_ms)).min(chunk.end_ms);
+                        let (speaker, speaker_id) = match chunk.speaker_id {
+                            Some(id) => (name_of(id), Some(id)),
+                            None => {
+                                let label = seg
+                                    .speaker
+                                    .as_deref()
+                                    .map(str::trim)
+                                    .filter(|s| !s.is_empty());
+                                let matched = label.and_then(|l| roster.find(l));
+                                let name = matched
+                                    .as_ref()
+                                    .map(|m| m.name.clone())
+                                    .or(label.map(str::to_string));
+                                (name, matched.map(|m| m.id))
+                            }
+                        };
+                        timed.push((
+                            start,
+                            chunk.index,
+                            DraftSection {
+                                speaker,
+                                speaker_id,
+                                start_ms: Some(start),
+                                end_ms: Some(end.max(start)),
+                                text: text.to_string(),
+                            },
+                        ));
+                    }
                 }
-                _ => sections.push(DraftSection {
-                    speaker: name,
-                    speaker_id: id,
-                    start_ms: Some(seg.start_ms),
-                    end_ms: Some(seg.end_ms),
-                    text: text.to_string(),
-                }),
+                (ChunkStatus::Failed, _) => {
+                    let whose = chunk
+                        .speaker_id
+                        .and_then(name_of)
+                        .map(|n| format!(" of {n}'s recording"))
+                        .unwrap_or_default();
+                    warnings.push(format!(
+                        "{}–{}{whose} is missing: speech-to-text failed ({})",
+                        clock(chunk.start_ms),
+                        clock(chunk.end_ms),
+                        chunk.error.as_deref().unwrap_or("unknown error")
+                    ));
+                }
+                _ => {}
             }
+        }
+        timed.sort_by_key(|(start, index, _)| (*start, *index));
+        let mut sections: Vec<DraftSection> = Vec::new();
+        for (_, _, next) in timed {
+            if let Some(last) = sections.last_mut() {
+                let same = next.speaker.is_some()
+                    && last.speaker == next.speaker
+                    && last.speaker_id == next.speaker_id;
+                let (last_start, last_end) = (last.start_ms.unwrap_or(0), last.end_ms.unwrap_or(0));
+                let next_start = next.start_ms.unwrap_or(0);
+                let next_end = next.end_ms.unwrap_or(0);
+                if same
+                    && next_start.saturating_sub(last_end) <= MERGE_GAP_MS
+                    && next_end.saturating_sub(last_start) <= MAX_SECTION_MS
+                {
+                    last.text.push(' ');
+                    last.text.push_str(&next.text);
+                    last.end_ms = Some(last_end.max(next_end));
+                    continue;
+                }
+            }
+            sections.push(next);
         }
         Self {
             source: Source::Recording,
             sections,
-            warnings: Vec::new(),
+            warnings,
             stt_task_id: Some(task),
         }
+    }
+}
+
+/// `m:ss` (or `h:mm:ss`) of a position in the meeting.
+fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
     }
 }
 
@@ -137,4 +216,37 @@ pub(crate) async fn store(
         "transcript created"
     );
     Ok(Some(record.id))
+}
+
+/// Whether a recording that arrived after the end may replace the meeting's transcript:
+/// only one made from the notes that nobody has verified, corrected or shared yet.
+pub(crate) async fn replaceable(tx: &mut Tx, meeting: Uuid) -> Result<Option<Uuid>, ApiError> {
+    let Some(id) = repository::id_for_meeting(tx, meeting).await? else {
+        return Ok(None);
+    };
+    let Some(t) = repository::find(tx, id).await? else {
+        return Ok(None);
+    };
+    if t.source != Source::Notes || !t.shared_with.is_empty() {
+        return Ok(None);
+    }
+    let touched = repository::sections(tx, id)
+        .await?
+        .iter()
+        .any(|s| s.verified || s.edited_by.is_some());
+    Ok((!touched).then_some(id))
+}
+
+/// Replaces the transcript `old` (see [`replaceable`]) with one built from `origin`: the
+/// old one is deleted and a new one (new id) is stored with its `transcript.created`, so the
+/// minutes are analysed again from the recording.
+pub(crate) async fn replace(
+    outbox: &Outbox,
+    tx: &mut Tx,
+    e: &MeetingEnded,
+    old: Uuid,
+    origin: Origin,
+) -> Result<Option<Uuid>, ApiError> {
+    repository::delete(tx, old).await?;
+    store(outbox, tx, e, origin).await
 }

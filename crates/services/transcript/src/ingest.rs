@@ -1,29 +1,36 @@
-//! The `meeting.ended` consumer (`transcript.meeting.queue`): every ended meeting gets
-//! exactly one transcript.
+//! The meeting consumer (`transcript.meeting.queue`): every ended meeting gets exactly one
+//! transcript, and a recording that arrives later still gets transcribed.
 //!
-//! Without a recording the transcript is built from the notes at once and
+//! `meeting.ended` without a recording: the transcript is built from the notes at once and
 //! `transcript.created` is written in the same transaction as the inbox record. A meeting
-//! with neither notes nor a recording still gets one: a `DRAFT` transcript with no sections
-//! (language `en`), and `transcript.created` is still published so the meeting reaches
-//! `MINUTES_READY` and the minutes pipeline is never stuck waiting.
+//! with neither notes nor a recording still gets one: a `DRAFT` transcript with no sections,
+//! so the minutes pipeline is never stuck waiting.
 //!
-//! With a recording an `stt` task is created and a job is put on
-//! `transcript.creation.queue` *before* the job row and the inbox record commit: if the
-//! queue is full (backpressure) the transcript falls back to the notes immediately, with a
-//! warning saying why, and the task fails with the same reason. A job whose row never
-//! committed is dropped by the worker (see `transcribe.rs`).
+//! With recordings (one track per participant), the tracks are decoded and cut into chunks
+//! at pauses (`split.rs`), and the job, its chunks and the inbox record commit together. Then
+//! the chunks are put on `transcript.creation.queue` (`transcribe::enqueue`); if that cannot
+//! happen now (no engine, a full queue, a crash in between), the job stays `enqueued = 0`
+//! and the sweeper tries again.
+//!
+//! `meeting.recording_added` (an upload after the end) adds the new tracks to a job still
+//! running, or re-transcribes every track of the meeting when its transcript has not been
+//! verified, corrected or shared yet; otherwise the transcript people already worked on is
+//! kept.
 
 use async_trait::async_trait;
-use quorum_bus::{inbox_record, BusError, Delivery, Envelope, HandleError, Handler, Message};
-use quorum_contracts::events::{MeetingEnded, MEETING_ENDED};
+use quorum_bus::{inbox_record, Delivery, Envelope, HandleError, Handler};
+use quorum_contracts::events::{
+    MeetingEnded, RecordingRef, MEETING_ENDED, MEETING_RECORDING_ADDED,
+};
 use quorum_store::now_millis;
 
 use crate::app::AppState;
 use crate::create::{self, Origin};
-use crate::repository;
-use crate::transcribe::{self, Job};
+use crate::repository::{self, chunks, ChunkRecord, ChunkStatus, JobMode, JobRecord};
+use crate::split::{self, Plan};
+use crate::transcribe;
 
-/// The queue `meeting.ended` arrives on.
+/// The queue meeting events arrive on.
 pub(crate) const QUEUE: &str = "transcript.meeting.queue";
 /// The consumer's name in the inbox.
 pub(crate) const CONSUMER: &str = "transcript.meetings";
@@ -36,12 +43,286 @@ fn retry(e: impl std::fmt::Display) -> HandleError {
     HandleError::Retry(e.to_string())
 }
 
+/// What an event leads to, decided on a reader before the (slow) decoding.
+enum Decision {
+    /// Nothing to do (already handled, or people worked on the transcript already).
+    Skip(&'static str),
+    /// No recording: the transcript comes from the notes.
+    Notes,
+    /// The meeting's first transcript, from these tracks.
+    Create(Vec<RecordingRef>),
+    /// A new transcript from every track, replacing the one made before (`old`, if any).
+    Replace(Vec<RecordingRef>, Option<JobRecord>),
+    /// New tracks for a job still running.
+    Extend(JobRecord, Vec<RecordingRef>),
+}
+
 impl MeetingEndedHandler {
     pub(crate) fn new(state: AppState) -> Self {
         Self { state }
     }
 
-    async fn apply(&self, envelope: &Envelope, e: &MeetingEnded) -> Result<(), HandleError> {
+    async fn decide(&self, e: &MeetingEnded, added: bool) -> Result<Decision, HandleError> {
+        let mut conn = self.state.db.reader().acquire().await.map_err(retry)?;
+        let transcript = repository::id_for_meeting(&mut conn, e.meeting_id)
+            .await
+            .map_err(retry)?;
+        let job = repository::job_for_meeting(&mut conn, e.meeting_id)
+            .await
+            .map_err(retry)?;
+        let recordings = split::recordings_of(e);
+        if !added {
+            return Ok(if transcript.is_some() || job.is_some() {
+                Decision::Skip("the meeting already has a transcript")
+            } else if recordings.is_empty() {
+                Decision::Notes
+            } else {
+                Decision::Create(recordings)
+            });
+        }
+        match job {
+            Some(job) if !job.status.is_settled() => {
+                let known = chunks::recordings_of(&mut conn, &job.task_id)
+                    .await
+                    .map_err(retry)?;
+                let new: Vec<RecordingRef> = recordings
+                    .into_iter()
+                    .filter(|r| !known.contains(&r.recording_id))
+                    .collect();
+                Ok(if new.is_empty() {
+                    Decision::Skip("every track is already being transcribed")
+                } else {
+                    Decision::Extend(job, new)
+                })
+            }
+            job if transcript.is_none() => Ok(Decision::Replace(recordings, job)),
+            job => {
+                drop(conn);
+                let mut tx = self.state.db.begin().await.map_err(retry)?;
+                let open = create::replaceable(&mut tx, e.meeting_id)
+                    .await
+                    .map_err(retry)?;
+                tx.rollback().await.map_err(retry)?;
+                Ok(match open {
+                    Some(_) => Decision::Replace(recordings, job),
+                    None => Decision::Skip(
+                        "the transcript was already verified, corrected or shared; it is kept",
+                    ),
+                })
+            }
+        }
+    }
+
+    /// Decodes and cuts `recordings` into the job's chunk directory.
+    async fn plan(
+        &self,
+        task_id: &str,
+        recordings: Vec<RecordingRef>,
+    ) -> Result<Plan, HandleError> {
+        let dir = split::job_dir(&self.state.chunks_dir, task_id);
+        let vad = self.state.vad.clone();
+        tokio::task::spawn_blocking(move || split::plan(&dir, &recordings, &vad))
+            .await
+            .map_err(retry)
+    }
+
+    async fn apply(
+        &self,
+        envelope: &Envelope,
+        e: &MeetingEnded,
+        added: bool,
+    ) -> Result<(), HandleError> {
+        let state = &self.state;
+        let decision = self.decide(e, added).await?;
+        let (recordings, mode, previous) = match decision {
+            Decision::Skip(why) => {
+                tracing::info!(meeting = %e.meeting_id, "{why}");
+                return self.record_only(envelope).await;
+            }
+            Decision::Notes => return self.from_notes(envelope, e).await,
+            Decision::Create(r) => (r, JobMode::Create, None),
+            Decision::Replace(r, old) => (r, JobMode::Replace, old),
+            Decision::Extend(job, r) => return self.extend(envelope, e, job, r).await,
+        };
+        let task = state
+            .tasks
+            .create(transcribe::TASK_KIND)
+            .await
+            .map_err(retry)?;
+        let plan = self.plan(&task.task_id, recordings).await?;
+        let dir = split::job_dir(&state.chunks_dir, &task.task_id);
+        let outcome = self
+            .commit_job(envelope, e, &task.task_id, mode, previous, &plan)
+            .await;
+        match outcome {
+            Ok(true) => {
+                tracing::info!(meeting = %e.meeting_id, task = %task.task_id,
+                    chunks = plan.chunks.len(), "transcription planned");
+                transcribe::enqueue(state, &task.task_id).await;
+                Ok(())
+            }
+            Ok(false) => {
+                split::remove_dir(dir).await;
+                Ok(())
+            }
+            Err(err) => {
+                split::remove_dir(dir).await;
+                transcribe::note(
+                    state
+                        .tasks
+                        .fail(&task.task_id, "the job was not recorded")
+                        .await,
+                );
+                Err(err)
+            }
+        }
+    }
+
+    /// Writes the job and its chunks with the inbox record. `false` when nothing was
+    /// planned (a duplicate event, a transcript that appeared meanwhile, no speech).
+    async fn commit_job(
+        &self,
+        envelope: &Envelope,
+        e: &MeetingEnded,
+        task_id: &str,
+        mode: JobMode,
+        previous: Option<JobRecord>,
+        plan: &Plan,
+    ) -> Result<bool, HandleError> {
+        let state = &self.state;
+        let mut tx = state.db.begin().await.map_err(retry)?;
+        if !inbox_record(&mut tx, CONSUMER, envelope.id)
+            .await
+            .map_err(retry)?
+        {
+            tracing::debug!(event = %envelope.id, "duplicate meeting event skipped");
+            transcribe::note(state.tasks.fail(task_id, "duplicate event").await);
+            return Ok(false);
+        }
+        let replaced = match mode {
+            JobMode::Create => {
+                let exists = repository::id_for_meeting(&mut tx, e.meeting_id)
+                    .await
+                    .map_err(retry)?
+                    .is_some()
+                    || repository::job_for_meeting(&mut tx, e.meeting_id)
+                        .await
+                        .map_err(retry)?
+                        .is_some();
+                if exists {
+                    tx.commit().await.map_err(retry)?;
+                    transcribe::note(
+                        state
+                            .tasks
+                            .fail(task_id, "the meeting already has a transcript")
+                            .await,
+                    );
+                    return Ok(false);
+                }
+                None
+            }
+            JobMode::Replace => {
+                let current = repository::job_for_meeting(&mut tx, e.meeting_id)
+                    .await
+                    .map_err(retry)?;
+                let same =
+                    current.as_ref().map(|j| &j.task_id) == previous.as_ref().map(|j| &j.task_id);
+                if !same || current.as_ref().is_some_and(|j| !j.status.is_settled()) {
+                    return Err(HandleError::Retry(
+                        "the meeting's job changed meanwhile".into(),
+                    ));
+                }
+                if let Some(old) = current {
+                    repository::delete_job(&mut tx, &old.task_id)
+                        .await
+                        .map_err(retry)?;
+                }
+                create::replaceable(&mut tx, e.meeting_id)
+                    .await
+                    .map_err(retry)?
+            }
+        };
+        if plan.chunks.is_empty() {
+            let mut why = plan.warnings.join("; ");
+            if why.is_empty() {
+                why = "the recordings contain no speech".into();
+            }
+            if mode == JobMode::Create {
+                let warning = format!("{why}; the transcript was built from the meeting notes");
+                let origin = Origin::notes(e, Some(warning), Some(task_id.to_string()));
+                create::store(&state.outbox, &mut tx, e, origin)
+                    .await
+                    .map_err(retry)?;
+            }
+            tx.commit().await.map_err(retry)?;
+            state.outbox.committed();
+            transcribe::note(state.tasks.fail(task_id, &why).await);
+            return Ok(false);
+        }
+        let now = now_millis();
+        let total = u64::try_from(plan.chunks.len()).unwrap_or(u64::MAX);
+        repository::insert_job(&mut tx, task_id, e, mode, total, &plan.warnings, now)
+            .await
+            .map_err(retry)?;
+        insert_chunks(&mut tx, task_id, 0, plan, now).await?;
+        tx.commit().await.map_err(retry)?;
+        if let Some(old) = replaced {
+            tracing::info!(meeting = %e.meeting_id, transcript = %old,
+                "the transcript will be replaced by one from the recordings");
+        }
+        Ok(true)
+    }
+
+    async fn extend(
+        &self,
+        envelope: &Envelope,
+        e: &MeetingEnded,
+        mut job: JobRecord,
+        recordings: Vec<RecordingRef>,
+    ) -> Result<(), HandleError> {
+        let state = &self.state;
+        let plan = self.plan(&job.task_id, recordings).await?;
+        let mut tx = state.db.begin().await.map_err(retry)?;
+        if !inbox_record(&mut tx, CONSUMER, envelope.id)
+            .await
+            .map_err(retry)?
+        {
+            return Ok(());
+        }
+        let now = now_millis();
+        if !repository::lock_open_job(&mut tx, &job.task_id, now)
+            .await
+            .map_err(retry)?
+        {
+            // It was assembled meanwhile: decide again (this time it is replaced).
+            return Err(HandleError::Retry("the job finished meanwhile".into()));
+        }
+        let next = chunks::last_index(&mut tx, &job.task_id)
+            .await
+            .map_err(retry)?
+            .map_or(0, |i| i + 1);
+        insert_chunks(&mut tx, &job.task_id, next, &plan, now).await?;
+        job.event = e.clone();
+        let added = u64::try_from(plan.chunks.len()).unwrap_or(u64::MAX);
+        repository::grow_job(&mut tx, &job, added, &plan.warnings)
+            .await
+            .map_err(retry)?;
+        tx.commit().await.map_err(retry)?;
+        tracing::info!(meeting = %e.meeting_id, task = %job.task_id, added, "tracks added to the job");
+        transcribe::enqueue(state, &job.task_id).await;
+        Ok(())
+    }
+
+    async fn record_only(&self, envelope: &Envelope) -> Result<(), HandleError> {
+        let mut tx = self.state.db.begin().await.map_err(retry)?;
+        inbox_record(&mut tx, CONSUMER, envelope.id)
+            .await
+            .map_err(retry)?;
+        tx.commit().await.map_err(retry)?;
+        Ok(())
+    }
+
+    async fn from_notes(&self, envelope: &Envelope, e: &MeetingEnded) -> Result<(), HandleError> {
         let state = &self.state;
         let mut tx = state.db.begin().await.map_err(retry)?;
         if !inbox_record(&mut tx, CONSUMER, envelope.id)
@@ -51,74 +332,38 @@ impl MeetingEndedHandler {
             tracing::debug!(event = %envelope.id, "duplicate meeting.ended skipped");
             return Ok(());
         }
-        let has_transcript = repository::id_for_meeting(&mut tx, e.meeting_id)
-            .await
-            .map_err(retry)?
-            .is_some();
-        let has_job = repository::job_for_meeting(&mut tx, e.meeting_id)
-            .await
-            .map_err(retry)?
-            .is_some();
-        if has_transcript || has_job {
-            tracing::info!(meeting = %e.meeting_id, "meeting already has a transcript");
-            tx.commit().await.map_err(retry)?;
-            return Ok(());
-        }
-        let audio = e.audio_file_url.as_deref().map(str::trim);
-        let Some(url) = audio.filter(|u| !u.is_empty()) else {
-            create::store(&state.outbox, &mut tx, e, Origin::notes(e, None, None))
-                .await
-                .map_err(retry)?;
-            tx.commit().await.map_err(retry)?;
-            state.outbox.committed();
-            return Ok(());
-        };
-        let task = state
-            .tasks
-            .create(transcribe::TASK_KIND)
+        create::store(&state.outbox, &mut tx, e, Origin::notes(e, None, None))
             .await
             .map_err(retry)?;
-        let job = Job {
-            task_id: task.task_id.clone(),
-            meeting_id: e.meeting_id,
-            audio_url: url.to_string(),
-        };
-        let body = serde_json::to_vec(&job).map_err(retry)?;
-        let sent = state
-            .broker
-            .send(transcribe::QUEUE, Message::new(task.task_id.clone(), body))
-            .await;
-        match sent {
-            Ok(()) => {
-                repository::insert_job(&mut tx, &task.task_id, e, now_millis())
-                    .await
-                    .map_err(retry)?;
-                tx.commit().await.map_err(retry)?;
-                tracing::info!(meeting = %e.meeting_id, task = %task.task_id, "transcription queued");
-                Ok(())
-            }
-            Err(BusError::QueueFull { max_length, .. }) => {
-                let warning = format!(
-                    "speech-to-text was not attempted: the transcription queue is full \
-                     ({max_length} jobs waiting); the transcript was built from the meeting notes"
-                );
-                tracing::warn!(meeting = %e.meeting_id, "{warning}");
-                let origin = Origin::notes(e, Some(warning.clone()), Some(task.task_id.clone()));
-                create::store(&state.outbox, &mut tx, e, origin)
-                    .await
-                    .map_err(retry)?;
-                tx.commit().await.map_err(retry)?;
-                state.outbox.committed();
-                transcribe::note(state.tasks.fail(&task.task_id, &warning).await);
-                Ok(())
-            }
-            Err(other) => {
-                let why = format!("the transcription job could not be queued: {other}");
-                transcribe::note(state.tasks.fail(&task.task_id, &why).await);
-                Err(HandleError::Retry(why))
-            }
-        }
+        tx.commit().await.map_err(retry)?;
+        state.outbox.committed();
+        Ok(())
     }
+}
+
+async fn insert_chunks(
+    tx: &mut quorum_store::Tx,
+    task_id: &str,
+    first: u32,
+    plan: &Plan,
+    now: i64,
+) -> Result<(), HandleError> {
+    for (index, c) in (first..).zip(&plan.chunks) {
+        let record = ChunkRecord {
+            task_id: task_id.to_string(),
+            index,
+            recording_id: c.recording_id,
+            speaker_id: c.speaker_id,
+            start_ms: c.start_ms,
+            end_ms: c.end_ms,
+            path: c.path.display().to_string(),
+            status: ChunkStatus::Pending,
+            result: None,
+            error: None,
+        };
+        chunks::insert(tx, &record, now).await.map_err(retry)?;
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -126,13 +371,17 @@ impl Handler for MeetingEndedHandler {
     async fn handle(&self, delivery: &dyn Delivery) -> Result<(), HandleError> {
         let envelope = Envelope::from_bytes(&delivery.message().body)
             .map_err(|e| HandleError::Reject(e.to_string()))?;
-        if envelope.kind != MEETING_ENDED {
-            tracing::debug!(kind = %envelope.kind, "meeting event ignored");
-            return Ok(());
-        }
+        let added = match envelope.kind.as_str() {
+            MEETING_ENDED => false,
+            MEETING_RECORDING_ADDED => true,
+            other => {
+                tracing::debug!(kind = %other, "meeting event ignored");
+                return Ok(());
+            }
+        };
         let event: MeetingEnded = envelope
             .data_as()
             .map_err(|e| HandleError::Reject(e.to_string()))?;
-        self.apply(&envelope, &event).await
+        self.apply(&envelope, &event, added).await
     }
 }

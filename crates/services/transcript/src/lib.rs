@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use quorum_bus::{spawn_workers, Broker, QueueSpec, Topology, WorkerOptions};
 use quorum_cache::CacheStore;
-use quorum_contracts::events::MEETING_ENDED;
+use quorum_contracts::events::{MEETING_ENDED, MEETING_RECORDING_ADDED};
 use quorum_contracts::exchanges;
 use quorum_store::Db;
 use tokio_util::sync::CancellationToken;
@@ -40,20 +40,31 @@ mod app;
 mod create;
 mod directory;
 mod domain;
+mod engines;
 mod error;
 mod events;
 mod ingest;
 mod migrations;
+mod openai;
 mod repository;
 mod routes;
 mod settings;
+mod split;
 mod stt;
 mod transcribe;
 mod views;
+#[cfg(feature = "whisper")]
+mod whisper;
 
+pub use engines::{from_settings as engine_from_settings, whisper_model_dir, NotReady};
 pub use error::BuildError;
-pub use settings::Settings;
-pub use stt::{AudioRef, SpeechToText, SttError, SttSegment, Unconfigured, UNCONFIGURED_MESSAGE};
+pub use openai::OpenAiStt;
+pub use settings::{
+    ChunkSettings, EngineKind, OpenAiSettings, Settings, SttSettings, WhisperSettings,
+};
+pub use stt::{
+    AudioChunk, SpeechToText, SttError, SttOutput, SttSegment, Unconfigured, UNCONFIGURED_MESSAGE,
+};
 
 /// What the service runs on.
 pub struct Deps {
@@ -62,6 +73,9 @@ pub struct Deps {
     pub cache: Arc<dyn CacheStore>,
     pub tasks: Arc<dyn quorum_tasks::TaskStore>,
     pub stt: Arc<dyn SpeechToText>,
+    /// Where chunk audio is kept (`transcript.chunks_dir`, else `<data.dir>/stt-chunks`);
+    /// shared by every replica.
+    pub chunks_dir: std::path::PathBuf,
 }
 
 /// The assembled service.
@@ -83,7 +97,15 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Transcript, BuildEr
         .migrate("transcript", migrations::MIGRATIONS)
         .await
         .map_err(BuildError::Migrate)?;
-    let state = app::AppState::new(deps.db, deps.broker, deps.cache, deps.tasks, deps.stt);
+    let state = app::AppState::new(
+        deps.db,
+        deps.broker,
+        deps.cache,
+        deps.tasks,
+        deps.stt,
+        deps.chunks_dir,
+        &settings,
+    );
     Ok(Transcript { settings, state })
 }
 
@@ -104,6 +126,7 @@ impl Transcript {
             .exchange(exchanges::USER)
             .queue(QueueSpec::new(ingest::QUEUE))
             .bind(ingest::QUEUE, exchanges::MEETING, MEETING_ENDED)
+            .bind(ingest::QUEUE, exchanges::MEETING, MEETING_RECORDING_ADDED)
             .queue(QueueSpec::new(directory::QUEUE))
             .bind(directory::QUEUE, exchanges::USER, "user.*")
             .queue(transcribe::queue_spec())

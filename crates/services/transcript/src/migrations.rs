@@ -72,4 +72,27 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             updated_at BIGINT NOT NULL
         )",
     ),
+    Migration::new(
+        4,
+        "stt_chunks",
+        "ALTER TABLE stt_jobs ADD COLUMN mode TEXT NOT NULL DEFAULT 'CREATE';
+        ALTER TABLE stt_jobs ADD COLUMN enqueued BIGINT NOT NULL DEFAULT 1;
+        ALTER TABLE stt_jobs ADD COLUMN total_chunks BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE stt_jobs ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE stt_chunks (
+            task_id TEXT NOT NULL REFERENCES stt_jobs (task_id) ON DELETE CASCADE,
+            idx BIGINT NOT NULL,
+            recording_id TEXT NOT NULL,
+            speaker_id TEXT,
+            start_ms BIGINT NOT NULL,
+            end_ms BIGINT NOT NULL,
+            path TEXT NOT NULL,
+            status TEXT NOT NULL,
+            result TEXT,
+            error TEXT,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (task_id, idx)
+        );
+        CREATE INDEX stt_jobs_enqueued ON stt_jobs (enqueued, status)",
+    ),
 ];

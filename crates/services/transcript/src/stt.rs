@@ -1,17 +1,42 @@
 //! The speech-to-text port. Engines (local Whisper, an OpenAI-compatible server) implement
-//! [`SpeechToText`]; until one is configured the service runs with [`Unconfigured`], and
-//! every recording falls back to the meeting notes with a warning that says how to enable it.
+//! [`SpeechToText`] for one chunk of audio at a time; until one is configured the service
+//! runs with [`Unconfigured`], and recordings wait with a task message that says how to
+//! enable speech-to-text.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-/// The recording to transcribe.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AudioRef {
-    /// Where the recording lives (`audioFileUrl` of `meeting.ended`).
-    pub url: String,
-    pub meeting_id: Uuid,
+/// One stretch of speech to transcribe: at most about 30 s (Whisper's window) of 16 kHz mono
+/// samples, cut at pauses from one recording track.
+#[derive(Debug, Clone)]
+pub struct AudioChunk {
+    /// Samples in `[-1, 1]` at [`AudioChunk::SAMPLE_RATE`].
+    pub samples: Arc<[f32]>,
+    /// The language to expect (`en`, `ko`, …), when the settings name one.
+    pub language: Option<String>,
+}
+
+impl AudioChunk {
+    pub const SAMPLE_RATE: u32 = quorum_audio::TARGET_RATE;
+
+    /// Its length in milliseconds.
+    pub fn duration_ms(&self) -> u64 {
+        let n = u64::try_from(self.samples.len()).unwrap_or(u64::MAX);
+        n.saturating_mul(1000) / u64::from(Self::SAMPLE_RATE)
+    }
+}
+
+/// What an engine heard in one chunk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SttOutput {
+    /// The language the engine detected or was told, when it says.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Segments with times relative to the chunk's start.
+    pub segments: Vec<SttSegment>,
 }
 
 /// One recognised stretch of speech.
@@ -51,10 +76,15 @@ impl SttError {
 pub trait SpeechToText: Send + Sync + 'static {
     /// A short name for logs, task results and health output (`whisper`, `openai`, …).
     fn name(&self) -> &str;
+    /// Whether an engine is set up at all. Without one, recordings wait (their task says
+    /// how to enable speech-to-text) instead of being sent to workers.
+    fn configured(&self) -> bool {
+        true
+    }
     /// Whether the engine can take work (readiness).
     async fn ready(&self) -> Result<(), SttError>;
-    /// The recording as text segments, in order.
-    async fn transcribe(&self, audio: AudioRef) -> Result<Vec<SttSegment>, SttError>;
+    /// The speech in one chunk, as segments in order.
+    async fn transcribe(&self, chunk: AudioChunk) -> Result<SttOutput, SttError>;
 }
 
 /// The engine used when none is configured: always fails with instructions. It reports
@@ -64,8 +94,10 @@ pub struct Unconfigured;
 
 /// What [`Unconfigured`] answers.
 pub const UNCONFIGURED_MESSAGE: &str = "speech-to-text is not configured: to transcribe \
-    recordings, configure an engine in the `transcript.stt` settings (a local Whisper model \
-    directory, or the URL of an OpenAI-compatible /v1/audio/transcriptions server)";
+    recordings, install a model (`quorum models install tiny.en`) and set \
+    `transcript.stt.engine = \"whisper\"`, or set `transcript.stt.engine = \"openai\"` with the \
+    URL of an OpenAI-compatible /v1/audio/transcriptions server; waiting recordings are \
+    transcribed when the service restarts with an engine";
 
 #[async_trait]
 impl SpeechToText for Unconfigured {
@@ -73,11 +105,15 @@ impl SpeechToText for Unconfigured {
         "unconfigured"
     }
 
+    fn configured(&self) -> bool {
+        false
+    }
+
     async fn ready(&self) -> Result<(), SttError> {
         Ok(())
     }
 
-    async fn transcribe(&self, _audio: AudioRef) -> Result<Vec<SttSegment>, SttError> {
+    async fn transcribe(&self, _chunk: AudioChunk) -> Result<SttOutput, SttError> {
         Err(SttError::NotConfigured(UNCONFIGURED_MESSAGE.to_string()))
     }
 }

@@ -1,18 +1,26 @@
-//! The speech-to-text work queue (`transcript.creation.queue`: at most 1000 jobs, 1 h TTL,
-//! 3 deliveries, then `transcript.creation.queue.dlq`) and its workers.
+//! The speech-to-text work queue (`transcript.creation.queue`: at most 1000 messages, 1 h
+//! TTL, 3 deliveries, then `transcript.creation.queue.dlq`) and its workers. One message is
+//! one chunk of a recording (a stretch of speech of at most ~30 s).
 //!
-//! A worker claims the job row (`PENDING → RUNNING`), marks the task `PROCESSING`, and calls
-//! the [`SpeechToText`](crate::SpeechToText) engine. On success the transcript is built from
-//! the segments (`source: RECORDING`) and the task completes with progress and a result. A
-//! transient engine error is retried; a permanent one, or the third failure, falls back to
-//! the notes with a warning, fails the task with the engine's message, and dead-letters the
-//! job. Jobs that expire in the queue (1 h) are found by a sweeper that applies the same
-//! fallback, so every ended meeting gets its transcript.
+//! A worker reads the chunk's audio, calls the [`SpeechToText`](crate::SpeechToText)
+//! engine, and settles the chunk row once (`PENDING → DONE`), so a redelivered chunk (a
+//! worker killed mid-chunk) is redone without counting twice. Progress (chunks settled /
+//! total) goes to the task and its SSE stream. A transient engine error is retried; a
+//! permanent one, or the third failure, settles the chunk `FAILED` and dead-letters the
+//! message. When the last chunk settles, the assembler builds the transcript (sections with
+//! `startMs`/`endMs` and speakers; the failed stretches named in its warnings) under the
+//! job's row lock, so exactly one assembly happens. If every chunk failed, the transcript
+//! comes from the notes.
+//!
+//! Without an engine, chunks are not queued: the job waits, and its task says how to enable
+//! speech-to-text. The sweeper (every minute, and at start) queues the chunks of waiting
+//! jobs once an engine is configured or the queue has room again, and falls back to the
+//! notes for jobs whose messages expired unstarted (1 h).
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use quorum_bus::{Delivery, HandleError, Handler, QueueSpec};
+use quorum_bus::{BusError, Delivery, HandleError, Handler, Message, QueueSpec};
 use quorum_store::now_millis;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
@@ -21,15 +29,16 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::create::{self, Origin};
 use crate::error::ApiError;
-use crate::repository::{self, JobRecord, JobStatus};
-use crate::stt::AudioRef;
+use crate::repository::{self, chunks, ChunkStatus, JobMode, JobRecord, JobStatus};
+use crate::split;
+use crate::stt::{AudioChunk, SttError, UNCONFIGURED_MESSAGE};
 
 pub(crate) const QUEUE: &str = "transcript.creation.queue";
 pub(crate) const TASK_KIND: &str = "stt";
 const MAX_LENGTH: u64 = 1000;
 const TTL: Duration = Duration::from_secs(60 * 60);
 const MAX_DELIVERIES: u32 = 3;
-/// How often the sweeper looks for expired jobs.
+/// How often the sweeper queues waiting jobs and looks for expired ones.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 pub(crate) fn queue_spec() -> QueueSpec {
@@ -39,25 +48,130 @@ pub(crate) fn queue_spec() -> QueueSpec {
         .max_deliveries(MAX_DELIVERIES)
 }
 
-/// The message on the work queue.
+/// The message on the work queue: one chunk of a job.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct Job {
+pub(crate) struct ChunkJob {
     pub(crate) task_id: String,
     pub(crate) meeting_id: Uuid,
-    pub(crate) audio_url: String,
+    pub(crate) index: u32,
 }
 
 /// Logs a task-store failure: task status is advisory (it expires, and the in-process
 /// store forgets it on restart), so it never fails the job.
 pub(crate) fn note<T>(result: Result<T, quorum_tasks::TaskError>) {
     if let Err(e) = result {
-        tracing::warn!(error = %e, "speech-to-text task status not updated");
+        tracing::debug!(error = %e, "speech-to-text task status not updated");
     }
 }
 
 fn retry(e: impl std::fmt::Display) -> HandleError {
     HandleError::Retry(e.to_string())
+}
+
+/// Puts the pending chunks of a job on the work queue and marks it enqueued; leaves it
+/// waiting (with a task message saying why) when there is no engine or no room.
+pub(crate) async fn enqueue(state: &AppState, task_id: &str) {
+    if let Err(e) = try_enqueue(state, task_id).await {
+        tracing::warn!(task = %task_id, error = %e, "speech-to-text chunks not queued yet; retried by the sweeper");
+    }
+}
+
+async fn try_enqueue(state: &AppState, task_id: &str) -> Result<(), ApiError> {
+    if !state.stt.configured() {
+        let why = match state.stt.ready().await {
+            Err(e) => e.to_string(),
+            Ok(()) => UNCONFIGURED_MESSAGE.to_string(),
+        };
+        let message = format!("waiting for a speech-to-text engine: {why}");
+        note(state.tasks.set_message(task_id, Some(&message)).await);
+        tracing::warn!(task = %task_id, "a recording waits: speech-to-text is not configured");
+        return Ok(());
+    }
+    let mut conn = state.db.reader().acquire().await?;
+    let Some(job) = repository::job(&mut conn, task_id).await? else {
+        return Ok(());
+    };
+    let pending: Vec<u32> = chunks::of_job(&mut conn, task_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.status == ChunkStatus::Pending)
+        .map(|c| c.index)
+        .collect();
+    drop(conn);
+    for index in pending {
+        let job = ChunkJob {
+            task_id: task_id.to_string(),
+            meeting_id: job.meeting_id,
+            index,
+        };
+        let body = serde_json::to_vec(&job).map_err(|e| ApiError::Corrupt(e.to_string()))?;
+        match state
+            .broker
+            .send(QUEUE, Message::new(format!("{task_id}#{index}"), body))
+            .await
+        {
+            Ok(()) => {}
+            Err(BusError::QueueFull { max_length, .. }) => {
+                let message = format!(
+                    "waiting: the transcription queue is full ({max_length} chunks); the \
+                     recording is queued as soon as there is room"
+                );
+                note(state.tasks.set_message(task_id, Some(&message)).await);
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut conn = state.db.writer().acquire().await?;
+    repository::set_enqueued(&mut conn, task_id, true, now_millis()).await?;
+    note(state.tasks.set_message(task_id, None).await);
+    Ok(())
+}
+
+/// The task's status: from the task store, or, when the store no longer has it (the
+/// in-process store forgets tasks on restart), rebuilt from the job and its chunks.
+pub(crate) async fn task_snapshot(
+    state: &AppState,
+    task_id: &str,
+) -> Result<Option<quorum_tasks::Task>, ApiError> {
+    if let Ok(Some(task)) = state.tasks.get(task_id).await {
+        return Ok(Some(task));
+    }
+    let mut conn = state.db.reader().acquire().await?;
+    let Some(job) = repository::job(&mut conn, task_id).await? else {
+        return Ok(None);
+    };
+    if job.status.is_settled() {
+        return Ok(None);
+    }
+    let (pending, done, failed) = chunks::counts(&mut conn, task_id).await?;
+    let started = job.status == JobStatus::Running || done + failed > 0;
+    let message = if state.stt.configured() {
+        None
+    } else {
+        Some(format!(
+            "waiting for a speech-to-text engine: {UNCONFIGURED_MESSAGE}"
+        ))
+    };
+    Ok(Some(quorum_tasks::Task {
+        task_id: task_id.to_string(),
+        status: if started {
+            quorum_tasks::TaskStatus::Processing
+        } else {
+            quorum_tasks::TaskStatus::Pending
+        },
+        created_at: chrono::Utc::now(),
+        started_at: None,
+        completed_at: None,
+        progress: Some(quorum_tasks::Progress {
+            done: done + failed,
+            total: pending + done + failed,
+        }),
+        result: None,
+        error_message: None,
+        message,
+    }))
 }
 
 /// Builds the transcript from the notes with `warning` and settles the job `FAILED`, if it
@@ -82,15 +196,110 @@ pub(crate) async fn fall_back(
     if !moved {
         return Ok(false);
     }
-    let origin = Origin::notes(
-        &job.event,
-        Some(warning.to_string()),
-        Some(job.task_id.clone()),
-    );
-    create::store(&state.outbox, &mut tx, &job.event, origin).await?;
+    if job.mode == JobMode::Create {
+        let origin = Origin::notes(
+            &job.event,
+            Some(warning.to_string()),
+            Some(job.task_id.clone()),
+        );
+        create::store(&state.outbox, &mut tx, &job.event, origin).await?;
+    }
     tx.commit().await?;
     state.outbox.committed();
+    split::remove_dir(split::job_dir(&state.chunks_dir, &job.task_id)).await;
     Ok(true)
+}
+
+/// Assembles the job's transcript if every chunk is settled; exactly once, under the job's
+/// row lock.
+async fn assemble_if_complete(state: &AppState, task_id: &str) -> Result<(), ApiError> {
+    let mut tx = state.db.begin().await?;
+    let now = now_millis();
+    if !repository::lock_open_job(&mut tx, task_id, now).await? {
+        return Ok(());
+    }
+    let (pending, done, failed) = chunks::counts(&mut tx, task_id).await?;
+    if pending > 0 {
+        tx.rollback().await?;
+        return Ok(());
+    }
+    let Some(job) = repository::job(&mut tx, task_id).await? else {
+        return Ok(());
+    };
+    let all = chunks::of_job(&mut tx, task_id).await?;
+    let total = done + failed;
+    if done == 0 {
+        tx.rollback().await?;
+        let why = all
+            .iter()
+            .find_map(|c| c.error.clone())
+            .unwrap_or_else(|| "no chunk could be transcribed".into());
+        let warning = format!(
+            "speech-to-text failed ({}): {why}; the transcript was built from the meeting notes",
+            state.stt.name()
+        );
+        if fall_back(
+            state,
+            &job,
+            &warning,
+            &[JobStatus::Pending, JobStatus::Running],
+        )
+        .await?
+        {
+            note(state.tasks.fail(task_id, &warning).await);
+        }
+        return Ok(());
+    }
+    let origin = Origin::chunks(&job.event, &all, job.warnings.clone(), task_id.to_string());
+    let sections = origin.sections.len();
+    let missing = origin.warnings.len();
+    let running = [JobStatus::Pending, JobStatus::Running];
+    repository::set_job_status(&mut tx, task_id, &running, JobStatus::Done, None, now).await?;
+    let (id, replaced) = match job.mode {
+        JobMode::Create => (
+            create::store(&state.outbox, &mut tx, &job.event, origin).await?,
+            None,
+        ),
+        JobMode::Replace => match create::replaceable(&mut tx, job.meeting_id).await? {
+            Some(old) => (
+                create::replace(&state.outbox, &mut tx, &job.event, old, origin).await?,
+                Some(old),
+            ),
+            None if repository::id_for_meeting(&mut tx, job.meeting_id)
+                .await?
+                .is_none() =>
+            {
+                (
+                    create::store(&state.outbox, &mut tx, &job.event, origin).await?,
+                    None,
+                )
+            }
+            None => {
+                tracing::info!(meeting = %job.meeting_id,
+                    "the transcript was verified, corrected or shared meanwhile; it is kept");
+                (None, None)
+            }
+        },
+    };
+    tx.commit().await?;
+    state.outbox.committed();
+    if let Some(old) = replaced {
+        state.evict(old).await;
+    }
+    split::remove_dir(split::job_dir(&state.chunks_dir, task_id)).await;
+    note(state.tasks.set_progress(task_id, total, total).await);
+    let result = serde_json::json!({
+        "transcriptId": id,
+        "meetingId": job.meeting_id,
+        "sections": sections,
+        "chunks": total,
+        "failedChunks": failed,
+        "warnings": missing,
+        "engine": state.stt.name(),
+    });
+    note(state.tasks.complete(task_id, result).await);
+    tracing::info!(task = %task_id, meeting = %job.meeting_id, chunks = total, failed, "transcript assembled");
+    Ok(())
 }
 
 pub(crate) struct SttHandler {
@@ -102,145 +311,142 @@ impl SttHandler {
         Self { state }
     }
 
-    /// The job row, or what to do when it is missing.
-    async fn job_row(&self, job: &Job, last: bool) -> Result<Option<JobRecord>, HandleError> {
-        let mut conn = self.state.db.reader().acquire().await.map_err(retry)?;
-        if let Some(row) = repository::job(&mut conn, &job.task_id)
-            .await
-            .map_err(retry)?
-        {
-            return Ok(Some(row));
+    /// Records progress after a chunk settled, then assembles if it was the last.
+    async fn settled(&self, task_id: &str) -> Result<(), HandleError> {
+        let state = &self.state;
+        let mut conn = state.db.reader().acquire().await.map_err(retry)?;
+        let (pending, done, failed) = chunks::counts(&mut conn, task_id).await.map_err(retry)?;
+        drop(conn);
+        note(
+            state
+                .tasks
+                .set_progress(task_id, done + failed, pending + done + failed)
+                .await,
+        );
+        if pending == 0 {
+            assemble_if_complete(state, task_id).await.map_err(retry)?;
         }
-        let superseded = repository::id_for_meeting(&mut conn, job.meeting_id)
-            .await
-            .map_err(retry)?
-            .is_some();
-        if superseded || last {
-            let why = "the transcription job was abandoned: its meeting was handled by another job";
-            note(self.state.tasks.fail(&job.task_id, why).await);
-            return if superseded {
-                Ok(None)
-            } else {
-                Err(HandleError::Reject(why.into()))
-            };
-        }
-        Err(HandleError::Retry("the job is not recorded yet".into()))
+        Ok(())
     }
 
-    async fn succeed(
-        &self,
-        row: &JobRecord,
-        segments: Vec<crate::SttSegment>,
-    ) -> Result<(), ApiError> {
-        let state = &self.state;
-        let n = u64::try_from(segments.len()).unwrap_or(u64::MAX);
-        note(state.tasks.set_progress(&row.task_id, 0, n).await);
-        let mut tx = state.db.begin().await?;
-        let running = [JobStatus::Running];
-        let moved = repository::set_job_status(
-            &mut tx,
-            &row.task_id,
-            &running,
-            JobStatus::Done,
-            None,
-            now_millis(),
-        )
-        .await?;
-        if !moved {
-            return Ok(());
-        }
-        let origin = Origin::recording(&row.event, segments, row.task_id.clone());
-        let sections = origin.sections.len();
-        let id = create::store(&state.outbox, &mut tx, &row.event, origin).await?;
-        tx.commit().await?;
-        state.outbox.committed();
-        note(state.tasks.set_progress(&row.task_id, n, n).await);
-        let result = serde_json::json!({
-            "transcriptId": id,
-            "meetingId": row.meeting_id,
-            "sections": sections,
-            "segments": n,
-            "engine": state.stt.name(),
-        });
-        note(state.tasks.complete(&row.task_id, result).await);
-        Ok(())
+    async fn read_audio(&self, path: String) -> Result<AudioChunk, SttError> {
+        let pcm = tokio::task::spawn_blocking(move || {
+            quorum_audio::read_wav(std::path::Path::new(&path))
+        })
+        .await
+        .map_err(|e| SttError::Unavailable(e.to_string()))?
+        .map_err(|e| SttError::InvalidAudio(format!("chunk audio: {e}")))?;
+        Ok(AudioChunk {
+            samples: pcm.samples.into(),
+            language: self.state.language.clone(),
+        })
     }
 }
 
 #[async_trait]
 impl Handler for SttHandler {
     async fn handle(&self, delivery: &dyn Delivery) -> Result<(), HandleError> {
-        let job: Job = serde_json::from_slice(&delivery.message().body)
+        let job: ChunkJob = serde_json::from_slice(&delivery.message().body)
             .map_err(|e| HandleError::Reject(format!("malformed job: {e}")))?;
+        let state = &self.state;
         let last = delivery.delivery_count() >= MAX_DELIVERIES;
-        let Some(row) = self.job_row(&job, last).await? else {
+        let mut conn = state.db.reader().acquire().await.map_err(retry)?;
+        let chunk = chunks::get(&mut conn, &job.task_id, job.index)
+            .await
+            .map_err(retry)?;
+        let row = repository::job(&mut conn, &job.task_id)
+            .await
+            .map_err(retry)?;
+        drop(conn);
+        let (Some(chunk), Some(row)) = (chunk, row) else {
+            // The job was replaced or never committed: nothing to do.
             return Ok(());
         };
-        if row.status.is_settled() {
+        if chunk.status != ChunkStatus::Pending || row.status.is_settled() {
             return Ok(());
         }
-        let state = &self.state;
-        let claimable = [JobStatus::Pending, JobStatus::Running];
-        let mut conn = state.db.writer().acquire().await.map_err(retry)?;
-        let claimed = repository::set_job_status(
-            &mut conn,
-            &row.task_id,
-            &claimable,
-            JobStatus::Running,
-            None,
-            now_millis(),
-        )
-        .await
-        .map_err(retry)?;
-        drop(conn);
-        if !claimed {
+        if !state.stt.configured() {
+            // The engine went away after the chunk was queued: wait for one.
+            let mut conn = state.db.writer().acquire().await.map_err(retry)?;
+            repository::set_enqueued(&mut conn, &row.task_id, false, now_millis())
+                .await
+                .map_err(retry)?;
+            drop(conn);
+            enqueue(state, &row.task_id).await;
             return Ok(());
+        }
+        if row.status == JobStatus::Pending {
+            let mut conn = state.db.writer().acquire().await.map_err(retry)?;
+            repository::set_job_status(
+                &mut conn,
+                &row.task_id,
+                &[JobStatus::Pending],
+                JobStatus::Running,
+                None,
+                now_millis(),
+            )
+            .await
+            .map_err(retry)?;
         }
         note(state.tasks.mark_processing(&row.task_id).await);
-        let audio = AudioRef {
-            url: job.audio_url.clone(),
-            meeting_id: row.meeting_id,
+        let started = std::time::Instant::now();
+        let heard = match self.read_audio(chunk.path.clone()).await {
+            Ok(audio) => state.stt.transcribe(audio).await,
+            Err(e) => Err(e),
         };
-        match state.stt.transcribe(audio).await {
-            Ok(segments) => self.succeed(&row, segments).await.map_err(retry),
+        metrics::histogram!("quorum_stt_chunk_seconds", "engine" => state.stt.name().to_string())
+            .record(started.elapsed().as_secs_f64());
+        match heard {
+            Ok(output) => {
+                let mut conn = state.db.writer().acquire().await.map_err(retry)?;
+                chunks::settle_done(&mut conn, &row.task_id, chunk.index, &output, now_millis())
+                    .await
+                    .map_err(retry)?;
+                drop(conn);
+                self.settled(&row.task_id).await
+            }
             Err(e) if e.is_transient() && !last => Err(retry(e)),
             Err(e) => {
                 let message = e.to_string();
-                let warning = format!(
-                    "speech-to-text failed ({}): {message}; the transcript was built from the \
-                     meeting notes",
-                    state.stt.name()
-                );
-                fall_back(state, &row, &warning, &[JobStatus::Running])
+                tracing::warn!(task = %row.task_id, chunk = chunk.index, error = %message, "chunk failed for good");
+                let mut conn = state.db.writer().acquire().await.map_err(retry)?;
+                chunks::settle_failed(&mut conn, &row.task_id, chunk.index, &message, now_millis())
                     .await
                     .map_err(retry)?;
-                note(state.tasks.fail(&row.task_id, &message).await);
+                drop(conn);
+                self.settled(&row.task_id).await?;
                 Err(HandleError::Reject(message))
             }
         }
     }
 }
 
-/// Every minute, falls back to the notes for jobs that were never started and whose
-/// message has expired from the queue.
+/// At start and then every minute: queues the chunks of waiting jobs, and falls back to the
+/// notes for jobs that were never started and whose messages have expired.
 pub(crate) fn spawn_sweeper(
     state: AppState,
     shutdown: CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            if let Err(e) = sweep(&state).await {
+                tracing::warn!(error = %e, "speech-to-text sweep failed");
+            }
             tokio::select! {
                 () = shutdown.cancelled() => return,
                 () = tokio::time::sleep(SWEEP_EVERY) => {}
-            }
-            if let Err(e) = sweep(&state).await {
-                tracing::warn!(error = %e, "speech-to-text sweep failed");
             }
         }
     })
 }
 
 async fn sweep(state: &AppState) -> Result<(), ApiError> {
+    let mut conn = state.db.reader().acquire().await?;
+    let waiting = repository::unqueued_jobs(&mut conn).await?;
+    drop(conn);
+    for job in waiting {
+        enqueue(state, &job.task_id).await;
+    }
     let grace = i64::try_from((TTL + SWEEP_EVERY).as_millis()).unwrap_or(i64::MAX);
     let mut conn = state.db.reader().acquire().await?;
     let stale = repository::stale_jobs(&mut conn, now_millis().saturating_sub(grace)).await?;

@@ -48,15 +48,7 @@ impl Inner {
     /// The queues `topology` declares, plus each one's dead-letter queue unless it is declared
     /// explicitly (then that declaration wins).
     pub(super) fn expand(topology: &Topology) -> Vec<QueueSpec> {
-        let mut out: Vec<QueueSpec> = topology.queues.clone();
-        for q in &topology.queues {
-            if let Some(dlq) = &q.dead_letter_queue {
-                if !out.iter().any(|s| &s.name == dlq) {
-                    out.push(QueueSpec::new(dlq).without_dead_letter());
-                }
-            }
-        }
-        out
+        topology.queues_with_dead_letter_queues()
     }
 
     /// Records `topology` in memory. Implicit dead-letter queues never replace a queue that

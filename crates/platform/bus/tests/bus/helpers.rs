@@ -6,8 +6,141 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use quorum_bus::broker::Consumer;
-use quorum_bus::{Broker, BusError, Delivery, EmbeddedBroker, EmbeddedOptions, Message, Topology};
+use quorum_bus::{
+    Broker, BusError, Delivery, EmbeddedBroker, EmbeddedOptions, Message, RabbitBroker,
+    RabbitOptions, Topology,
+};
 use tempfile::TempDir;
+
+/// Environment variable naming a RabbitMQ URL; when set, the shared suite also runs there.
+pub(crate) const AMQP_ENV: &str = "QUORUM_TEST_AMQP_URL";
+
+/// Which broker a shared test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backend {
+    Embedded,
+    Rabbit,
+    /// RabbitMQ with quorum queues.
+    RabbitQuorum,
+}
+
+/// The RabbitMQ URL, or `None` (with a note) when the RabbitMQ run is not configured.
+pub(crate) fn amqp_url() -> Option<String> {
+    match std::env::var(AMQP_ENV) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!("{AMQP_ENV} not set; RabbitMQ run skipped");
+            None
+        }
+    }
+}
+
+/// One test's broker: names made unique with [`Fixture::n`], everything it declared deleted
+/// when it is dropped (also after a failed assertion).
+pub(crate) struct Fixture {
+    pub(crate) broker: Arc<dyn Broker>,
+    pub(crate) backend: Backend,
+    prefix: String,
+    declared: Mutex<Vec<Topology>>,
+    rabbit: Option<(String, RabbitOptions)>,
+    _dir: Option<TempDir>,
+}
+
+impl Fixture {
+    /// A fresh broker of `backend`, or `None` when that backend is not configured.
+    pub(crate) async fn new(backend: Backend) -> Option<Self> {
+        let prefix = format!("t{}.", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+        let (broker, rabbit, dir): (Arc<dyn Broker>, _, _) = match backend {
+            Backend::Embedded => {
+                let dir = tempfile::tempdir().unwrap();
+                let b = EmbeddedBroker::open_with(&dir.path().join("broker.db"), fast())
+                    .await
+                    .unwrap();
+                (Arc::new(b), None, Some(dir))
+            }
+            Backend::Rabbit | Backend::RabbitQuorum => {
+                let url = amqp_url()?;
+                let options = RabbitOptions {
+                    quorum_queues: backend == Backend::RabbitQuorum,
+                    ..RabbitOptions::default()
+                };
+                let b = RabbitBroker::connect(&url, options.clone()).await.unwrap();
+                (Arc::new(b), Some((url, options)), None)
+            }
+        };
+        Some(Self {
+            broker,
+            backend,
+            prefix,
+            declared: Mutex::new(Vec::new()),
+            rabbit,
+            _dir: dir,
+        })
+    }
+
+    /// `name`, unique to this test.
+    pub(crate) fn n(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    pub(crate) fn is_rabbit(&self) -> bool {
+        self.backend != Backend::Embedded
+    }
+
+    pub(crate) async fn declare(&self, topology: &Topology) {
+        self.declared.lock().unwrap().push(topology.clone());
+        self.broker.declare(topology).await.unwrap();
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let Some((url, options)) = self.rabbit.take() else {
+            return;
+        };
+        let declared = std::mem::take(&mut *self.declared.lock().unwrap());
+        // The test's runtime is going away: tear down on a runtime of our own.
+        let done = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let b = RabbitBroker::connect(&url, options).await.unwrap();
+                for t in declared {
+                    if let Err(e) = b.delete(&t).await {
+                        eprintln!("cleanup failed: {e}");
+                    }
+                }
+                b.close().await;
+            });
+        });
+        let _ = done.join();
+    }
+}
+
+/// Declares the test functions named as a module each with an `embedded`, a `rabbitmq`
+/// (classic queues) and a `rabbitmq_quorum` test (the RabbitMQ ones are no-ops unless
+/// `QUORUM_TEST_AMQP_URL` is set).
+macro_rules! on_both_brokers {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn embedded() {
+                super::$name($crate::helpers::Backend::Embedded).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn rabbitmq() {
+                super::$name($crate::helpers::Backend::Rabbit).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn rabbitmq_quorum() {
+                super::$name($crate::helpers::Backend::RabbitQuorum).await
+            }
+        }
+    )+};
+}
+pub(crate) use on_both_brokers;
 
 /// Fails the test instead of hanging CI.
 pub(crate) async fn within<F: Future>(secs: u64, fut: F) -> F::Output {

@@ -9,7 +9,7 @@ use quorum_store::{Db, DbOptions};
 use tokio_util::sync::CancellationToken;
 
 use crate::helpers::{broker, drain, eventually, within, Flaky};
-use crate::outbox::{end_meeting, service_db, topology};
+use crate::outbox::{end_meeting, service_db, topology, EXCHANGE};
 
 /// A fresh, empty database for one test, or `None` when PostgreSQL is not configured.
 async fn fresh_pg(tag: &str) -> Option<String> {
@@ -56,8 +56,8 @@ async fn pg_event_written_while_broker_is_down_is_published_later() {
         let flaky = Arc::new(Flaky::new(Arc::new(embedded), false));
         let stop = CancellationToken::new();
         let relay = outbox.spawn_relay(flaky.clone(), stop.clone());
-        let event = end_meeting(&db, &outbox, "m-1", true).await;
-        end_meeting(&db, &outbox, "m-2", false).await;
+        let event = end_meeting(&db, &outbox, EXCHANGE, "m-1", true).await;
+        end_meeting(&db, &outbox, EXCHANGE, "m-2", false).await;
         eventually(|| async { flaky.failed.load(std::sync::atomic::Ordering::SeqCst) >= 2 }).await;
         assert_eq!(outbox.pending().await.unwrap(), 1);
         flaky
@@ -88,7 +88,7 @@ async fn pg_two_relays_never_publish_a_row_twice() {
                 let id = format!("m-{batch}-{i}");
                 let e = Envelope::new("meeting.ended", "quorum/meeting", Some(id.clone()), 1, &id)
                     .unwrap();
-                outbox.enqueue(&mut tx, "meeting.events", &e).await.unwrap();
+                outbox.enqueue(&mut tx, EXCHANGE, &e).await.unwrap();
                 expected.insert(e.id.to_string());
             }
             tx.commit().await.unwrap();

@@ -1,42 +1,56 @@
 use quorum_bus::{Broker, BusError, QueueSpec, Topology};
 
-use crate::helpers::{broker, drain, msg, within};
+use crate::helpers::{drain, msg, on_both_brokers, within, Backend, Fixture};
 
-fn topology() -> Topology {
+fn topology(f: &Fixture) -> Topology {
     let t = Topology::new()
-        .exchange("meeting.events")
-        .exchange("user.events");
+        .exchange(&f.n("meeting.events"))
+        .exchange(&f.n("user.events"));
+    let me = f.n("meeting.events");
     ["all", "ended", "star", "deep", "any_ended", "users"]
         .into_iter()
-        .fold(t, |t, q| t.queue(QueueSpec::new(q)))
-        .bind("all", "meeting.events", "#")
-        .bind("ended", "meeting.events", "meeting.ended")
-        .bind("star", "meeting.events", "meeting.*")
-        .bind("deep", "meeting.events", "meeting.#.done")
-        .bind("any_ended", "meeting.events", "*.ended")
+        .fold(t, |t, q| t.queue(QueueSpec::new(&f.n(q))))
+        .bind(&f.n("all"), &me, "#")
+        .bind(&f.n("ended"), &me, "meeting.ended")
+        .bind(&f.n("star"), &me, "meeting.*")
+        .bind(&f.n("deep"), &me, "meeting.#.done")
+        .bind(&f.n("any_ended"), &me, "*.ended")
         // Bound twice: still gets one copy.
-        .bind("any_ended", "meeting.events", "#.ended")
-        .bind("users", "user.events", "user.created")
+        .bind(&f.n("any_ended"), &me, "#.ended")
+        .bind(&f.n("users"), &f.n("user.events"), "user.created")
 }
 
-#[tokio::test]
-async fn topic_wildcards_route_to_exactly_the_matching_queues() {
+on_both_brokers!(
+    topic_wildcards_route_to_exactly_the_matching_queues,
+    publish_without_a_matching_queue_is_unroutable,
+);
+
+async fn topic_wildcards_route_to_exactly_the_matching_queues(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else {
+        return;
+    };
     within(30, async {
-        let (_dir, b) = broker(&topology()).await;
+        let t = topology(&f);
+        f.declare(&t).await;
+        // Declaring again changes nothing.
+        f.declare(&t).await;
+        let b = &*f.broker;
         for key in [
             "meeting.ended",
             "meeting.started",
             "meeting.minutes.done",
             "user.ended",
         ] {
-            b.publish("meeting.events", key, msg(key)).await.unwrap();
+            b.publish(&f.n("meeting.events"), key, msg(key))
+                .await
+                .unwrap();
         }
         let sorted = |mut v: Vec<String>| {
             v.sort();
             v
         };
         assert_eq!(
-            drain(&b, "all").await,
+            drain(b, &f.n("all")).await,
             [
                 "meeting.ended",
                 "meeting.started",
@@ -44,39 +58,53 @@ async fn topic_wildcards_route_to_exactly_the_matching_queues() {
                 "user.ended"
             ]
         );
-        assert_eq!(drain(&b, "ended").await, ["meeting.ended"]);
+        assert_eq!(drain(b, &f.n("ended")).await, ["meeting.ended"]);
         assert_eq!(
-            drain(&b, "star").await,
+            drain(b, &f.n("star")).await,
             ["meeting.ended", "meeting.started"]
         );
-        assert_eq!(drain(&b, "deep").await, ["meeting.minutes.done"]);
+        assert_eq!(drain(b, &f.n("deep")).await, ["meeting.minutes.done"]);
         assert_eq!(
-            sorted(drain(&b, "any_ended").await),
+            sorted(drain(b, &f.n("any_ended")).await),
             ["meeting.ended", "user.ended"]
         );
-        assert!(drain(&b, "users").await.is_empty());
+        assert!(drain(b, &f.n("users")).await.is_empty());
     })
     .await;
 }
 
-#[tokio::test]
-async fn publish_without_a_matching_queue_is_unroutable() {
+async fn publish_without_a_matching_queue_is_unroutable(backend: Backend) {
+    let Some(f) = Fixture::new(backend).await else {
+        return;
+    };
     within(30, async {
-        let (_dir, b) = broker(&topology()).await;
+        f.declare(&topology(&f)).await;
+        let b = &*f.broker;
         let err = b
-            .publish("user.events", "user.deleted", msg("x"))
+            .publish(&f.n("user.events"), "user.deleted", msg("x"))
             .await
             .unwrap_err();
         assert!(matches!(err, BusError::Unroutable { .. }), "{err}");
-        let err = b.publish("nope.events", "a.b", msg("x")).await.unwrap_err();
+        let err = b
+            .publish(&f.n("nope.events"), "a.b", msg("x"))
+            .await
+            .unwrap_err();
         assert!(matches!(err, BusError::UnknownExchange(_)), "{err}");
-        let err = b.send("nope", msg("x")).await.unwrap_err();
+        let err = b.send(&f.n("nope"), msg("x")).await.unwrap_err();
         assert!(matches!(err, BusError::UnknownQueue(_)), "{err}");
-        b.publish("user.events", "user.created", msg("u1"))
+        // The broker is still usable after those errors.
+        b.publish(&f.n("user.events"), "user.created", msg("u1"))
             .await
             .unwrap();
-        assert_eq!(b.queue_depth("users").await.unwrap(), 1);
-        assert_eq!(b.kind(), "embedded");
+        assert_eq!(b.queue_depth(&f.n("users")).await.unwrap(), 1);
+        let err = b.queue_depth(&f.n("nope")).await.unwrap_err();
+        assert!(matches!(err, BusError::UnknownQueue(_)), "{err}");
+        let expected = if f.is_rabbit() {
+            "rabbitmq"
+        } else {
+            "embedded"
+        };
+        assert_eq!(b.kind(), expected);
         b.ping().await.unwrap();
     })
     .await;
@@ -84,21 +112,23 @@ async fn publish_without_a_matching_queue_is_unroutable() {
 
 #[tokio::test]
 async fn declare_is_idempotent_and_queues_survive_reopen() {
+    let f = Fixture::new(Backend::Embedded).await.unwrap();
+    let topology = || topology(&f);
     within(30, async {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("broker.db");
         let b = crate::helpers::open(&path, crate::helpers::fast(), &topology()).await;
         b.declare(&topology()).await.unwrap();
-        b.publish("meeting.events", "meeting.ended", msg("m1"))
+        b.publish(&f.n("meeting.events"), "meeting.ended", msg("m1"))
             .await
             .unwrap();
-        assert_eq!(b.queue_depth("ended").await.unwrap(), 1);
+        assert_eq!(b.queue_depth(&f.n("ended")).await.unwrap(), 1);
         b.close().await;
         drop(b);
         // Queues are persisted: `send` works before anything is declared again.
         let b = quorum_bus::EmbeddedBroker::open(&path).await.unwrap();
-        b.send("ended", msg("m2")).await.unwrap();
-        assert_eq!(drain(&b, "ended").await, ["m1", "m2"]);
+        b.send(&f.n("ended"), msg("m2")).await.unwrap();
+        assert_eq!(drain(&b, &f.n("ended")).await, ["m1", "m2"]);
     })
     .await;
 }

@@ -53,6 +53,7 @@ impl MeetingStatus {
             (Action::Cancel, Scheduled | InProgress) => Cancelled,
             (Action::MarkMinutesReady, Ended) => MinutesReady,
             (Action::Edit | Action::WriteNotes, Scheduled | InProgress) => self,
+            (Action::Record, Scheduled | InProgress | Ended | MinutesReady) => self,
             _ => {
                 return Err(TransitionError {
                     current: self,
@@ -91,6 +92,8 @@ pub(crate) enum Action {
     Cancel,
     Edit,
     WriteNotes,
+    /// Upload a recording (any time before or after the meeting, unless it was cancelled).
+    Record,
     /// Reserved for the transcript.created consumer (a later issue).
     #[allow(dead_code)]
     MarkMinutesReady,
@@ -108,6 +111,7 @@ impl Action {
                 "notes can only be written while a meeting is SCHEDULED or IN_PROGRESS"
             }
             Action::MarkMinutesReady => "only an ENDED meeting can have its minutes ready",
+            Action::Record => "a cancelled meeting takes no recordings",
         }
     }
 }
@@ -151,6 +155,7 @@ mod tests {
             Action::Cancel,
             Action::Edit,
             Action::WriteNotes,
+            Action::Record,
             Action::MarkMinutesReady,
         ];
         let mut allowed = 0;
@@ -162,8 +167,8 @@ mod tests {
                 }
             }
         }
-        // start, end, 2×cancel, minutes ready, 2×edit, 2×notes
-        assert_eq!(allowed, 9);
+        // start, end, 2×cancel, minutes ready, 2×edit, 2×notes, 4×record
+        assert_eq!(allowed, 13);
     }
 
     #[test]
@@ -180,6 +185,18 @@ mod tests {
         assert_eq!(InProgress.apply(Action::Edit).unwrap(), InProgress);
         assert_eq!(Scheduled.apply(Action::WriteNotes).unwrap(), Scheduled);
         assert!(Cancelled.apply(Action::WriteNotes).is_err());
+    }
+
+    #[test]
+    fn recordings_are_taken_unless_cancelled() {
+        for s in [Scheduled, InProgress, Ended, MinutesReady] {
+            assert_eq!(s.apply(Action::Record).unwrap(), s);
+        }
+        let err = Cancelled.apply(Action::Record).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "meeting is CANCELLED; a cancelled meeting takes no recordings"
+        );
     }
 
     #[test]

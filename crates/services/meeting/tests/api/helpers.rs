@@ -3,6 +3,7 @@
 //! is set), an embedded broker and an
 //! in-memory cache, plus helpers to act as users and to read published events.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +31,8 @@ pub(crate) struct TestApp {
     served: Served,
     pub(crate) db: Db,
     pub(crate) broker: Arc<EmbeddedBroker>,
+    /// `Deps::recordings_dir`.
+    pub(crate) recordings_dir: PathBuf,
     _db: TestDb,
     _dir: tempfile::TempDir,
 }
@@ -42,6 +45,11 @@ impl std::ops::Deref for TestApp {
 }
 
 pub(crate) async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with `configure` applied to the settings.
+pub(crate) async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let test_db = test_db("meeting").await;
     let db = test_db.db.clone();
     let dir = temp_dir();
@@ -50,15 +58,19 @@ pub(crate) async fn spawn_app() -> TestApp {
         .queue(QueueSpec::new(EVENTS_QUEUE))
         .bind(EVENTS_QUEUE, exchanges::MEETING, "#");
     let broker = service::embedded_broker(dir.path(), &topology).await;
+    let recordings_dir = dir.path().join("recordings");
     let deps = Deps {
         db: db.clone(),
         broker: broker.clone(),
         cache: Arc::new(MemoryStore::new(10_000)),
+        recordings_dir: recordings_dir.clone(),
     };
     // One directory worker, so user events are applied in publication order.
-    let settings = Settings {
+    let mut settings = Settings {
         directory_consumers: 1,
+        ..Settings::default()
     };
+    configure(&mut settings);
     let meeting = build(settings, deps).await.unwrap();
     let shutdown = CancellationToken::new();
     meeting.spawn_background(shutdown.clone());
@@ -66,6 +78,7 @@ pub(crate) async fn spawn_app() -> TestApp {
         served: service::serve(meeting.router(), shutdown).await,
         db,
         broker,
+        recordings_dir,
         _db: test_db,
         _dir: dir,
     }

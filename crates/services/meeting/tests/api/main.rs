@@ -1,5 +1,6 @@
 //! The meeting service's HTTP API, against a real database, broker and cache.
 
+mod audio;
 mod create;
 mod directory;
 mod events;
@@ -7,4 +8,5 @@ mod helpers;
 mod lifecycle;
 mod pipeline;
 mod read;
+mod recordings;
 mod update;

@@ -149,6 +149,8 @@ fn openapi_documents_every_route() {
         ("/api/meetings/{id}/notes", &["put"]),
         ("/api/meetings/{id}/end", &["post"]),
         ("/api/meetings/{id}/cancel", &["post"]),
+        ("/api/meetings/{id}/recording", &["post"]),
+        ("/api/meetings/{id}/recordings", &["get"]),
     ];
     assert_eq!(paths.len(), expected.len(), "{:?}", paths.keys());
     for (path, methods) in expected {
@@ -157,4 +159,12 @@ fn openapi_documents_every_route() {
         }
     }
     assert!(json["components"]["schemas"]["MeetingView"].is_object());
+    let upload = &paths["/api/meetings/{id}/recording"]["post"]["requestBody"]["content"];
+    for media in ["application/octet-stream", "audio/*", "multipart/form-data"] {
+        assert!(
+            upload[media].is_object(),
+            "upload documents {media}: {upload}"
+        );
+    }
+    assert!(json["components"]["schemas"]["RecordingView"].is_object());
 }

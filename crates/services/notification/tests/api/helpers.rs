@@ -108,6 +108,7 @@ pub(crate) fn meeting_ended(title: &str, participants: &[Uuid]) -> Envelope {
         participants: vec![],
         notes: None,
         audio_file_url: None,
+        recordings: Vec::new(),
         occurred_at: now,
     };
     Envelope::new(

@@ -176,6 +176,7 @@ pub(crate) fn ended(
             .collect(),
         notes: Some(notes.into()),
         audio_file_url: None,
+        recordings: Vec::new(),
         occurred_at: Utc::now(),
     };
     Envelope::new(

@@ -42,16 +42,48 @@ impl JobStatus {
     }
 }
 
-/// A speech-to-text job: the task clients follow and the event it came from.
+/// What the job's transcript does when assembled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JobMode {
+    /// The meeting's first transcript.
+    Create,
+    /// Replaces the sections of a transcript made from the notes (a recording arrived after
+    /// the meeting ended).
+    Replace,
+}
+
+impl JobMode {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "CREATE",
+            Self::Replace => "REPLACE",
+        }
+    }
+
+    fn parse(raw: &str) -> Result<Self, ApiError> {
+        Ok(match raw {
+            "CREATE" => Self::Create,
+            "REPLACE" => Self::Replace,
+            other => return Err(ApiError::Corrupt(format!("job mode `{other}`"))),
+        })
+    }
+}
+
+/// A speech-to-text job: the task clients follow, the event it came from, and its chunks'
+/// bookkeeping. (Its `enqueued` column is 0 while its chunks wait to be put on the work
+/// queue: no engine yet, the queue was full, or the process stopped in between.)
 #[derive(Debug, Clone)]
 pub(crate) struct JobRecord {
     pub(crate) task_id: String,
     pub(crate) meeting_id: Uuid,
     pub(crate) event: MeetingEnded,
     pub(crate) status: JobStatus,
+    pub(crate) mode: JobMode,
+    /// Problems met while preparing the chunks (a track that could not be decoded, …).
+    pub(crate) warnings: Vec<String>,
 }
 
-const COLS: &str = "task_id, meeting_id, event, status";
+const COLS: &str = "task_id, meeting_id, event, status, mode, warnings";
 
 fn job_from_row(row: &AnyRow) -> Result<JobRecord, ApiError> {
     Ok(JobRecord {
@@ -59,27 +91,117 @@ fn job_from_row(row: &AnyRow) -> Result<JobRecord, ApiError> {
         meeting_id: uuid(&row.try_get::<String, _>("meeting_id")?)?,
         event: json(&row.try_get::<String, _>("event")?, "job event")?,
         status: JobStatus::parse(&row.try_get::<String, _>("status")?)?,
+        mode: JobMode::parse(&row.try_get::<String, _>("mode")?)?,
+        warnings: json(&row.try_get::<String, _>("warnings")?, "job warnings")?,
     })
 }
 
+/// A new `PENDING` job, not yet enqueued.
 pub(crate) async fn insert_job(
     conn: &mut AnyConnection,
     task_id: &str,
     event: &MeetingEnded,
+    mode: JobMode,
+    total_chunks: u64,
+    warnings: &[String],
     now: i64,
 ) -> Result<(), ApiError> {
     sqlx::query(
-        "INSERT INTO stt_jobs (task_id, meeting_id, event, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO stt_jobs (task_id, meeting_id, event, status, mode, enqueued, \
+         total_chunks, warnings, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $8)",
     )
     .bind(task_id)
     .bind(event.meeting_id.to_string())
     .bind(to_json(event)?)
     .bind(JobStatus::Pending.as_str())
+    .bind(mode.as_str())
+    .bind(i64::try_from(total_chunks).unwrap_or(i64::MAX))
+    .bind(to_json(&warnings)?)
     .bind(now)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Removes a settled job and its chunks (a new recording replaces its transcript).
+pub(crate) async fn delete_job(conn: &mut AnyConnection, task_id: &str) -> Result<(), ApiError> {
+    sqlx::query("DELETE FROM stt_chunks WHERE task_id = $1")
+        .bind(task_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM stt_jobs WHERE task_id = $1")
+        .bind(task_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks whether the job's chunks are on the work queue.
+pub(crate) async fn set_enqueued(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    enqueued: bool,
+    now: i64,
+) -> Result<(), ApiError> {
+    sqlx::query("UPDATE stt_jobs SET enqueued = $1, updated_at = $2 WHERE task_id = $3")
+        .bind(i64::from(enqueued))
+        .bind(now)
+        .bind(task_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes the job's row lock (PostgreSQL) so that assembling and adding chunks never
+/// interleave; `false` when the job is settled or gone. SQLite serialises writers anyway.
+pub(crate) async fn lock_open_job(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    now: i64,
+) -> Result<bool, ApiError> {
+    let done = sqlx::query(
+        "UPDATE stt_jobs SET updated_at = $1 \
+         WHERE task_id = $2 AND status IN ('PENDING', 'RUNNING')",
+    )
+    .bind(now)
+    .bind(task_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Adds to an open job's chunk count and warnings.
+pub(crate) async fn grow_job(
+    conn: &mut AnyConnection,
+    job: &JobRecord,
+    added: u64,
+    warnings: &[String],
+) -> Result<(), ApiError> {
+    let mut all = job.warnings.clone();
+    all.extend_from_slice(warnings);
+    sqlx::query(
+        "UPDATE stt_jobs SET total_chunks = total_chunks + $1, warnings = $2, event = $3, \
+         enqueued = 0 WHERE task_id = $4",
+    )
+    .bind(i64::try_from(added).unwrap_or(i64::MAX))
+    .bind(to_json(&all)?)
+    .bind(to_json(&job.event)?)
+    .bind(&job.task_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Open jobs whose chunks are not (all) on the work queue, oldest first.
+pub(crate) async fn unqueued_jobs(conn: &mut AnyConnection) -> Result<Vec<JobRecord>, ApiError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLS} FROM stt_jobs WHERE enqueued = 0 AND status IN ('PENDING', 'RUNNING') \
+         ORDER BY created_at LIMIT 100"
+    ))
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(job_from_row).collect()
 }
 
 pub(crate) async fn job(
@@ -136,7 +258,7 @@ pub(crate) async fn stale_jobs(
     before: i64,
 ) -> Result<Vec<JobRecord>, ApiError> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLS} FROM stt_jobs WHERE status = 'PENDING' AND created_at < $1 \
+        "SELECT {COLS} FROM stt_jobs WHERE status = 'PENDING' AND enqueued = 1 AND updated_at < $1 \
          ORDER BY created_at LIMIT 100"
     ))
     .bind(before)

@@ -1,11 +1,13 @@
 //! SQL for transcripts, sections and readers. Every function takes a connection so the same
 //! code runs inside a write transaction (`&mut *tx`) or on a pooled reader.
 
+pub(crate) mod chunks;
 mod jobs;
 
+pub(crate) use chunks::{ChunkRecord, ChunkStatus};
 pub(crate) use jobs::{
-    insert_job, job, job_for_meeting, set_job_status, stale_jobs, unknown_users, JobRecord,
-    JobStatus,
+    delete_job, grow_job, insert_job, job, job_for_meeting, lock_open_job, set_enqueued,
+    set_job_status, stale_jobs, unknown_users, unqueued_jobs, JobMode, JobRecord, JobStatus,
 };
 
 use quorum_contracts::events::ParticipantRef;
@@ -195,6 +197,21 @@ pub(crate) async fn insert(
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Deletes a transcript with its sections and readers.
+pub(crate) async fn delete(conn: &mut AnyConnection, id: Uuid) -> Result<(), ApiError> {
+    for table in ["transcript_sections", "transcript_readers"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE transcript_id = $1"))
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("DELETE FROM transcripts WHERE id = $1")
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -58,6 +58,9 @@ pub(crate) async fn status(
 ) -> Result<Response, ApiError> {
     check_access(&state, caller, &task_id).await?;
     match state.tasks.get(&task_id).await {
+        Ok(None) => Ok(quorum_tasks::status_response(
+            crate::transcribe::task_snapshot(&state, &task_id).await?,
+        )),
         Ok(task) => Ok(quorum_tasks::status_response(task)),
         Err(e) => Ok(quorum_web::ApiErrorKind::into_problem(&e).into_response()),
     }

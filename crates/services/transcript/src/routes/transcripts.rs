@@ -53,9 +53,9 @@ pub(crate) async fn by_meeting(
     let Some(job) = pending else {
         return Err(not_found());
     };
-    match state.tasks.get(&job.task_id).await {
-        Ok(Some(task)) => Ok(quorum_tasks::accepted(&task, "/api/transcripts/tasks")),
-        _ => Err(not_found()),
+    match crate::transcribe::task_snapshot(&state, &job.task_id).await? {
+        Some(task) => Ok(quorum_tasks::accepted(&task, "/api/transcripts/tasks")),
+        None => Err(not_found()),
     }
 }
 

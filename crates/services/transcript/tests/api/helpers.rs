@@ -29,7 +29,8 @@ pub(crate) struct TestApp {
     served: Served,
     pub(crate) db: TestDb,
     pub(crate) broker: Arc<EmbeddedBroker>,
-    _dir: tempfile::TempDir,
+    pub(crate) dir: tempfile::TempDir,
+    shutdown: CancellationToken,
 }
 
 impl std::ops::Deref for TestApp {
@@ -51,27 +52,62 @@ pub(crate) async fn spawn_app_with(stt: Arc<dyn SpeechToText>) -> TestApp {
         .queue(QueueSpec::new(EVENTS_QUEUE))
         .bind(EVENTS_QUEUE, exchanges::TRANSCRIPT, "#");
     let broker = service::embedded_broker(dir.path(), &topology).await;
+    start(db, broker, dir, stt).await
+}
+
+/// Where the service keeps chunk audio in these tests.
+pub(crate) fn chunks_dir(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    dir.path().join("stt-chunks")
+}
+
+async fn start(
+    db: TestDb,
+    broker: Arc<EmbeddedBroker>,
+    dir: tempfile::TempDir,
+    stt: Arc<dyn SpeechToText>,
+) -> TestApp {
     let deps = Deps {
         db: db.db.clone(),
         broker: broker.clone(),
         cache: Arc::new(MemoryStore::new(10_000)),
         tasks: Arc::new(MemoryTaskStore::new()),
         stt,
+        chunks_dir: chunks_dir(&dir),
     };
     // One consumer each, so events are handled in publication order.
     let settings = Settings {
         stt_workers: 1,
         meeting_consumers: 1,
         directory_consumers: 1,
+        ..Settings::default()
     };
     let service = build(settings, deps).await.unwrap();
     let shutdown = CancellationToken::new();
     service.spawn_background(shutdown.clone());
     TestApp {
-        served: service::serve(service.router(), shutdown).await,
+        served: service::serve(service.router(), shutdown.clone()).await,
         db,
         broker,
-        _dir: dir,
+        dir,
+        shutdown,
+    }
+}
+
+impl TestApp {
+    /// Stops this instance and starts the service again on the same database, broker and
+    /// files, with `stt` (the task store starts empty, as after a restart).
+    pub(crate) async fn restart_with(self, stt: Arc<dyn SpeechToText>) -> TestApp {
+        let TestApp {
+            served,
+            db,
+            broker,
+            dir,
+            shutdown,
+        } = self;
+        shutdown.cancel();
+        drop(served);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        start(db, broker, dir, stt).await
     }
 }
 
@@ -101,13 +137,18 @@ pub(crate) fn ended(
         participants,
         notes: notes.map(str::to_string),
         audio_file_url: audio.map(str::to_string),
+        recordings: Vec::new(),
         occurred_at: Utc::now(),
     }
 }
 
 pub(crate) fn envelope(e: &MeetingEnded) -> Envelope {
+    envelope_of("meeting.ended", e)
+}
+
+pub(crate) fn envelope_of(kind: &str, e: &MeetingEnded) -> Envelope {
     Envelope::new(
-        "meeting.ended",
+        kind,
         "quorum/meeting",
         Some(e.meeting_id.to_string()),
         SCHEMA_VERSION,

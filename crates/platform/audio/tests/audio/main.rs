@@ -1,0 +1,8 @@
+//! Integration tests: real recordings made with espeak-ng and sox (see `helpers`), and the
+//! ffmpeg-made fixtures in `tests/fixtures`.
+
+mod decode;
+mod errors;
+mod helpers;
+mod probe;
+mod vad;
