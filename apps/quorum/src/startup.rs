@@ -65,6 +65,15 @@ impl Application {
         gateway_settings
             .routes
             .retain(|r| running.iter().any(|s| s.name == r.upstream));
+        let recording_max = settings.meeting.recording_max_bytes;
+        if (gateway_settings.upload_body_limit_bytes as u64) < recording_max {
+            tracing::warn!(
+                gateway_limit = gateway_settings.upload_body_limit_bytes,
+                recording_max,
+                "gateway.upload_body_limit_bytes is below meeting.recording_max_bytes: the \
+                 gateway refuses (413) recordings the meeting service would take"
+            );
+        }
         let mut builder = Gateway::builder()
             .settings(gateway_settings)
             .revocations(backends.revocations.clone());

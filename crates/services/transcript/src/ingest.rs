@@ -139,7 +139,7 @@ impl MeetingEndedHandler {
                 tracing::info!(meeting = %e.meeting_id, "{why}");
                 return self.record_only(envelope).await;
             }
-            Decision::Notes => return self.from_notes(envelope, e).await,
+            Decision::Notes => return self.create_from_notes(envelope, e).await,
             Decision::Create(r) => (r, JobMode::Create, None),
             Decision::Replace(r, old) => (r, JobMode::Replace, old),
             Decision::Extend(job, r) => return self.extend(envelope, e, job, r).await,
@@ -322,7 +322,11 @@ impl MeetingEndedHandler {
         Ok(())
     }
 
-    async fn from_notes(&self, envelope: &Envelope, e: &MeetingEnded) -> Result<(), HandleError> {
+    async fn create_from_notes(
+        &self,
+        envelope: &Envelope,
+        e: &MeetingEnded,
+    ) -> Result<(), HandleError> {
         let state = &self.state;
         let mut tx = state.db.begin().await.map_err(retry)?;
         if !inbox_record(&mut tx, CONSUMER, envelope.id)

@@ -232,3 +232,41 @@ async fn requests_still_run_when_the_store_is_down() {
     }
     assert_eq!(calls(&h), 2, "unprotected, but served");
 }
+
+#[tokio::test]
+async fn a_streamed_body_over_the_hashing_limit_passes_through_whole() {
+    let h = Handlers::default();
+    let store: Arc<dyn CacheStore> = Arc::new(MemoryStore::new(100));
+    let app = Router::new()
+        .route("/items", post(create))
+        .layer(
+            idempotency::Idempotency::new(store)
+                .with_max_request_body(8)
+                .into_layer(),
+        )
+        .with_state(h.clone());
+    let streamed = || {
+        let parts = ["0123", "4567", "89ab", "cdef"].map(|p| Ok::<_, std::io::Error>(p.to_owned()));
+        Request::builder()
+            .method("POST")
+            .uri("/items")
+            .header("idempotency-key", "big")
+            .body(Body::from_stream(futures::stream::iter(parts)))
+            .unwrap()
+    };
+    for n in 1..=2 {
+        let reply = send(&app, streamed()).await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+        assert_eq!(reply.json()["got"], "0123456789abcdef", "nothing lost");
+        assert_eq!(
+            calls(&h),
+            n,
+            "over the limit: unprotected, so it runs again"
+        );
+    }
+    // Within the limit the same route is protected.
+    let small = || request("POST", "/items", Some("small"), None, "tiny");
+    assert_eq!(send(&app, small()).await.status, StatusCode::CREATED);
+    assert_eq!(send(&app, small()).await.status, StatusCode::CREATED);
+    assert_eq!(calls(&h), 3);
+}

@@ -4,5 +4,6 @@
 mod access;
 mod helpers;
 mod ingest;
+mod openai;
 mod recording;
 mod review;
