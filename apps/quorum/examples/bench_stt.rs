@@ -36,11 +36,15 @@ fn main() {
 
     let start = Instant::now();
     let pcm = quorum_audio::decode_16k_mono(std::path::Path::new(&args[2])).expect("decodes");
+    // The transcript service's defaults (`transcript.chunking`); PACK_MS=0 sends one chunk
+    // per pause.
+    let pack_ms = std::env::var("PACK_MS").map_or(28_000, |v| v.parse().expect("PACK_MS"));
     let spans = quorum_audio::split_on_silence(
         &pcm.samples,
         pcm.sample_rate,
         &quorum_audio::VadOptions::default(),
     );
+    let spans = quorum_audio::pack_spans(&spans, pcm.sample_rate, pack_ms, 3_000);
     let prepare_s = start.elapsed().as_secs_f64();
     let samples = Arc::new(pcm.samples);
     let spans = Arc::new(spans);
@@ -77,8 +81,9 @@ fn main() {
         "workers": workers,
         "threads": threads,
         "beam": beam,
-        "audio_s": audio_s,
         "chunks": spans.len(),
+        "pack_ms": pack_ms,
+        "audio_s": audio_s,
         "load_s": load_s,
         "prepare_s": prepare_s,
         "transcribe_s": total_s,

@@ -58,10 +58,11 @@ impl Cli {
         let result = match self.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(settings).await,
             Command::Migrate => Application::migrate(&settings).await,
-            Command::CheckConfig => {
-                println!("configuration is valid");
-                Ok(())
-            }
+            Command::CheckConfig => settings
+                .backends
+                .validate()
+                .map(|()| println!("configuration is valid"))
+                .map_err(anyhow::Error::msg),
             Command::Models(cmd) => models(&settings, cmd).await,
         };
         match result {

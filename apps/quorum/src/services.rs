@@ -54,7 +54,22 @@ pub(crate) fn topology(settings: &Settings) -> Topology {
         .merge(quorum_notification::Notification::topology())
 }
 
-pub(crate) async fn open_db(data: &Path, name: &str) -> anyhow::Result<Db> {
+pub(crate) async fn open_db(settings: &Settings, data: &Path, name: &str) -> anyhow::Result<Db> {
+    if let Some(url) = settings.backends.database_url_for(name) {
+        let created = Db::create_postgres_database(&url)
+            .await
+            .with_context(|| format!("backends.database_url: preparing the {name} database"))?;
+        if created {
+            tracing::info!(service = name, "created its PostgreSQL database");
+        }
+        let options = DbOptions {
+            max_connections: settings.backends.database_max_connections,
+            ..DbOptions::default()
+        };
+        return Db::connect(&url, &options)
+            .await
+            .with_context(|| format!("backends.database_url: connecting the {name} database"));
+    }
     let path = data.join(format!("{name}.db"));
     Db::open_sqlite(&path, &DbOptions::default())
         .await
@@ -72,7 +87,7 @@ pub(crate) async fn assemble(
     let mut background = Vec::new();
     let mut indicators: Vec<Arc<dyn HealthIndicator>> = Vec::new();
 
-    let db = open_db(data, "identity").await?;
+    let db = open_db(settings, data, "identity").await?;
     let identity = quorum_identity::build(
         settings.identity.clone(),
         quorum_identity::Deps {
@@ -92,7 +107,7 @@ pub(crate) async fn assemble(
         db,
     });
 
-    let db = open_db(data, "meeting").await?;
+    let db = open_db(settings, data, "meeting").await?;
     let meeting = quorum_meeting::build(
         settings.meeting.clone(),
         quorum_meeting::Deps {
@@ -116,7 +131,7 @@ pub(crate) async fn assemble(
         db,
     });
 
-    let db = open_db(data, "transcript").await?;
+    let db = open_db(settings, data, "transcript").await?;
     let ts = &settings.transcript;
     let stt =
         quorum_transcript::engine_from_settings(&ts.stt, &data.join("models"), ts.stt_workers)
@@ -167,7 +182,7 @@ pub(crate) async fn assemble(
         db,
     });
 
-    let db = open_db(data, "ai").await?;
+    let db = open_db(settings, data, "ai").await?;
     let ai = quorum_ai::build(
         settings.ai.clone(),
         quorum_ai::Deps {
@@ -195,7 +210,7 @@ pub(crate) async fn assemble(
         .informational(),
     ));
 
-    let db = open_db(data, "todo").await?;
+    let db = open_db(settings, data, "todo").await?;
     let todo = quorum_todo::build(
         settings.todo.clone(),
         quorum_todo::Deps {
@@ -214,7 +229,7 @@ pub(crate) async fn assemble(
         db,
     });
 
-    let db = open_db(data, "notification").await?;
+    let db = open_db(settings, data, "notification").await?;
     let notification = quorum_notification::build(
         settings.notification.clone(),
         quorum_notification::Deps {

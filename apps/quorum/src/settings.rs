@@ -19,6 +19,7 @@ pub struct Settings {
     pub data: DataSettings,
     pub log: LogSettings,
     pub cache: CacheSettings,
+    pub backends: BackendSettings,
     pub identity: quorum_identity::Settings,
     pub meeting: quorum_meeting::Settings,
     pub transcript: quorum_transcript::Settings,
@@ -94,6 +95,73 @@ impl Default for CacheSettings {
         Self {
             max_entries: 100_000,
         }
+    }
+}
+
+/// Where the databases and the broker live. Empty values mean the embedded ones in
+/// `data.dir`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackendSettings {
+    /// A PostgreSQL URL with `{service}` where each service's name goes, one database per
+    /// service (`postgres://quorum:pw@db:5432/quorum_{service}`); databases that do not
+    /// exist are created. Empty: one SQLite file per service in `data.dir`.
+    pub database_url: String,
+    /// Connections each service's PostgreSQL pool keeps at most.
+    pub database_max_connections: u32,
+    /// A RabbitMQ URL (`amqp://user:pw@host:5672/%2f`). Empty: the embedded broker
+    /// (`broker.db` in `data.dir`, or the `broker` database under `database_url`).
+    pub amqp_url: String,
+    /// Declare RabbitMQ queues as quorum queues (replicated; needs a RabbitMQ cluster to
+    /// be worth it).
+    pub amqp_quorum_queues: bool,
+}
+
+impl Default for BackendSettings {
+    fn default() -> Self {
+        Self {
+            database_url: String::new(),
+            database_max_connections: 10,
+            amqp_url: String::new(),
+            amqp_quorum_queues: false,
+        }
+    }
+}
+
+impl BackendSettings {
+    /// The database URL of `service`, or `None` for the embedded SQLite file.
+    pub fn database_url_for(&self, service: &str) -> Option<String> {
+        let url = self.database_url.trim();
+        (!url.is_empty()).then(|| url.replace("{service}", service))
+    }
+
+    /// Settings that can never work, named.
+    pub fn validate(&self) -> Result<(), String> {
+        let url = self.database_url.trim();
+        if !url.is_empty() {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(format!(
+                    "backends.database_url must be a postgres:// URL (got `{url}`)"
+                ));
+            }
+            if !url.contains("{service}") {
+                return Err(
+                    "backends.database_url must contain `{service}`: each service \
+                    has its own database (`postgres://…/quorum_{service}`)"
+                        .into(),
+                );
+            }
+        }
+        let amqp = self.amqp_url.trim();
+        if !(amqp.is_empty() || amqp.starts_with("amqp://") || amqp.starts_with("amqps://")) {
+            return Err(format!(
+                "backends.amqp_url must be an amqp:// or amqps:// URL (got `{amqp}`)"
+            ));
+        }
+        if self.database_max_connections == 0 {
+            return Err("backends.database_max_connections must be at least 1".into());
+        }
+        Ok(())
     }
 }
 

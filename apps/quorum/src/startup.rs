@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use axum::Router;
 use quorum_auth::MemoryRevocationList;
-use quorum_bus::EmbeddedBroker;
+use quorum_bus::{Broker, EmbeddedBroker, RabbitBroker, RabbitOptions};
 use quorum_cache::{CacheStore, MemoryStore};
 use quorum_gateway::{health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream};
 use quorum_store::{Db, Dialect};
@@ -44,7 +44,8 @@ impl Application {
         let data = settings.data.dir.clone();
         std::fs::create_dir_all(&data)
             .with_context(|| format!("data.dir: cannot create `{}`", data.display()))?;
-        let (backends, broker_db) = embedded_backends(&data, &settings).await?;
+        settings.backends.validate().map_err(anyhow::Error::msg)?;
+        let (backends, broker_db) = shared_backends(&data, &settings).await?;
         backends
             .broker
             .declare(&services::topology(&settings))
@@ -112,7 +113,7 @@ impl Application {
             .with_context(|| format!("server.host/server.port: cannot listen on {addr}"))?;
         let port = listener.local_addr()?.port();
         let mut dbs: Vec<Db> = running.iter().map(|s| s.db.clone()).collect();
-        dbs.push(broker_db);
+        dbs.extend(broker_db);
         Ok(Self {
             listener,
             port,
@@ -200,14 +201,33 @@ impl Application {
     }
 }
 
-/// The embedded mode: an SQLite broker, an in-process cache, revocation list and task store.
-async fn embedded_backends(data: &Path, settings: &Settings) -> anyhow::Result<(Backends, Db)> {
-    let broker_db = open_db(data, "broker").await?;
-    let broker = EmbeddedBroker::with_db(broker_db.clone())
-        .await
-        .context("opening the embedded broker")?;
+/// The backends every service of this process shares: the broker named by
+/// `backends.amqp_url` (RabbitMQ) or the embedded one (its database is returned to be closed
+/// last), and the in-process cache, revocation list and task store.
+async fn shared_backends(
+    data: &Path,
+    settings: &Settings,
+) -> anyhow::Result<(Backends, Option<Db>)> {
+    let amqp = settings.backends.amqp_url.trim();
+    let (broker, broker_db): (Arc<dyn Broker>, _) = if amqp.is_empty() {
+        let db = open_db(settings, data, "broker").await?;
+        let broker = EmbeddedBroker::with_db(db.clone())
+            .await
+            .context("opening the embedded broker")?;
+        (Arc::new(broker), Some(db))
+    } else {
+        let options = RabbitOptions {
+            quorum_queues: settings.backends.amqp_quorum_queues,
+            connection_name: format!("quorum {}", env!("CARGO_PKG_VERSION")),
+            ..RabbitOptions::default()
+        };
+        let broker = RabbitBroker::connect(amqp, options)
+            .await
+            .context("backends.amqp_url: connecting to RabbitMQ")?;
+        (Arc::new(broker), None)
+    };
     let backends = Backends {
-        broker: Arc::new(broker),
+        broker,
         cache: Arc::new(MemoryStore::new(settings.cache.max_entries)),
         revocations: Arc::new(MemoryRevocationList::new()),
         tasks: Arc::new(MemoryTaskStore::new()),

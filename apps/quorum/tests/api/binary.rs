@@ -9,8 +9,21 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 pub(crate) struct Server {
     pub(crate) base: String,
-    pub(crate) child: Child,
+    child: Reaped,
     pub(crate) logs: UnboundedReceiver<String>,
+}
+
+/// The child process, killed when dropped unless it was waited for, so a failing test
+/// leaves no server running.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
 }
 
 /// Starts `quorum serve` on a free port with `data` as its data directory and `env` on top;
@@ -24,11 +37,15 @@ pub(crate) async fn start(data: &Path, env: &[(&str, String)]) -> Server {
         .env("QUORUM_LOG__JSON", "true")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
+    for (k, v) in crate::helpers::backend_env(data) {
+        cmd.env(k, v);
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
+    let child = Reaped(child);
     let (tx, mut logs) = tokio::sync::mpsc::unbounded_channel::<String>();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -63,7 +80,7 @@ impl Server {
     /// Sends `signal` (`TERM`, `KILL`) to the process.
     pub(crate) fn signal(&self, signal: &str) {
         let status = Command::new("kill")
-            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .args([&format!("-{signal}"), &self.child.0.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
@@ -72,7 +89,7 @@ impl Server {
     /// Waits for the process to exit.
     pub(crate) async fn wait(mut self) -> (std::process::ExitStatus, Vec<String>) {
         let status = tokio::task::spawn_blocking(move || {
-            let s = self.child.wait();
+            let s = self.child.0.wait();
             (s, self.logs)
         })
         .await

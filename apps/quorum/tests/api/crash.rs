@@ -5,11 +5,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use quorum_store::{Db, DbOptions};
+use quorum_store::Db;
 use quorum_test_support::mail::MailSink;
 use serde_json::{json, Value};
 
 use crate::binary::{self, Server};
+use crate::helpers::service_db;
 use crate::pipeline::eventually;
 
 const NOTES: &str = "\
@@ -222,10 +223,7 @@ async fn sigkill_mid_pipeline_loses_and_duplicates_nothing() {
 
     // Every participant was told, by mail too. Wait until no delivery is left in flight (a
     // send cut by SIGKILL is retried once its lease runs out), then stop cleanly.
-    let notification_db = data.path().join("notification.db");
-    let notification = Db::open_sqlite(&notification_db, &DbOptions::default())
-        .await
-        .unwrap();
+    let notification = service_db(data.path(), "notification").await;
     eventually("every e-mail delivery to settle", || async {
         let open: i64 = quorum_store::sqlx::query_scalar(
             "SELECT COUNT(*) FROM deliveries WHERE state <> 'SENT'",
@@ -255,13 +253,9 @@ async fn sigkill_mid_pipeline_loses_and_duplicates_nothing() {
     let (exit, _) = server.wait().await;
     assert!(exit.success());
 
-    let open = |name: &str| {
-        let path = data.path().join(format!("{name}.db"));
-        async move { Db::open_sqlite(&path, &DbOptions::default()).await.unwrap() }
-    };
-    let transcript = open("transcript").await;
-    let ai = open("ai").await;
-    let todo = open("todo").await;
+    let transcript = service_db(data.path(), "transcript").await;
+    let ai = service_db(data.path(), "ai").await;
+    let todo = service_db(data.path(), "todo").await;
     for meeting in [&first, &second] {
         assert_eq!(
             count(

@@ -14,8 +14,88 @@ pub(crate) struct TestApp {
     handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
+/// The production backends a test runs on, from `QUORUM_TEST_POSTGRES_URL` (one database
+/// per service) and `QUORUM_TEST_AMQP_URL` (a virtual host of its own, made with
+/// `rabbitmqctl`), as `QUORUM_BACKENDS__…` settings. Derived from the data directory, so a
+/// restarted process finds the same databases and queues; empty when neither is set (the
+/// embedded backends).
+pub(crate) fn backend_env(data: &std::path::Path) -> Vec<(&'static str, String)> {
+    let tag = format!(
+        "{:016x}",
+        data.to_string_lossy()
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b))
+                .wrapping_mul(0x0100_0000_01b3))
+    );
+    let mut env = Vec::new();
+    if let Some(url) = std::env::var("QUORUM_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+        env.push((
+            "QUORUM_BACKENDS__DATABASE_URL",
+            format!("{base}/t_app_{tag}_{{service}}"),
+        ));
+    }
+    if let Some(url) = std::env::var("QUORUM_TEST_AMQP_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        let vhost = format!("t_app_{tag}");
+        // An existing vhost (a restarted process) is fine.
+        let _ = std::process::Command::new("rabbitmqctl")
+            .args(["-q", "add_vhost", &vhost])
+            .output();
+        let granted = std::process::Command::new("rabbitmqctl")
+            .args([
+                "-q",
+                "set_permissions",
+                "-p",
+                &vhost,
+                "guest",
+                ".*",
+                ".*",
+                ".*",
+            ])
+            .output()
+            .expect("rabbitmqctl makes a virtual host per test (a local RabbitMQ)");
+        assert!(
+            granted.status.success(),
+            "rabbitmqctl set_permissions: {}",
+            String::from_utf8_lossy(&granted.stderr)
+        );
+        let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+        env.push(("QUORUM_BACKENDS__AMQP_URL", format!("{base}/{vhost}")));
+    }
+    env
+}
+
+/// A service's database as a test's process uses it: `<data>/<name>.db`, or its PostgreSQL
+/// database when [`backend_env`] names one.
+#[allow(dead_code)]
+pub(crate) async fn service_db(data: &std::path::Path, name: &str) -> quorum_store::Db {
+    let options = quorum_store::DbOptions::default();
+    let url = backend_env(data)
+        .into_iter()
+        .find(|(k, _)| *k == "QUORUM_BACKENDS__DATABASE_URL")
+        .map(|(_, url)| url.replace("{service}", name));
+    match url {
+        Some(url) => quorum_store::Db::connect(&url, &options).await.unwrap(),
+        None => quorum_store::Db::open_sqlite(&data.join(format!("{name}.db")), &options)
+            .await
+            .unwrap(),
+    }
+}
+
 pub(crate) fn test_settings(data: &std::path::Path) -> Settings {
     let mut settings = Settings::default();
+    for (key, value) in backend_env(data) {
+        match key {
+            "QUORUM_BACKENDS__DATABASE_URL" => settings.backends.database_url = value,
+            _ => settings.backends.amqp_url = value,
+        }
+    }
     settings.server.host = "127.0.0.1".into();
     settings.server.port = 0;
     settings.server.shutdown_grace_secs = 5;

@@ -209,4 +209,30 @@ async fn a_bad_setting_exits_with_a_message_naming_the_key() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.to_lowercase().contains("server.prot"), "{stderr}");
+
+    for (key, value, says) in [
+        (
+            "QUORUM_BACKENDS__DATABASE_URL",
+            "postgres://db/quorum",
+            "{service}",
+        ),
+        (
+            "QUORUM_BACKENDS__DATABASE_URL",
+            "mysql://db/q_{service}",
+            "postgres://",
+        ),
+        ("QUORUM_BACKENDS__AMQP_URL", "http://rabbit:5672", "amqp://"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
+            .arg("check-config")
+            .env(key, value)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{key}={value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("backends.") && stderr.contains(says),
+            "{stderr}"
+        );
+    }
 }

@@ -124,7 +124,7 @@ async fn two_participants_recordings_become_their_sections_with_few_word_errors(
     app.stop().await;
 }
 
-/// Six sentences, each with a word found in no other, separated by pauses: six chunks.
+/// Six sentences, each with a word found in no other, separated by pauses.
 const SENTENCES: [(&str, &str); 6] = [
     ("apples", "We bought fresh apples for the team lunch."),
     ("printer", "The printer on the third floor is broken again."),
@@ -148,6 +148,8 @@ async fn a_worker_killed_mid_chunk_redoes_it_and_nothing_is_said_twice() {
         ("QUORUM_IDENTITY__ARGON2_ITERATIONS", "1".to_string()),
         ("QUORUM_TRANSCRIPT__STT_WORKERS", "1".to_string()),
         ("QUORUM_TRANSCRIPT__STT__ENGINE", "whisper".to_string()),
+        // Two sentences a chunk: three chunks, so the kill lands between the first and last.
+        ("QUORUM_TRANSCRIPT__CHUNKING__PACK_MS", "8000".to_string()),
         (
             "QUORUM_TRANSCRIPT__STT__WHISPER__MODEL_DIR",
             model().display().to_string(),
@@ -196,7 +198,7 @@ async fn a_worker_killed_mid_chunk_redoes_it_and_nothing_is_said_twice() {
     eventually("a first chunk done", || async {
         let task: Value = app.get(&alice, &status_url).await.json().await.ok()?;
         let done = task["progress"]["done"].as_u64()?;
-        (1..6).contains(&done).then_some(())
+        (1..3).contains(&done).then_some(())
     })
     .await;
     server.signal("KILL");
@@ -215,10 +217,27 @@ async fn a_worker_killed_mid_chunk_redoes_it_and_nothing_is_said_twice() {
     assert_eq!(t["source"], "RECORDING", "{t:#}");
     assert_eq!(t["warnings"], json!([]), "{t:#}");
     let text = said_by(t["sections"].as_array().unwrap(), "Alice Kim").to_lowercase();
-    for (word, _) in SENTENCES {
-        assert_eq!(text.matches(word).count(), 1, "`{word}` once in: {text}");
-    }
-    let wer = audio::word_error_rate(&SENTENCES.map(|(_, s)| s).join(" "), &text);
+    // Each chunk holds two sentences: a chunk done twice repeats two keywords and a third of
+    // the words; a lost one drops two keywords. One misheard keyword is tiny.en's doing.
+    let found: Vec<usize> = SENTENCES
+        .iter()
+        .map(|(word, _)| text.matches(word).count())
+        .collect();
+    assert!(
+        found.iter().all(|&n| n <= 1),
+        "a keyword twice {found:?}: {text}"
+    );
+    assert!(
+        found.iter().sum::<usize>() >= 5,
+        "keywords missing {found:?}: {text}"
+    );
+    let reference = SENTENCES.map(|(_, s)| s).join(" ");
+    let words = |s: &str| s.split_whitespace().count();
+    assert!(
+        words(&text) * 100 <= words(&reference) * 115,
+        "more words than were said: {text}"
+    );
+    let wer = audio::word_error_rate(&reference, &text);
     assert!(wer <= 0.25, "WER {wer:.2}: {text}");
     server.signal("TERM");
     let _ = server.wait().await;

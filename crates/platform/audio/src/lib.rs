@@ -159,6 +159,16 @@ pub fn split_on_silence(samples: &[f32], sample_rate: u32, options: &VadOptions)
     vad::split_on_silence(samples, sample_rate, options)
 }
 
+/// Merges consecutive spans into longer chunks, in order, while a chunk stays within
+/// `max_ms` from its first sample to its last and no pause inside it is longer than
+/// `max_gap_ms`. Whisper encodes every chunk as a full 30 s window, so three-second
+/// sentences sent one by one cost ten times the encoder work of the same speech packed into
+/// one window; each chunk still yields a segment per sentence, with times inside the chunk.
+/// `max_ms = 0` leaves the spans as they are.
+pub fn pack_spans(spans: &[Span], sample_rate: u32, max_ms: u32, max_gap_ms: u32) -> Vec<Span> {
+    vad::pack(spans, sample_rate, max_ms, max_gap_ms)
+}
+
 /// `samples` as a 16-bit PCM mono WAV file.
 ///
 /// Samples are clamped to `[-1, 1]`; the header is the canonical 44 bytes.

@@ -64,6 +64,27 @@ pub(crate) fn split_on_silence(
     spans
 }
 
+pub(crate) fn pack(spans: &[Span], sample_rate: u32, max_ms: u32, max_gap_ms: u32) -> Vec<Span> {
+    if max_ms == 0 {
+        return spans.to_vec();
+    }
+    let samples_in = |ms: u32| (u64::from(sample_rate) * u64::from(ms) / 1000) as usize;
+    let (max_len, max_gap) = (samples_in(max_ms), samples_in(max_gap_ms));
+    let mut packed: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match packed.last_mut() {
+            Some(last)
+                if span.end.saturating_sub(last.start) <= max_len
+                    && span.start.saturating_sub(last.end) <= max_gap =>
+            {
+                last.end = span.end;
+            }
+            _ => packed.push(*span),
+        }
+    }
+    packed
+}
+
 fn level_db(frame: &[f32]) -> f32 {
     let power = frame.iter().map(|s| s * s).sum::<f32>() / frame.len() as f32;
     (10.0 * power.log10()).max(FLOOR_DB)
@@ -211,6 +232,36 @@ mod tests {
         assert_eq!(spans.len(), 1, "{spans:?}");
         // The tone starts at 2 090 ms; with padding the chunk starts near 1 940 ms.
         assert!(spans[0].start > at(1_800), "{spans:?}");
+    }
+
+    #[test]
+    fn spans_are_packed_up_to_the_window_without_long_pauses() {
+        let s = |a: u32, b: u32| Span {
+            start: at(a),
+            end: at(b),
+        };
+        let spans = [
+            s(0, 3_000),
+            s(4_000, 7_000),
+            s(8_000, 20_000),
+            s(21_000, 29_000),
+            s(40_000, 42_000),
+        ];
+        // The first three fit in 28 s; the fourth would make 29 s; the fifth follows an
+        // 11 s pause.
+        let packed = pack(&spans, RATE, 28_000, 3_000);
+        assert_eq!(
+            packed,
+            vec![s(0, 20_000), s(21_000, 29_000), s(40_000, 42_000)]
+        );
+        let two_gap = pack(&spans, RATE, 28_000, 999);
+        assert_eq!(two_gap, spans.to_vec(), "every pause is longer than 999 ms");
+        assert_eq!(
+            pack(&spans, RATE, 0, 3_000),
+            spans.to_vec(),
+            "0 disables packing"
+        );
+        assert!(pack(&[], RATE, 28_000, 3_000).is_empty());
     }
 
     #[test]

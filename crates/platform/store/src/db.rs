@@ -84,6 +84,59 @@ impl Db {
         }
     }
 
+    /// Creates the PostgreSQL database `url` names when it does not exist yet (connecting to
+    /// the server's `postgres` database with the same credentials); returns whether it
+    /// created it. Several processes may race here: losing the race is not an error.
+    pub async fn create_postgres_database(url: &str) -> Result<bool, StoreError> {
+        use sqlx::postgres::{PgConnectOptions, PgConnection};
+        use sqlx::Connection;
+
+        let invalid = |reason: String| StoreError::InvalidUrl {
+            url: url.to_string(),
+            reason,
+        };
+        let options = PgConnectOptions::from_str(url).map_err(|e| invalid(e.to_string()))?;
+        let name = options
+            .get_database()
+            .ok_or_else(|| invalid("it names no database".into()))?
+            .to_string();
+        if name.is_empty()
+            || name.len() > 63
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(invalid(format!(
+                "database name `{name}`: use 1-63 letters, digits, `_` or `-`"
+            )));
+        }
+        let mut admin = PgConnection::connect_with(&options.clone().database("postgres")).await?;
+        let exists: Option<i32> =
+            sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+                .bind(&name)
+                .fetch_optional(&mut admin)
+                .await?;
+        let created = if exists.is_some() {
+            false
+        } else {
+            match admin
+                .execute(format!("CREATE DATABASE \"{name}\"").as_str())
+                .await
+            {
+                Ok(_) => true,
+                // 42P04 duplicate_database, 23505: another process created it meanwhile.
+                Err(sqlx::Error::Database(e))
+                    if matches!(e.code().as_deref(), Some("42P04" | "23505")) =>
+                {
+                    false
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let _ = admin.close().await;
+        Ok(created)
+    }
+
     /// Opens (creating if needed) an SQLite database file.
     pub async fn open_sqlite(path: &Path, options: &DbOptions) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent() {

@@ -24,7 +24,7 @@ pub(crate) struct AppState {
     pub(crate) stt: Arc<dyn SpeechToText>,
     /// Where jobs keep their chunk audio (one directory per job).
     pub(crate) chunks_dir: PathBuf,
-    pub(crate) vad: quorum_audio::VadOptions,
+    pub(crate) chunking: crate::settings::ChunkSettings,
     /// The language engines are told to expect, when set.
     pub(crate) language: Option<String>,
     transcripts: Cache<TranscriptRecord>,
@@ -48,7 +48,7 @@ impl AppState {
             tasks,
             stt,
             chunks_dir,
-            vad: settings.chunking.vad(),
+            chunking: settings.chunking.clone(),
             language: settings.stt.language.clone(),
             transcripts: Cache::new(specs::TRANSCRIPT, cache.clone()),
             sections: Cache::new(specs::SECTIONS, cache),

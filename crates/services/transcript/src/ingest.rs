@@ -120,8 +120,8 @@ impl MeetingEndedHandler {
         recordings: Vec<RecordingRef>,
     ) -> Result<Plan, HandleError> {
         let dir = split::job_dir(&self.state.chunks_dir, task_id);
-        let vad = self.state.vad.clone();
-        tokio::task::spawn_blocking(move || split::plan(&dir, &recordings, &vad))
+        let chunking = self.state.chunking.clone();
+        tokio::task::spawn_blocking(move || split::plan(&dir, &recordings, &chunking))
             .await
             .map_err(retry)
     }

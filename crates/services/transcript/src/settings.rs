@@ -51,6 +51,12 @@ pub struct ChunkSettings {
     pub min_speech_ms: u32,
     /// Context kept around each chunk.
     pub pad_ms: u32,
+    /// Consecutive stretches of speech are packed into one chunk up to this length (at
+    /// most 30 000): Whisper encodes every chunk as a 30 s window, so packing short
+    /// sentences saves most of the work. 0 sends one chunk per pause.
+    pub pack_ms: u32,
+    /// A pause longer than this is never packed into a chunk (it starts a new one).
+    pub pack_gap_ms: u32,
 }
 
 impl Default for ChunkSettings {
@@ -61,6 +67,8 @@ impl Default for ChunkSettings {
             max_chunk_ms: v.max_chunk_ms,
             min_speech_ms: v.min_speech_ms,
             pad_ms: v.pad_ms,
+            pack_ms: 28_000,
+            pack_gap_ms: 3_000,
         }
     }
 }
@@ -198,6 +206,12 @@ impl Settings {
                 "`transcript.chunking.min_silence_ms` must be above 0 and below max_chunk_ms \
                  (got {})",
                 c.min_silence_ms
+            ));
+        }
+        if c.pack_ms > 30_000 {
+            return Err(format!(
+                "`transcript.chunking.pack_ms` must be at most 30000 (got {})",
+                c.pack_ms
             ));
         }
         let stt = &self.stt;

@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use quorum_audio::{AudioError, VadOptions, TARGET_RATE};
+use quorum_audio::{AudioError, TARGET_RATE};
+
+use crate::settings::ChunkSettings;
 use quorum_contracts::events::{MeetingEnded, RecordingRef};
 use uuid::Uuid;
 
@@ -67,7 +69,8 @@ fn ms(samples: usize) -> u64 {
 
 /// Decodes and cuts `recordings` into `dir` (blocking). A track that cannot be read becomes
 /// a warning; the others go on.
-pub(crate) fn plan(dir: &Path, recordings: &[RecordingRef], vad: &VadOptions) -> Plan {
+pub(crate) fn plan(dir: &Path, recordings: &[RecordingRef], chunking: &ChunkSettings) -> Plan {
+    let vad = chunking.vad();
     let mut plan = Plan::default();
     if let Err(e) = std::fs::create_dir_all(dir) {
         plan.warnings.push(format!(
@@ -92,7 +95,13 @@ pub(crate) fn plan(dir: &Path, recordings: &[RecordingRef], vad: &VadOptions) ->
                 continue;
             }
         };
-        let spans = quorum_audio::split_on_silence(&pcm.samples, pcm.sample_rate, vad);
+        let spans = quorum_audio::split_on_silence(&pcm.samples, pcm.sample_rate, &vad);
+        let spans = quorum_audio::pack_spans(
+            &spans,
+            pcm.sample_rate,
+            chunking.pack_ms,
+            chunking.pack_gap_ms,
+        );
         if spans.is_empty() {
             plan.warnings
                 .push(format!("{what} contains no speech that could be detected"));

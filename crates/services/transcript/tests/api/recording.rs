@@ -21,8 +21,9 @@ use uuid::Uuid;
 
 use crate::helpers::{chunks_dir, ended, envelope_of, spawn_app, spawn_app_with, TestApp};
 
-/// A test engine: says how long each chunk is ("speech of 1.2 s"), after a permit when
-/// gated; fails for good on chunks longer than `fail_over_ms`; counts its calls.
+/// A test engine: like Whisper, one timed segment per stretch of sound in the chunk, saying
+/// how long it is ("speech of 1.2 s"), after a permit when gated; fails for good on chunks
+/// longer than `fail_over_ms`; counts its calls.
 struct FakeStt {
     gate: Option<Arc<Semaphore>>,
     fail_over_ms: u64,
@@ -56,14 +57,24 @@ impl SpeechToText for FakeStt {
         if ms > self.fail_over_ms {
             return Err(SttError::InvalidAudio(format!("cannot hear {ms} ms")));
         }
+        let rate = AudioChunk::SAMPLE_RATE;
+        let at = |sample: usize| sample as u64 * 1000 / u64::from(rate);
+        let vad = quorum_audio::VadOptions::default();
+        let segments = quorum_audio::split_on_silence(&chunk.samples, rate, &vad)
+            .into_iter()
+            .map(|span| SttSegment {
+                start_ms: at(span.start),
+                end_ms: at(span.end),
+                text: format!(
+                    "speech of {:.1} s",
+                    (at(span.end) - at(span.start)) as f64 / 1000.0
+                ),
+                speaker: None,
+            })
+            .collect();
         Ok(SttOutput {
             language: Some("en".into()),
-            segments: vec![SttSegment {
-                start_ms: 0,
-                end_ms: ms,
-                text: format!("speech of {:.1} s", ms as f64 / 1000.0),
-                speaker: None,
-            }],
+            segments,
         })
     }
 }
@@ -137,8 +148,9 @@ async fn two_tracks_become_timed_sections_of_their_participants_in_order() {
     })
     .await;
     let task = app.get(&status_url, bob).await.body;
-    assert_eq!(task["progress"]["total"], 3, "{task}");
-    gate.add_permits(2);
+    // Alice's two sentences are packed into one chunk; Bob's track is the other.
+    assert_eq!(task["progress"]["total"], 2, "{task}");
+    gate.add_permits(1);
 
     let t = app.transcript_of(e.meeting_id, bob).await;
     assert_eq!(t["source"], "RECORDING");
@@ -161,11 +173,11 @@ async fn two_tracks_become_timed_sections_of_their_participants_in_order() {
     assert_eq!(task.body["status"], "COMPLETED");
     assert_eq!(
         task.body["progress"],
-        serde_json::json!({"done": 3, "total": 3})
+        serde_json::json!({"done": 2, "total": 2})
     );
     assert_eq!(task.body["result"]["transcriptId"], t["id"]);
-    assert_eq!(task.body["result"]["chunks"], 3);
-    assert_eq!(stt.calls.load(Ordering::SeqCst), 3);
+    assert_eq!(task.body["result"]["chunks"], 2);
+    assert_eq!(stt.calls.load(Ordering::SeqCst), 2);
     let created: TranscriptCreated = app.events(1).await[0].data_as().unwrap();
     assert_eq!(created.source, "RECORDING");
     assert_eq!(chunk_dirs(&app), 0, "chunk audio is removed after assembly");
@@ -173,7 +185,7 @@ async fn two_tracks_become_timed_sections_of_their_participants_in_order() {
 
 #[tokio::test]
 async fn a_chunk_that_keeps_failing_is_dead_lettered_and_named_in_the_warnings() {
-    // Alice's first phrase (~3.4 s) fails; the rest succeeds.
+    // Alice's chunk (her two phrases, ~6 s) fails; Bob's (~3 s) succeeds.
     let stt = Arc::new(FakeStt {
         gate: None,
         fail_over_ms: 3_000,
@@ -238,7 +250,7 @@ async fn without_an_engine_a_recording_waits_and_is_transcribed_after_a_restart_
     let t = app.transcript_of(e.meeting_id, alice).await;
     assert_eq!(t["source"], "RECORDING");
     assert_eq!(t["sections"].as_array().unwrap().len(), 3);
-    assert_eq!(stt.calls.load(Ordering::SeqCst), 3);
+    assert_eq!(stt.calls.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]
