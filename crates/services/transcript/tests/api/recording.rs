@@ -141,6 +141,15 @@ async fn two_tracks_become_timed_sections_of_their_participants_in_order() {
     let by_meeting = format!("/api/transcripts?meetingId={}", e.meeting_id);
     let accepted = app.poll(&by_meeting, bob, StatusCode::ACCEPTED).await;
     let status_url = accepted["statusUrl"].as_str().unwrap().to_string();
+    // The task's Server-Sent Events, subscribed before any chunk is done.
+    let sse = app
+        .client
+        .get(app.url(&format!("{status_url}/events")))
+        .header(quorum_test_support::service::USER_HEADER, bob.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sse.status(), StatusCode::OK);
     gate.add_permits(1);
     app.eventually("progress after the first chunk", || async {
         let task = app.get(&status_url, bob).await.body;
@@ -178,6 +187,25 @@ async fn two_tracks_become_timed_sections_of_their_participants_in_order() {
     assert_eq!(task.body["result"]["transcriptId"], t["id"]);
     assert_eq!(task.body["result"]["chunks"], 2);
     assert_eq!(stt.calls.load(Ordering::SeqCst), 2);
+    // The stream showed the progress chunk by chunk and ended with the transcript.
+    let text = tokio::time::timeout(std::time::Duration::from_secs(10), sse.text())
+        .await
+        .expect("the stream ends after the terminal status")
+        .unwrap();
+    let snapshots: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data:"))
+        .map(|d| serde_json::from_str(d.trim()).unwrap())
+        .collect();
+    let done: Vec<u64> = snapshots
+        .iter()
+        .filter_map(|t| t["progress"]["done"].as_u64())
+        .collect();
+    assert!(done.contains(&1) && done.contains(&2), "{text}");
+    assert!(done.windows(2).all(|w| w[0] <= w[1]), "{text}");
+    let last = snapshots.last().unwrap();
+    assert_eq!(last["status"], "COMPLETED", "{text}");
+    assert_eq!(last["result"]["transcriptId"], t["id"]);
     let created: TranscriptCreated = app.events(1).await[0].data_as().unwrap();
     assert_eq!(created.source, "RECORDING");
     assert_eq!(chunk_dirs(&app), 0, "chunk audio is removed after assembly");
