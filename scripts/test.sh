@@ -7,8 +7,9 @@
 #      installed from PyPI into ~/.cache/quorum/models on first use);
 #   3. the database-backed suites again against PostgreSQL (QUORUM_TEST_POSTGRES_URL,
 #      default postgres://postgres@127.0.0.1:5432/postgres), the bus suite against
-#      RabbitMQ (QUORUM_TEST_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672/%2f), and
-#      the all-in-one suite (crate `quorum`) on PostgreSQL and RabbitMQ together;
+#      RabbitMQ (QUORUM_TEST_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672/%2f), the
+#      cache suite against Redis (QUORUM_TEST_REDIS_URL, default redis://127.0.0.1:6379),
+#      and the all-in-one suite (crate `quorum`) on PostgreSQL, Redis and RabbitMQ together;
 #   4. the deployment files through their validators (scripts/validate-deploy.sh).
 #
 #   bash scripts/test.sh            # everything
@@ -59,16 +60,26 @@ fi
 pg_up=0; amqp_up=0
 [[ "${QUORUM_SKIP_POSTGRES:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && pg_up=1
 [[ "${QUORUM_SKIP_RABBITMQ:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null && amqp_up=1
-if ((pg_up && amqp_up)) && command -v rabbitmqctl >/dev/null; then
-  echo "== the all-in-one suite on PostgreSQL and RabbitMQ"
+redis_url="${QUORUM_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+redis_up=0
+[[ "${QUORUM_SKIP_REDIS:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && redis_up=1
+if ((redis_up)); then
+  echo "== Redis ($redis_url)"
+  QUORUM_TEST_REDIS_URL="$redis_url" "${runner[@]}" -p quorum-cache "$@"
+else
+  echo "== Redis not reachable on 127.0.0.1:6379; Redis pass skipped"
+fi
+
+if ((pg_up && amqp_up && redis_up)) && command -v rabbitmqctl >/dev/null; then
+  echo "== the all-in-one suite on PostgreSQL, Redis and RabbitMQ"
   # Each test gets databases t_app_<tag>_<service> and a virtual host t_app_<tag>.
   rabbitmqctl -q list_vhosts 2>/dev/null | grep '^t_app_' | while read -r vhost; do
     rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
   done
   QUORUM_TEST_POSTGRES_URL="$pg_url" QUORUM_TEST_AMQP_URL="$amqp_url" \
-    "${runner[@]}" -p quorum "${features[@]}" "$@"
+    QUORUM_TEST_REDIS_URL="$redis_url" "${runner[@]}" -p quorum "${features[@]}" "$@"
 else
-  echo "== PostgreSQL, RabbitMQ or rabbitmqctl missing; the all-in-one suite on them skipped"
+  echo "== PostgreSQL, Redis, RabbitMQ or rabbitmqctl missing; the all-in-one suite on them skipped"
 fi
 
 if [[ $# -eq 0 ]]; then

@@ -88,12 +88,17 @@ impl Default for LogSettings {
 pub struct CacheSettings {
     /// Entries kept by the in-process cache before the least used are dropped.
     pub max_entries: u64,
+    /// With Redis (`backends.redis_url`): the longest an entry stays in the in-process L1.
+    /// Writes on any replica evict it everywhere at once; this bounds staleness only when
+    /// an eviction is lost (Redis unreachable at that moment).
+    pub l1_ttl_secs: u64,
 }
 
 impl Default for CacheSettings {
     fn default() -> Self {
         Self {
             max_entries: 100_000,
+            l1_ttl_secs: 60,
         }
     }
 }
@@ -115,6 +120,11 @@ pub struct BackendSettings {
     /// Declare RabbitMQ queues as quorum queues (replicated; needs a RabbitMQ cluster to
     /// be worth it).
     pub amqp_quorum_queues: bool,
+    /// Redis for the cache (`redis://host:6379/0`), with the in-process cache as L1 in
+    /// front of it. Empty: the in-process cache alone.
+    pub redis_url: String,
+    /// Prefix of every Redis key and channel, so several deployments can share a server.
+    pub redis_prefix: String,
 }
 
 impl Default for BackendSettings {
@@ -124,6 +134,8 @@ impl Default for BackendSettings {
             database_max_connections: 10,
             amqp_url: String::new(),
             amqp_quorum_queues: false,
+            redis_url: String::new(),
+            redis_prefix: "quorum:".into(),
         }
     }
 }
@@ -156,6 +168,12 @@ impl BackendSettings {
         if !(amqp.is_empty() || amqp.starts_with("amqp://") || amqp.starts_with("amqps://")) {
             return Err(format!(
                 "backends.amqp_url must be an amqp:// or amqps:// URL (got `{amqp}`)"
+            ));
+        }
+        let redis = self.redis_url.trim();
+        if !(redis.is_empty() || redis.starts_with("redis://") || redis.starts_with("rediss://")) {
+            return Err(format!(
+                "backends.redis_url must be a redis:// or rediss:// URL (got `{redis}`)"
             ));
         }
         if self.database_max_connections == 0 {

@@ -11,7 +11,7 @@ use anyhow::Context;
 use axum::Router;
 use quorum_auth::MemoryRevocationList;
 use quorum_bus::{Broker, EmbeddedBroker, RabbitBroker, RabbitOptions};
-use quorum_cache::{CacheStore, MemoryStore};
+use quorum_cache::{CacheStore, MemoryStore, RedisStore, TieredStore};
 use quorum_gateway::{health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream};
 use quorum_store::{Db, Dialect};
 use quorum_tasks::MemoryTaskStore;
@@ -203,7 +203,8 @@ impl Application {
 
 /// The backends every service of this process shares: the broker named by
 /// `backends.amqp_url` (RabbitMQ) or the embedded one (its database is returned to be closed
-/// last), and the in-process cache, revocation list and task store.
+/// last), the cache (in-process, or Redis behind an in-process L1 with `backends.redis_url`),
+/// and the in-process revocation list and task store.
 async fn shared_backends(
     data: &Path,
     settings: &Settings,
@@ -226,9 +227,25 @@ async fn shared_backends(
             .context("backends.amqp_url: connecting to RabbitMQ")?;
         (Arc::new(broker), None)
     };
+    let redis = settings.backends.redis_url.trim();
+    let cache: Arc<dyn CacheStore> = if redis.is_empty() {
+        Arc::new(MemoryStore::new(settings.cache.max_entries))
+    } else {
+        let l2 = RedisStore::new(redis, &settings.backends.redis_prefix)
+            .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))?;
+        if let Err(e) = l2.ping().await {
+            // Not fatal: the services work without the cache, only slower.
+            tracing::warn!(error = %e, "Redis is not answering; reads go to the databases");
+        }
+        Arc::new(TieredStore::new(
+            l2,
+            settings.cache.max_entries,
+            Duration::from_secs(settings.cache.l1_ttl_secs.max(1)),
+        ))
+    };
     let backends = Backends {
         broker,
-        cache: Arc::new(MemoryStore::new(settings.cache.max_entries)),
+        cache,
         revocations: Arc::new(MemoryRevocationList::new()),
         tasks: Arc::new(MemoryTaskStore::new()),
     };

@@ -15,8 +15,9 @@ pub(crate) struct TestApp {
 }
 
 /// The production backends a test runs on, from `QUORUM_TEST_POSTGRES_URL` (one database
-/// per service) and `QUORUM_TEST_AMQP_URL` (a virtual host of its own, made with
-/// `rabbitmqctl`), as `QUORUM_BACKENDS__…` settings. Derived from the data directory, so a
+/// per service), `QUORUM_TEST_AMQP_URL` (a virtual host of its own, made with
+/// `rabbitmqctl`) and `QUORUM_TEST_REDIS_URL` (a key prefix of its own), as
+/// `QUORUM_BACKENDS__…` settings. Derived from the data directory, so a
 /// restarted process finds the same databases and queues; empty when neither is set (the
 /// embedded backends).
 pub(crate) fn backend_env(data: &std::path::Path) -> Vec<(&'static str, String)> {
@@ -68,6 +69,13 @@ pub(crate) fn backend_env(data: &std::path::Path) -> Vec<(&'static str, String)>
         let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
         env.push(("QUORUM_BACKENDS__AMQP_URL", format!("{base}/{vhost}")));
     }
+    if let Some(url) = std::env::var("QUORUM_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        env.push(("QUORUM_BACKENDS__REDIS_URL", url));
+        env.push(("QUORUM_BACKENDS__REDIS_PREFIX", format!("t_app_{tag}:")));
+    }
     env
 }
 
@@ -93,7 +101,9 @@ pub(crate) fn test_settings(data: &std::path::Path) -> Settings {
     for (key, value) in backend_env(data) {
         match key {
             "QUORUM_BACKENDS__DATABASE_URL" => settings.backends.database_url = value,
-            _ => settings.backends.amqp_url = value,
+            "QUORUM_BACKENDS__AMQP_URL" => settings.backends.amqp_url = value,
+            "QUORUM_BACKENDS__REDIS_URL" => settings.backends.redis_url = value,
+            _ => settings.backends.redis_prefix = value,
         }
     }
     settings.server.host = "127.0.0.1".into();

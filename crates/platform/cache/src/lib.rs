@@ -10,6 +10,8 @@
 //! - `cache.rs`: [`Cache<V>`] (namespacing, JSON, TTL, degradation, metrics, [`CacheStats`]);
 //! - `flight.rs`: the single-flight table used by `Cache::get_or_load`;
 //! - `memory.rs`: [`MemoryStore`], the in-process store (moka, per-entry TTL);
+//! - `redis.rs`: [`RedisStore`] and [`TieredStore`] (in-process L1 over Redis, evictions
+//!   broadcast to every replica);
 //! - `toggle.rs`: [`ToggleStore`], a wrapper that fails on demand (tests, fault injection).
 
 use std::time::Duration;
@@ -19,10 +21,12 @@ use async_trait::async_trait;
 mod cache;
 mod flight;
 mod memory;
+mod redis;
 mod toggle;
 
 pub use cache::{Cache, CacheStats};
 pub use memory::MemoryStore;
+pub use redis::{RedisStore, TieredStore};
 pub use toggle::ToggleStore;
 
 /// Failure of the cache store itself (never of the loader).

@@ -46,6 +46,11 @@ impl MemoryStore {
             .build();
         Self { inner }
     }
+
+    /// Drops every entry.
+    pub fn clear(&self) {
+        self.inner.invalidate_all();
+    }
 }
 
 #[async_trait]
