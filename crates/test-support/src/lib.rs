@@ -6,6 +6,7 @@
 
 pub mod audio;
 pub mod mail;
+pub mod proxy;
 pub mod service;
 
 use std::path::{Path, PathBuf};

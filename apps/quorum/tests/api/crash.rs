@@ -13,14 +13,14 @@ use crate::binary::{self, Server};
 use crate::helpers::service_db;
 use crate::pipeline::eventually;
 
-const NOTES: &str = "\
+pub(crate) const NOTES: &str = "\
 Kim Minji: Welcome, everyone. Today we review the launch plan and the budget.
 Alex Park: The landing page is almost done. I will send the final draft by Friday.
 Sam Lee: The budget spreadsheet needs another pass. I'll update the budget by next Monday.
 Kim Minji: Sam, can you book the venue by Thursday?
 - [ ] @Alex prepare the demo slides by 1/20
 ";
-const TODOS_PER_MEETING: usize = 4;
+pub(crate) const TODOS_PER_MEETING: usize = 4;
 
 struct Person {
     id: String,

@@ -5,6 +5,7 @@ mod binary;
 mod crash;
 mod helpers;
 mod lifecycle;
+mod outage;
 mod pipeline;
 mod platform;
 mod shutdown;

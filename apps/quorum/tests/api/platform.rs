@@ -222,7 +222,11 @@ async fn a_bad_setting_exits_with_a_message_naming_the_key() {
             "postgres://",
         ),
         ("QUORUM_BACKENDS__AMQP_URL", "http://rabbit:5672", "amqp://"),
-        ("QUORUM_BACKENDS__REDIS_URL", "http://redis:6379", "redis://"),
+        (
+            "QUORUM_BACKENDS__REDIS_URL",
+            "http://redis:6379",
+            "redis://",
+        ),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
             .arg("check-config")

@@ -2,14 +2,10 @@
 //! quorum-queue delivery counts, and a connection outage (through a TCP proxy the test can
 //! cut). Skipped unless `QUORUM_TEST_AMQP_URL` is set.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use quorum_bus::broker::headers::{DEATH_REASON, DELIVERY_COUNT, ORIGINAL_QUEUE};
 use quorum_bus::{Broker, BusError, QueueSpec, RabbitBroker, RabbitOptions, Topology};
-use tokio::net::{TcpListener, TcpStream};
-use tokio_util::sync::CancellationToken;
 
 use crate::helpers::{amqp_url, eventually, msg, next, nothing_within, within, Backend, Fixture};
 
@@ -202,56 +198,11 @@ async fn quorum_queues_nack_expire_and_dead_letter_like_classic_ones() {
     .await;
 }
 
-/// A TCP proxy in front of RabbitMQ whose connections the test can cut.
-struct Proxy {
-    url: String,
-    online: Arc<AtomicBool>,
-    cut: Arc<Mutex<CancellationToken>>,
-}
-
-impl Proxy {
-    async fn start(upstream_url: &str) -> Self {
-        let (head, rest) = upstream_url.split_once('@').unwrap();
-        let (upstream, vhost) = rest.split_once('/').unwrap();
-        let upstream = upstream.to_string();
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("{head}@{}/{vhost}", listener.local_addr().unwrap());
-        let online = Arc::new(AtomicBool::new(true));
-        let cut = Arc::new(Mutex::new(CancellationToken::new()));
-        let (on, cuts) = (online.clone(), cut.clone());
-        tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                if !on.load(Ordering::SeqCst) {
-                    continue;
-                }
-                let token = cuts.lock().unwrap().clone();
-                let upstream = upstream.clone();
-                tokio::spawn(async move {
-                    let Ok(mut outbound) = TcpStream::connect(&upstream).await else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        () = token.cancelled() => {}
-                    }
-                });
-            }
-        });
-        Self { url, online, cut }
-    }
-
-    /// Drops every proxied connection and refuses new ones (RabbitMQ "restarting").
-    fn cut(&self) {
-        self.online.store(false, Ordering::SeqCst);
-        let mut token = self.cut.lock().unwrap();
-        token.cancel();
-        *token = CancellationToken::new();
-    }
-
-    fn restore(&self) {
-        self.online.store(true, Ordering::SeqCst);
-    }
-}
+// The shared test proxy (test-support depends on this crate, so the file is included).
+#[path = "../../../../test-support/src/proxy.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod proxy;
+use proxy::Proxy;
 
 #[tokio::test]
 async fn outage_fails_publishes_fast_and_consumers_resume_after_reconnect() {
