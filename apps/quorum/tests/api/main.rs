@@ -8,6 +8,7 @@ mod lifecycle;
 mod outage;
 mod pipeline;
 mod platform;
+mod replicas;
 mod shutdown;
 #[cfg(feature = "whisper")]
 mod speech;
