@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use axum::Router;
-use quorum_auth::MemoryRevocationList;
+use quorum_auth::{MemoryRevocationList, RevocationList, SharedRevocationList};
 use quorum_bus::{Broker, EmbeddedBroker, RabbitBroker, RabbitOptions};
 use quorum_cache::{CacheStore, MemoryStore, RedisStore, TieredStore};
 use quorum_gateway::{health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream};
@@ -203,8 +203,9 @@ impl Application {
 
 /// The backends every service of this process shares: the broker named by
 /// `backends.amqp_url` (RabbitMQ) or the embedded one (its database is returned to be closed
-/// last), the cache (in-process, or Redis behind an in-process L1 with `backends.redis_url`),
-/// and the in-process revocation list and task store.
+/// last), the cache and the revoked tokens (in-process, or with `backends.redis_url` in Redis:
+/// the cache behind an in-process L1, revocations shared by every replica), and the
+/// in-process task store.
 async fn shared_backends(
     data: &Path,
     settings: &Settings,
@@ -228,25 +229,33 @@ async fn shared_backends(
         (Arc::new(broker), None)
     };
     let redis = settings.backends.redis_url.trim();
-    let cache: Arc<dyn CacheStore> = if redis.is_empty() {
-        Arc::new(MemoryStore::new(settings.cache.max_entries))
+    let redis_store = || {
+        RedisStore::new(redis, &settings.backends.redis_prefix)
+            .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))
+    };
+    let (cache, revocations): (Arc<dyn CacheStore>, Arc<dyn RevocationList>) = if redis.is_empty() {
+        (
+            Arc::new(MemoryStore::new(settings.cache.max_entries)),
+            Arc::new(MemoryRevocationList::new()),
+        )
     } else {
-        let l2 = RedisStore::new(redis, &settings.backends.redis_prefix)
-            .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))?;
+        let l2 = redis_store()?;
         if let Err(e) = l2.ping().await {
             // Not fatal: the services work without the cache, only slower.
             tracing::warn!(error = %e, "Redis is not answering; reads go to the databases");
         }
-        Arc::new(TieredStore::new(
+        let cache = TieredStore::new(
             l2,
             settings.cache.max_entries,
             Duration::from_secs(settings.cache.l1_ttl_secs.max(1)),
-        ))
+        );
+        let revocations = SharedRevocationList::new(Arc::new(redis_store()?));
+        (Arc::new(cache), Arc::new(revocations))
     };
     let backends = Backends {
         broker,
         cache,
-        revocations: Arc::new(MemoryRevocationList::new()),
+        revocations,
         tasks: Arc::new(MemoryTaskStore::new()),
     };
     Ok((backends, broker_db))

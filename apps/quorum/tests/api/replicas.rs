@@ -1,7 +1,8 @@
 //! Two replicas of the whole process on the same PostgreSQL databases, RabbitMQ virtual host
 //! and Redis prefix: a write through one is not served stale by the other (each keeps an
 //! in-process L1 in front of Redis; writes announce their evictions), and with Redis cut
-//! away both keep serving reads and writes from the databases and stay ready. Runs in the
+//! away both keep serving reads and writes from the databases and stay ready; a logout through
+//! one replica holds on the other. Runs in the
 //! pass on production backends (`QUORUM_TEST_REDIS_URL` and friends).
 
 use std::time::Duration;
@@ -127,6 +128,19 @@ async fn a_write_through_one_replica_is_seen_by_the_other_and_redis_can_go_away(
     .await;
     rename(&replica_a, &minji, &id, "Roadmap v5").await;
     until_title(&replica_b, &alex, &id, "Roadmap v5").await;
+
+    // A logout through one replica is refused by the other (revocations live in Redis).
+    assert_eq!(replica_b.get(&alex, "/api/users/me").await.status(), 200);
+    let res = replica_a
+        .client
+        .post(replica_a.url("/api/users/logout"))
+        .bearer_auth(&alex.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(replica_b.get(&alex, "/api/users/me").await.status(), 401);
+    assert_eq!(replica_b.get(&minji, "/api/users/me").await.status(), 200);
     replica_b.stop().await;
     replica_a.stop().await;
 }

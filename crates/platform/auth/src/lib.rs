@@ -7,7 +7,8 @@
 //! - a [`Verifier`] built from a JWKS that checks the algorithm allow-list (EdDSA only),
 //!   `kid`, `typ`, `iss`, `aud`, `exp` and `nbf` — `verifier.rs`;
 //! - a [`RevocationList`] of revoked token ids (`jti`), consulted on every request, with an
-//!   in-process implementation [`MemoryRevocationList`] — `revocation.rs`;
+//!   in-process implementation [`MemoryRevocationList`] and [`SharedRevocationList`] (every
+//!   replica through a cache store such as Redis) — `revocation.rs`;
 //! - opaque refresh tokens (random, stored hashed) for rotation with reuse detection —
 //!   `refresh.rs`.
 #![forbid(unsafe_code)]
@@ -26,7 +27,7 @@ mod verifier;
 pub use keyring::{KeyRing, DEFAULT_ROTATION_LEAD};
 pub use keys::{Jwk, Jwks, SigningKey};
 pub use refresh::{generate_refresh_token, hash_refresh_token};
-pub use revocation::{MemoryRevocationList, RevocationList};
+pub use revocation::{MemoryRevocationList, RevocationList, SharedRevocationList};
 pub use verifier::{Verifier, ACCESS_TOKEN_TYPE, LEEWAY_SECS};
 
 /// Why a token was refused (or a key operation failed).

@@ -88,3 +88,57 @@ impl RevocationList for MemoryRevocationList {
             .is_some_and(|until| until > Utc::now()))
     }
 }
+
+/// A [`RevocationList`] shared by every replica through a cache store (Redis), with an
+/// in-process list in front: a logout on any replica is refused on all of them.
+///
+/// A revocation is written to both; the call fails only when neither took it. When the
+/// shared store cannot be read, the answer comes from the in-process list alone (logged):
+/// tokens revoked through this replica stay refused, while one revoked through another
+/// replica during the outage is accepted until it expires — the alternative, refusing every
+/// token while Redis is down, would take the whole API down with the cache.
+pub struct SharedRevocationList {
+    local: MemoryRevocationList,
+    shared: std::sync::Arc<dyn quorum_cache::CacheStore>,
+}
+
+impl SharedRevocationList {
+    pub fn new(shared: std::sync::Arc<dyn quorum_cache::CacheStore>) -> Self {
+        Self {
+            local: MemoryRevocationList::new(),
+            shared,
+        }
+    }
+
+    fn key(jti: &str) -> String {
+        format!("revoked:{jti}")
+    }
+}
+
+#[async_trait]
+impl RevocationList for SharedRevocationList {
+    async fn revoke(&self, jti: &str, expires_at: DateTime<Utc>) -> Result<(), AuthError> {
+        self.local.revoke(jti, expires_at).await?;
+        let ttl = remaining(expires_at);
+        if ttl.is_zero() {
+            return Ok(());
+        }
+        if let Err(e) = self.shared.set(&Self::key(jti), b"1".to_vec(), ttl).await {
+            tracing::warn!(error = %e, "revocation kept on this replica only");
+        }
+        Ok(())
+    }
+
+    async fn is_revoked(&self, jti: &str) -> Result<bool, AuthError> {
+        if self.local.is_revoked(jti).await? {
+            return Ok(true);
+        }
+        match self.shared.get(&Self::key(jti)).await {
+            Ok(found) => Ok(found.is_some()),
+            Err(e) => {
+                tracing::warn!(error = %e, "shared revocation list unreadable; local list only");
+                Ok(false)
+            }
+        }
+    }
+}

@@ -39,3 +39,44 @@ async fn verify_not_revoked_refuses_a_revoked_token() {
         .unwrap_err();
     assert!(matches!(err, AuthError::Revoked), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_shared_list_refuses_on_every_replica_and_survives_losing_its_store() {
+    use std::sync::Arc;
+
+    use quorum_auth::SharedRevocationList;
+    use quorum_cache::{CacheStore, MemoryStore, ToggleStore};
+
+    let store = Arc::new(ToggleStore::new(Arc::new(MemoryStore::new(100))));
+    let shared: Arc<dyn CacheStore> = store.clone();
+    let (a, b) = (
+        SharedRevocationList::new(shared.clone()),
+        SharedRevocationList::new(shared),
+    );
+    a.revoke("logged-out", at(600)).await.unwrap();
+    assert!(
+        b.is_revoked("logged-out").await.unwrap(),
+        "seen by the other replica"
+    );
+    assert!(!b.is_revoked("other").await.unwrap());
+    a.revoke("stale", at(-5)).await.unwrap();
+    assert!(
+        !b.is_revoked("stale").await.unwrap(),
+        "an expired token needs no entry"
+    );
+
+    // The store goes away: no error reaches the caller; each replica keeps its own logouts.
+    store.set_available(false);
+    b.revoke("during-outage", at(600)).await.unwrap();
+    assert!(b.is_revoked("during-outage").await.unwrap());
+    assert!(
+        !a.is_revoked("during-outage").await.unwrap(),
+        "not shared while down"
+    );
+    assert!(
+        a.is_revoked("logged-out").await.unwrap(),
+        "revoked here, kept locally"
+    );
+    store.set_available(true);
+    assert!(a.is_revoked("logged-out").await.unwrap());
+}
