@@ -8,7 +8,8 @@
 #   3. the database-backed suites again against PostgreSQL (QUORUM_TEST_POSTGRES_URL,
 #      default postgres://postgres@127.0.0.1:5432/postgres), the bus suite against
 #      RabbitMQ (QUORUM_TEST_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672/%2f), the
-#      cache suite against Redis (QUORUM_TEST_REDIS_URL, default redis://127.0.0.1:6379),
+#      cache, auth and gateway suites against Redis (QUORUM_TEST_REDIS_URL, default
+#      redis://127.0.0.1:6379),
 #      and the all-in-one suite (crate `quorum`) on PostgreSQL, Redis and RabbitMQ together;
 #   4. the deployment files through their validators (scripts/validate-deploy.sh).
 #
@@ -65,7 +66,7 @@ redis_up=0
 [[ "${QUORUM_SKIP_REDIS:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && redis_up=1
 if ((redis_up)); then
   echo "== Redis ($redis_url)"
-  QUORUM_TEST_REDIS_URL="$redis_url" "${runner[@]}" -p quorum-cache "$@"
+  QUORUM_TEST_REDIS_URL="$redis_url" "${runner[@]}" -p quorum-cache -p quorum-auth -p quorum-gateway "$@"
 else
   echo "== Redis not reachable on 127.0.0.1:6379; Redis pass skipped"
 fi

@@ -12,7 +12,9 @@ use axum::Router;
 use quorum_auth::{MemoryRevocationList, RevocationList, SharedRevocationList};
 use quorum_bus::{Broker, EmbeddedBroker, RabbitBroker, RabbitOptions};
 use quorum_cache::{CacheStore, MemoryStore, RedisStore, TieredStore};
-use quorum_gateway::{health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, Upstream};
+use quorum_gateway::{
+    health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, RedisRateLimiter, Upstream,
+};
 use quorum_store::{Db, Dialect};
 use quorum_tasks::MemoryTaskStore;
 use quorum_telemetry::health::FnIndicator;
@@ -78,6 +80,13 @@ impl Application {
         let mut builder = Gateway::builder()
             .settings(gateway_settings)
             .revocations(backends.revocations.clone());
+        let redis = settings.backends.redis_url.trim();
+        if !redis.is_empty() {
+            // GCRA in Redis: one limit across every gateway replica.
+            let limiter = RedisRateLimiter::new(redis, &settings.backends.redis_prefix)
+                .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))?;
+            builder = builder.rate_limiter(Arc::new(limiter));
+        }
         let mut service_routers = Vec::new();
         for s in &running {
             let router = service_router(s.name, s.router.clone(), backends.cache.clone());

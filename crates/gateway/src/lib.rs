@@ -47,7 +47,9 @@ mod upstream;
 pub use builder::{BuildError, Gateway, GatewayBuilder};
 pub use health::{health_check_fn, ComponentHealth, HealthCheck, HealthStatus, UpstreamHealth};
 pub use jwks::{JwksError, JwksSource, UpstreamJwks};
-pub use rate_limit::{MemoryRateLimiter, Quota, RateLimitDecision, RateLimitError, RateLimiter};
+pub use rate_limit::{
+    MemoryRateLimiter, Quota, RateLimitDecision, RateLimitError, RateLimiter, RedisRateLimiter,
+};
 pub use settings::{
     default_public_routes, default_routes, default_upload_routes, AuthSettings, CorsSettings,
     GatewaySettings, GroupLimits, PublicRoute, RateLimitSettings, RouteSettings, UploadRoute,

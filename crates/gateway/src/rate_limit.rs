@@ -4,8 +4,8 @@
 //! arrival time* (TAT). A quota of `limit` per `period` has an emission interval
 //! `T = period / limit`; a request at `now` is allowed when `max(TAT, now) + T - period <= now`,
 //! and then moves TAT to `max(TAT, now) + T`. That allows a burst of `limit` and then a steady
-//! `limit / period`. A Redis implementation (same maths in a Lua script) plugs in behind the
-//! same trait for the distributed mode.
+//! `limit / period`. [`RedisRateLimiter`] (`rate_limit/redis.rs`) runs the same maths in a
+//! Lua script so the limit holds across gateway replicas.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -16,6 +16,9 @@ use http::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 
 use crate::settings::GroupLimits;
+
+mod redis;
+pub use self::redis::RedisRateLimiter;
 
 /// `limit` requests per `period`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

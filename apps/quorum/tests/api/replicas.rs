@@ -2,7 +2,7 @@
 //! and Redis prefix: a write through one is not served stale by the other (each keeps an
 //! in-process L1 in front of Redis; writes announce their evictions), and with Redis cut
 //! away both keep serving reads and writes from the databases and stay ready; a logout through
-//! one replica holds on the other. Runs in the
+//! one replica holds on the other, and a rate limit holds across both gateways. Runs in the
 //! pass on production backends (`QUORUM_TEST_REDIS_URL` and friends).
 
 use std::time::Duration;
@@ -72,6 +72,14 @@ async fn a_write_through_one_replica_is_seen_by_the_other_and_redis_can_go_away(
     }
     let proxy = Proxy::start(&settings.backends.redis_url).await;
     settings.backends.redis_url = proxy.url.clone();
+    // A small limit on the todo routes, to see it hold across the replicas.
+    settings.gateway.rate_limit.groups.insert(
+        "todos".into(),
+        quorum_gateway::GroupLimits {
+            per_minute: 6,
+            per_hour: 0,
+        },
+    );
     let replica_a = spawn_with(settings.clone(), data).await;
     // The second replica shares the first's data directory (recordings) and backends.
     let replica_b = spawn_with(settings, tempfile::tempdir().unwrap()).await;
@@ -90,6 +98,23 @@ async fn a_write_through_one_replica_is_seen_by_the_other_and_redis_can_go_away(
     eprintln!("replica b served {stale} stale read(s) after the write on replica a");
     rename(&replica_b, &minji, &id, "Roadmap v3").await;
     until_title(&replica_a, &minji, &id, "Roadmap v3").await;
+
+    // One rate limit across both gateways (GCRA in Redis): 6 a minute in all, not each.
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        let replica = if i % 2 == 0 { &replica_a } else { &replica_b };
+        statuses.push(replica.get(&minji, "/api/todos").await.status().as_u16());
+    }
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 200).count(),
+        6,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 429).count(),
+        6,
+        "{statuses:?}"
+    );
 
     // Redis goes away: reads and writes go on from the databases, both replicas stay ready.
     proxy.cut();

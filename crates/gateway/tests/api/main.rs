@@ -4,6 +4,7 @@ mod auth;
 mod docs_and_health;
 mod helpers;
 mod limits;
+mod redis_limit;
 mod routing;
 mod uploads;
 

@@ -26,7 +26,7 @@ mod toggle;
 
 pub use cache::{Cache, CacheStats};
 pub use memory::MemoryStore;
-pub use redis::{RedisStore, TieredStore};
+pub use redis::{RedisLink, RedisStore, TieredStore};
 pub use toggle::ToggleStore;
 
 /// Failure of the cache store itself (never of the loader).

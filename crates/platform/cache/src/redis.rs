@@ -23,14 +23,16 @@ fn fail(e: &redis::RedisError) -> CacheError {
     CacheError(format!("redis: {e}"))
 }
 
-/// Cached bytes in Redis under `<prefix><key>`, with per-key TTLs (`SET … PX`), atomic
-/// claims (`SET … NX PX`). The connection is made lazily and re-made after failures, so a
-/// process starts, and stays ready, while Redis is down; its calls then fail fast with a
-/// [`CacheError`] and [`crate::Cache`] reads from the database.
-pub struct RedisStore {
+/// A lazily made, self-healing connection to Redis that fails fast while Redis is away:
+/// after a connection failure, calls fail at once (instead of each waiting on a dead server)
+/// until the next reconnect attempt, at most one a second. Shared by the cache, the
+/// revocation list and the gateway's rate limiter.
+pub struct RedisLink {
     client: redis::Client,
-    prefix: String,
-    conn: Mutex<Link>,
+    state: Mutex<Link>,
+    /// Held while connecting, so concurrent callers wait for that attempt instead of
+    /// failing.
+    connecting: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -39,25 +41,26 @@ struct Link {
     last_try: Option<Instant>,
 }
 
-impl RedisStore {
-    /// A store on `url` (`redis://host:6379/0`); nothing is connected yet. Fails only on a
+impl RedisLink {
+    /// A link to `url` (`redis://host:6379/0`); nothing is connected yet. Fails only on a
     /// malformed URL.
-    pub fn new(url: &str, prefix: &str) -> Result<Self, CacheError> {
+    pub fn new(url: &str) -> Result<Self, CacheError> {
         let client = redis::Client::open(url).map_err(|e| fail(&e))?;
         Ok(Self {
             client,
-            prefix: prefix.to_owned(),
-            conn: Mutex::new(Link::default()),
+            state: Mutex::new(Link::default()),
+            connecting: tokio::sync::Mutex::new(()),
         })
     }
 
-    fn key(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
-    }
-
-    async fn conn(&self) -> Result<ConnectionManager, CacheError> {
+    /// The connection, made now if there is none and a reconnect attempt is due.
+    pub async fn conn(&self) -> Result<ConnectionManager, CacheError> {
+        if let Some(conn) = self.current() {
+            return Ok(conn);
+        }
+        let _connecting = self.connecting.lock().await;
         {
-            let mut link = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut link = self.state.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(conn) = &link.conn {
                 return Ok(conn.clone());
             }
@@ -73,21 +76,57 @@ impl RedisStore {
             .set_max_delay(RECONNECT_EVERY);
         let conn = self.client.get_connection_manager_with_config(config).await;
         let conn = self.checked(conn)?;
-        let mut link = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut link = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(link.conn.get_or_insert(conn).clone())
     }
 
-    /// `result` as a cache result. A connection failure drops the connection, so calls fail
-    /// at once (instead of each waiting on a dead server) until the next reconnect attempt.
-    fn checked<T>(&self, result: redis::RedisResult<T>) -> Result<T, CacheError> {
+    fn current(&self) -> Option<ConnectionManager> {
+        let link = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        link.conn.clone()
+    }
+
+    /// `result` as a [`CacheError`] result; a connection failure drops the connection.
+    pub fn checked<T>(&self, result: redis::RedisResult<T>) -> Result<T, CacheError> {
         result.map_err(|e| {
             if e.is_io_error() || e.is_timeout() || e.is_connection_dropped() {
-                let mut link = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut link = self.state.lock().unwrap_or_else(PoisonError::into_inner);
                 link.conn = None;
                 link.last_try = Some(Instant::now());
             }
             fail(&e)
         })
+    }
+}
+
+/// Cached bytes in Redis under `<prefix><key>`, with per-key TTLs (`SET … PX`), atomic
+/// claims (`SET … NX PX`), over a [`RedisLink`]: a process starts, and stays ready, while
+/// Redis is down; its calls then fail fast with a [`CacheError`] and [`crate::Cache`] reads
+/// from the database.
+pub struct RedisStore {
+    link: RedisLink,
+    prefix: String,
+}
+
+impl RedisStore {
+    /// A store on `url` (`redis://host:6379/0`); nothing is connected yet. Fails only on a
+    /// malformed URL.
+    pub fn new(url: &str, prefix: &str) -> Result<Self, CacheError> {
+        Ok(Self {
+            link: RedisLink::new(url)?,
+            prefix: prefix.to_owned(),
+        })
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    async fn conn(&self) -> Result<ConnectionManager, CacheError> {
+        self.link.conn().await
+    }
+
+    fn checked<T>(&self, result: redis::RedisResult<T>) -> Result<T, CacheError> {
+        self.link.checked(result)
     }
 
     /// Publishes `message` on `channel` (not prefixed).
@@ -180,7 +219,7 @@ impl TieredStore {
         let stop = CancellationToken::new();
         let origin = format!("{:016x}", rand_u64());
         tokio::spawn(listen(
-            l2.client.clone(),
+            l2.link.client.clone(),
             channel.clone(),
             origin.clone(),
             l1.clone(),
