@@ -16,7 +16,7 @@ use quorum_gateway::{
     health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, RedisRateLimiter, Upstream,
 };
 use quorum_store::{Db, Dialect};
-use quorum_tasks::MemoryTaskStore;
+use quorum_tasks::{MemoryTaskStore, RedisTaskStore, TaskStore};
 use quorum_telemetry::health::FnIndicator;
 use quorum_telemetry::{BuildInfo, Health, HealthIndicator, HealthRegistry, Status};
 use tokio::net::TcpListener;
@@ -212,9 +212,9 @@ impl Application {
 
 /// The backends every service of this process shares: the broker named by
 /// `backends.amqp_url` (RabbitMQ) or the embedded one (its database is returned to be closed
-/// last), the cache and the revoked tokens (in-process, or with `backends.redis_url` in Redis:
-/// the cache behind an in-process L1, revocations shared by every replica), and the
-/// in-process task store.
+/// last), and the cache, revoked tokens and task status: in-process, or with
+/// `backends.redis_url` in Redis (the cache behind an in-process L1; revocations and tasks
+/// shared by every replica).
 async fn shared_backends(
     data: &Path,
     settings: &Settings,
@@ -242,10 +242,15 @@ async fn shared_backends(
         RedisStore::new(redis, &settings.backends.redis_prefix)
             .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))
     };
-    let (cache, revocations): (Arc<dyn CacheStore>, Arc<dyn RevocationList>) = if redis.is_empty() {
+    let (cache, revocations, tasks): (
+        Arc<dyn CacheStore>,
+        Arc<dyn RevocationList>,
+        Arc<dyn TaskStore>,
+    ) = if redis.is_empty() {
         (
             Arc::new(MemoryStore::new(settings.cache.max_entries)),
             Arc::new(MemoryRevocationList::new()),
+            Arc::new(MemoryTaskStore::new()),
         )
     } else {
         let l2 = redis_store()?;
@@ -259,13 +264,15 @@ async fn shared_backends(
             Duration::from_secs(settings.cache.l1_ttl_secs.max(1)),
         );
         let revocations = SharedRevocationList::new(Arc::new(redis_store()?));
-        (Arc::new(cache), Arc::new(revocations))
+        let tasks = RedisTaskStore::new(redis, &settings.backends.redis_prefix)
+            .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))?;
+        (Arc::new(cache), Arc::new(revocations), Arc::new(tasks))
     };
     let backends = Backends {
         broker,
         cache,
         revocations,
-        tasks: Arc::new(MemoryTaskStore::new()),
+        tasks,
     };
     Ok((backends, broker_db))
 }

@@ -2,7 +2,8 @@
 //! and Redis prefix: a write through one is not served stale by the other (each keeps an
 //! in-process L1 in front of Redis; writes announce their evictions), and with Redis cut
 //! away both keep serving reads and writes from the databases and stay ready; a logout through
-//! one replica holds on the other, and a rate limit holds across both gateways. Runs in the
+//! one replica holds on the other, a rate limit holds across both gateways, and a task
+//! accepted by one is followed through the other. Runs in the
 //! pass on production backends (`QUORUM_TEST_REDIS_URL` and friends).
 
 use std::time::Duration;
@@ -153,6 +154,52 @@ async fn a_write_through_one_replica_is_seen_by_the_other_and_redis_can_go_away(
     .await;
     rename(&replica_a, &minji, &id, "Roadmap v5").await;
     until_title(&replica_b, &alex, &id, "Roadmap v5").await;
+
+    // A long-running request accepted by one replica is followed on the other (task status
+    // lives in Redis).
+    let res = replica_a
+        .post(&minji, &format!("/api/meetings/{id}/start"), json!({}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let notes = "Alex Park: I will send the draft by Friday.\n\
+                 Kim Minji: The follow-up meeting is next Tuesday at 2pm.";
+    let res = replica_a
+        .post(
+            &minji,
+            &format!("/api/meetings/{id}/end"),
+            json!({ "notes": notes }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let transcript: Value = eventually("the transcript", || async {
+        let res = replica_b
+            .get(&alex, &format!("/api/transcripts?meetingId={id}"))
+            .await;
+        (res.status() == 200).then_some(res.json().await.unwrap())
+    })
+    .await;
+    eventually("the automatic analysis", || async {
+        let res = replica_b
+            .get(&alex, &format!("/api/ai/meetings/{id}/analysis"))
+            .await;
+        (res.status() == 200).then_some(())
+    })
+    .await;
+    let res = replica_a
+        .post(
+            &alex,
+            "/api/ai/schedules",
+            json!({"meetingId": id, "transcriptId": transcript["id"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 202);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let task: Value = eventually("the task, polled through the other replica", || async {
+        let res = replica_b.get(&alex, &location).await;
+        (res.status() == 200).then_some(res.json().await.unwrap())
+    })
+    .await;
+    assert_eq!(task["status"], "COMPLETED", "{task}");
 
     // A logout through one replica is refused by the other (revocations live in Redis).
     assert_eq!(replica_b.get(&alex, "/api/users/me").await.status(), 200);

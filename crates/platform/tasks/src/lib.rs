@@ -11,14 +11,17 @@
 //!   every store applies;
 //! - `store.rs`: the [`TaskStore`] trait and [`TaskUpdates`];
 //! - `memory.rs`: [`MemoryTaskStore`] (moka with a TTL, a tokio broadcast per task);
+//! - `redis.rs`: [`RedisTaskStore`] (shared by every replica; compare-and-set, pub/sub);
 //! - `http.rs`: the axum response helpers.
 
 mod http;
 mod memory;
 mod model;
+mod redis;
 mod store;
 
 pub use http::{accepted, sse_response, status_response, TaskAccepted};
 pub use memory::MemoryTaskStore;
 pub use model::{Progress, Task, TaskError, TaskStatus};
+pub use redis::RedisTaskStore;
 pub use store::{TaskStore, TaskUpdates, DEFAULT_TASK_TTL};

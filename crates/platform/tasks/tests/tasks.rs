@@ -10,8 +10,8 @@ use axum::routing::get;
 use axum::Router;
 use futures::StreamExt;
 use quorum_tasks::{
-    accepted, sse_response, status_response, MemoryTaskStore, Task, TaskError, TaskStatus,
-    TaskStore,
+    accepted, sse_response, status_response, MemoryTaskStore, RedisTaskStore, Task, TaskError,
+    TaskStatus, TaskStore,
 };
 use serde_json::{json, Value};
 
@@ -24,7 +24,10 @@ async fn body_json(res: Response) -> Value {
 
 #[tokio::test]
 async fn a_task_moves_through_its_statuses_with_timestamps() {
-    let store = MemoryTaskStore::new();
+    moves_through_its_statuses(&MemoryTaskStore::new()).await;
+}
+
+async fn moves_through_its_statuses(store: &dyn TaskStore) {
     let task = store.create("summary").await.unwrap();
     assert!(task.task_id.starts_with("summary-"));
     assert!(task
@@ -69,7 +72,10 @@ async fn a_task_moves_through_its_statuses_with_timestamps() {
 
 #[tokio::test]
 async fn invalid_transitions_are_rejected() {
-    let store = MemoryTaskStore::new();
+    rejects_invalid_transitions(&MemoryTaskStore::new()).await;
+}
+
+async fn rejects_invalid_transitions(store: &dyn TaskStore) {
     let id = store.create("stt").await.unwrap().task_id;
     let early = store.complete(&id, json!(null)).await;
     assert!(
@@ -186,11 +192,11 @@ async fn tasks_expire_after_the_store_ttl() {
     ));
 }
 
-async fn events(State(store): State<Arc<MemoryTaskStore>>, Path(id): Path<String>) -> Response {
+async fn events(State(store): State<Arc<dyn TaskStore>>, Path(id): Path<String>) -> Response {
     sse_response(store.as_ref(), &id).await
 }
 
-async fn serve(store: Arc<MemoryTaskStore>) -> String {
+async fn serve(store: Arc<dyn TaskStore>) -> String {
     let app = Router::new()
         .route("/tasks/{id}/events", get(events))
         .with_state(store);
@@ -221,7 +227,7 @@ async fn read_events(res: reqwest::Response, mut on_event: impl AsyncFnMut(&str)
 #[tokio::test]
 async fn the_event_stream_follows_every_transition_and_ends() {
     let store = Arc::new(MemoryTaskStore::new());
-    let base = serve(store.clone()).await;
+    let base = serve(store.clone() as Arc<dyn TaskStore>).await;
     let id = store.create("summary").await.unwrap().task_id;
 
     let res = reqwest::get(format!("{base}/tasks/{id}/events"))
@@ -243,7 +249,7 @@ async fn the_event_stream_follows_every_transition_and_ends() {
 #[tokio::test]
 async fn the_event_stream_of_a_finished_task_is_one_event() {
     let store = Arc::new(MemoryTaskStore::new());
-    let base = serve(store.clone()).await;
+    let base = serve(store.clone() as Arc<dyn TaskStore>).await;
     let id = store.create("stt").await.unwrap().task_id;
     store.fail(&id, "boom").await.unwrap();
     let res = reqwest::get(format!("{base}/tasks/{id}/events"))
@@ -262,4 +268,99 @@ async fn the_event_stream_of_a_finished_task_is_one_event() {
         unknown.headers()[header::CONTENT_TYPE],
         "application/problem+json"
     );
+}
+
+// The same behaviour from the Redis store, shared by replicas (`QUORUM_TEST_REDIS_URL`).
+
+fn redis_store() -> Option<RedisTaskStore> {
+    let url = std::env::var("QUORUM_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let Some(url) = url else {
+        eprintln!("QUORUM_TEST_REDIS_URL not set; Redis task-store tests skipped");
+        return None;
+    };
+    let prefix = format!("t{}:", uuid::Uuid::new_v4().simple());
+    Some(RedisTaskStore::new(&url, &prefix).unwrap())
+}
+
+#[tokio::test]
+async fn in_redis_a_task_moves_through_its_statuses_and_refuses_invalid_changes() {
+    let Some(store) = redis_store() else { return };
+    moves_through_its_statuses(&store).await;
+    rejects_invalid_transitions(&store).await;
+}
+
+#[tokio::test]
+async fn in_redis_tasks_expire_and_concurrent_writers_lose_nothing() {
+    let Some(url) = std::env::var("QUORUM_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        return;
+    };
+    let prefix = format!("t{}:", uuid::Uuid::new_v4().simple());
+    let short = RedisTaskStore::with_ttl(&url, &prefix, Duration::from_millis(150)).unwrap();
+    let id = short.create("summary").await.unwrap().task_id;
+    assert!(short.get(&id).await.unwrap().is_some());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(short.get(&id).await.unwrap().is_none());
+    assert!(matches!(
+        short.mark_processing(&id).await,
+        Err(TaskError::NotFound(_))
+    ));
+
+    // Two replicas race to start the same task and report progress: every write lands on
+    // the latest state (compare-and-set), none is lost to another's stale copy.
+    let a = Arc::new(RedisTaskStore::new(&url, &prefix).unwrap());
+    let b = Arc::new(RedisTaskStore::new(&url, &prefix).unwrap());
+    let id = a.create("stt").await.unwrap().task_id;
+    let starts: Vec<_> = [a.clone(), b.clone(), a.clone(), b.clone()]
+        .into_iter()
+        .map(|s| {
+            let id = id.clone();
+            tokio::spawn(async move { s.mark_processing(&id).await.unwrap().started_at })
+        })
+        .collect();
+    let mut started = Vec::new();
+    for s in starts {
+        started.push(s.await.unwrap().unwrap());
+    }
+    started.dedup();
+    assert_eq!(
+        started.len(),
+        1,
+        "one start wins, the others change nothing"
+    );
+    b.set_message(&id, Some("chunk 3 of 4")).await.unwrap();
+    let t = a.set_progress(&id, 3, 4).await.unwrap();
+    assert_eq!(
+        t.message.as_deref(),
+        Some("chunk 3 of 4"),
+        "b's write survived a's"
+    );
+}
+
+#[tokio::test]
+async fn in_redis_the_event_stream_of_one_replica_follows_changes_made_by_another() {
+    let Some(a) = redis_store() else { return };
+    let url = std::env::var("QUORUM_TEST_REDIS_URL").unwrap();
+    let a = Arc::new(a);
+    let id = a.create("summary").await.unwrap().task_id;
+    // Replica b shares a's keys (the same prefix) and serves the stream.
+    let b: Arc<dyn TaskStore> = Arc::new(RedisTaskStore::new(&url, a.prefix()).unwrap());
+    let base = serve(b).await;
+    let res = reqwest::get(format!("{base}/tasks/{id}/events"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let read = read_events(res, async |name| match name {
+        "PENDING" => drop(a.mark_processing(&id).await.unwrap()),
+        "PROCESSING" => drop(a.complete(&id, json!({"ok": true})).await.unwrap()),
+        _ => {}
+    });
+    let names = tokio::time::timeout(Duration::from_secs(5), read)
+        .await
+        .expect("stream ended");
+    assert_eq!(names, ["PENDING", "PROCESSING", "COMPLETED"]);
 }
