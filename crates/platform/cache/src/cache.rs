@@ -11,6 +11,23 @@ use serde::Serialize;
 use crate::flight::{self, Flights, Outcome, Role};
 use crate::{CacheSpec, CacheStore};
 
+/// How long a process may hold the right to load a key in a shared store before others stop
+/// waiting for it and load it themselves.
+const LEASE: std::time::Duration = std::time::Duration::from_secs(2);
+const LEASE_POLL: std::time::Duration = std::time::Duration::from_millis(10);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lease {
+    /// The store is not shared (or could not be asked): local single-flight only.
+    Local,
+    Ours,
+    Taken,
+}
+
+fn lease_key(full: &str) -> String {
+    format!("loading:{full}")
+}
+
 /// In-process counters of one [`Cache`] (shared by its clones), for tests and health output.
 ///
 /// `hits`: calls answered without running their loader (from the store, or from another
@@ -34,7 +51,9 @@ struct Counters {
 ///
 /// Keys are namespaced as `"{name}:{key}"` and values stored as JSON with the spec's TTL.
 /// Single-flight and [`CacheStats`] are per `Cache` value and shared by its clones, so build
-/// one per cache and clone it (not one per request).
+/// one per cache and clone it (not one per request). Over a shared store (Redis),
+/// single-flight also spans processes: the first to miss takes a short lease
+/// (`loading:<key>`, 2 s) and the others wait for its value.
 ///
 /// When a loader fails, its caller gets the error and nothing is cached; callers that were
 /// waiting on that load then run their own loader once each (concurrently), so every caller
@@ -109,8 +128,21 @@ where
                         self.record_hit();
                         return Ok(v);
                     }
+                    // Another process may be loading it: wait for its value instead.
+                    let lease = self.claim(&full).await;
+                    if lease == Lease::Taken {
+                        if let Some(v) = self.wait_for_other(&full).await {
+                            leader.publish(Outcome::Loaded(v.clone()));
+                            self.record_hit();
+                            return Ok(v);
+                        }
+                    }
                     self.record_miss();
-                    return match load().await {
+                    let loaded = load().await;
+                    if lease == Lease::Ours {
+                        self.release(&full).await;
+                    }
+                    return match loaded {
                         Ok(v) => {
                             leader.publish(Outcome::Loaded(v.clone()));
                             if !leader.is_stale() {
@@ -154,6 +186,45 @@ where
 
     fn full_key(&self, key: &str) -> String {
         format!("{}:{}", self.spec.name, key)
+    }
+
+    /// Claims the right to load `full` across processes (shared stores only).
+    async fn claim(&self, full: &str) -> Lease {
+        if !self.store.shared() {
+            return Lease::Local;
+        }
+        match self
+            .store
+            .set_if_absent(&lease_key(full), b"1".to_vec(), LEASE)
+            .await
+        {
+            Ok(true) => Lease::Ours,
+            Ok(false) => Lease::Taken,
+            Err(e) => {
+                self.record_error("claim", full, &e);
+                Lease::Local
+            }
+        }
+    }
+
+    async fn release(&self, full: &str) {
+        if let Err(e) = self.store.delete(&lease_key(full)).await {
+            self.record_error("release", full, &e);
+        }
+    }
+
+    /// Polls for the value another process is loading, for at most [`LEASE`]; `None` when
+    /// it did not come (its loader failed, or the process died), and the caller loads it
+    /// itself.
+    async fn wait_for_other(&self, full: &str) -> Option<V> {
+        let deadline = tokio::time::Instant::now() + LEASE;
+        while tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(LEASE_POLL).await;
+            if let Some(v) = self.read(full).await {
+                return Some(v);
+            }
+        }
+        None
     }
 
     async fn read(&self, full: &str) -> Option<V> {

@@ -58,6 +58,11 @@ pub trait CacheStore: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), CacheError>;
     /// A short name for health output: `memory`, `redis`.
     fn kind(&self) -> &'static str;
+    /// Whether other processes share this store (Redis). [`Cache`] then also makes
+    /// concurrent misses on one key across processes load it once.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// A cache's name and TTL.

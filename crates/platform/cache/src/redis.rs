@@ -190,6 +190,10 @@ impl CacheStore for RedisStore {
     fn kind(&self) -> &'static str {
         "redis"
     }
+
+    fn shared(&self) -> bool {
+        true
+    }
 }
 
 /// L1 (in-process, short TTL) in front of L2 (Redis). Reads try L1, then Redis (filling
@@ -348,5 +352,9 @@ impl CacheStore for TieredStore {
 
     fn kind(&self) -> &'static str {
         "redis+memory"
+    }
+
+    fn shared(&self) -> bool {
+        true
     }
 }

@@ -240,3 +240,43 @@ async fn while_redis_is_down_reads_are_served_and_caching_resumes_when_it_return
         "cached again after the outage"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_misses_across_replicas_load_once() {
+    let Some(url) = redis_url() else { return };
+    let p = prefix();
+    let replicas: Vec<Cache<String>> = (0..3)
+        .map(|_| {
+            let store: Arc<dyn CacheStore> = Arc::new(TieredStore::new(
+                RedisStore::new(&url, &p).unwrap(),
+                1_000,
+                Duration::from_secs(300),
+            ));
+            Cache::new(SPEC, store)
+        })
+        .collect();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let reads: Vec<_> = (0..30)
+        .map(|i| {
+            let (cache, calls) = (replicas[i % 3].clone(), calls.clone());
+            tokio::spawn(async move {
+                cache
+                    .get_or_load("hot", || async {
+                        // A slow database read, so the misses overlap.
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        load(&calls, "v").await
+                    })
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    for read in reads {
+        assert_eq!(read.await.unwrap(), "v-1");
+    }
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "one load for all three replicas"
+    );
+}
