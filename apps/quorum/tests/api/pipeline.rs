@@ -11,13 +11,16 @@ use serde_json::{json, Value};
 
 use crate::helpers::{spawn_with, test_settings, TestApp, User};
 
-/// Polls `f` every 100 ms for up to 20 s until it returns `Some`.
+/// Polls `f` every 100 ms for up to 60 s until it returns `Some`. The pipeline takes well
+/// under a second alone; the margin is for the pass on PostgreSQL, Redis and RabbitMQ, where
+/// several suites share two cores with the servers and a step retried with backoff after a
+/// kill or an outage can take tens of seconds.
 pub(crate) async fn eventually<T, F, Fut>(what: &str, mut f: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    for _ in 0..200 {
+    for _ in 0..600 {
         if let Some(v) = f().await {
             return v;
         }
