@@ -16,6 +16,9 @@ const SILENCE_PEAK: f32 = 1e-3;
 
 /// A loaded Whisper model. `Send + Sync`: share it behind an `Arc` and call
 /// [`transcribe`](Self::transcribe) from blocking threads; at most `replicas`
+/// Seed of the sampling used by the temperature fallback.
+const SAMPLING_SEED: u32 = 20_260_101;
+
 /// chunks run at once, further callers wait their turn.
 pub struct WhisperModel {
     inner: Whisper,
@@ -44,6 +47,9 @@ impl WhisperModel {
         let dir = &options.model_dir;
         check_model_dir(dir)?;
         let replicas = options.replicas.max(1);
+        // The temperature fallback samples; a fixed seed makes the same audio give the same
+        // transcript from run to run (CTranslate2 seeds each thread's generator from it).
+        ct2rs::sys::set_random_seed(SAMPLING_SEED);
         let config = Config {
             device: Device::CPU,
             compute_type: options.compute_type.to_ct2(),
