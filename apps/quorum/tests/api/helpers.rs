@@ -164,6 +164,24 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// Waits until `/actuator/health` reports `component` as `status` (`UP`, `DOWN`).
+    #[allow(dead_code)]
+    pub(crate) async fn wait_for_component(&self, component: &str, status: &str) {
+        crate::pipeline::eventually(&format!("{component} to be {status}"), || async {
+            let health: Value = self
+                .client
+                .get(self.url("/actuator/health"))
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            (health["components"][component]["status"] == status).then_some(())
+        })
+        .await;
+    }
+
     /// Stops the process the way SIGTERM does and waits for it to drain.
     pub(crate) async fn stop(mut self) -> tempfile::TempDir {
         if let Some(tx) = self.stop.take() {

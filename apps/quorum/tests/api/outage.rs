@@ -120,19 +120,7 @@ async fn meetings_ended_while_rabbitmq_is_down_get_their_minutes_once_it_returns
     let first = first["id"].as_str().unwrap().to_string();
 
     proxy.cut();
-    eventually("the broker to be reported down", || async {
-        let health: Value = app
-            .client
-            .get(app.url("/actuator/health"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        (health["components"]["broker"]["status"] == "DOWN").then_some(())
-    })
-    .await;
+    app.wait_for_component("broker", "DOWN").await;
 
     let mut ledger = Ledger::default();
     let mut ended = Vec::new();

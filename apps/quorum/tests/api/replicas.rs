@@ -119,19 +119,7 @@ async fn a_write_through_one_replica_is_seen_by_the_other_and_redis_can_go_away(
 
     // Redis goes away: reads and writes go on from the databases, both replicas stay ready.
     proxy.cut();
-    eventually("the cache to be reported down", || async {
-        let health: Value = replica_a
-            .client
-            .get(replica_a.url("/actuator/health"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        (health["components"]["cache"]["status"] == "DOWN").then_some(())
-    })
-    .await;
+    replica_a.wait_for_component("cache", "DOWN").await;
     assert!(ready(&replica_a).await && ready(&replica_b).await);
     rename(&replica_b, &minji, &id, "Roadmap v4").await;
     // Replica a cannot hear evictions now; it dropped its L1 when it lost Redis.
@@ -139,19 +127,7 @@ async fn a_write_through_one_replica_is_seen_by_the_other_and_redis_can_go_away(
     assert_eq!(title_on(&replica_b, &minji, &id).await, "Roadmap v4");
 
     proxy.restore();
-    eventually("the cache to be back", || async {
-        let health: Value = replica_b
-            .client
-            .get(replica_b.url("/actuator/health"))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        (health["components"]["cache"]["status"] == "UP").then_some(())
-    })
-    .await;
+    replica_b.wait_for_component("cache", "UP").await;
     rename(&replica_a, &minji, &id, "Roadmap v5").await;
     until_title(&replica_b, &alex, &id, "Roadmap v5").await;
 

@@ -80,6 +80,11 @@ impl RedisLink {
         Ok(link.conn.get_or_insert(conn).clone())
     }
 
+    /// The client, for connections of another kind (pub/sub).
+    pub fn client(&self) -> &redis::Client {
+        &self.client
+    }
+
     fn current(&self) -> Option<ConnectionManager> {
         let link = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         link.conn.clone()
@@ -223,7 +228,7 @@ impl TieredStore {
         let stop = CancellationToken::new();
         let origin = format!("{:016x}", rand_u64());
         tokio::spawn(listen(
-            l2.link.client.clone(),
+            l2.link.client().clone(),
             channel.clone(),
             origin.clone(),
             l1.clone(),

@@ -29,7 +29,6 @@ const MAX_CONFLICTS: usize = 32;
 
 pub struct RedisTaskStore {
     link: RedisLink,
-    client: redis::Client,
     prefix: String,
     ttl: Duration,
     cas: redis::Script,
@@ -49,7 +48,6 @@ impl RedisTaskStore {
     pub fn with_ttl(url: &str, prefix: &str, ttl: Duration) -> Result<Self, TaskError> {
         Ok(Self {
             link: RedisLink::new(url).map_err(backend)?,
-            client: redis::Client::open(url).map_err(backend)?,
             prefix: prefix.to_owned(),
             ttl,
             cas: redis::Script::new(COMPARE_AND_SET),
@@ -163,7 +161,12 @@ impl TaskStore for RedisTaskStore {
     async fn subscribe(&self, task_id: &str) -> Result<TaskUpdates, TaskError> {
         // Subscribe first, then read: a change in between arrives as a message (and is
         // dropped below when it equals the snapshot read).
-        let mut pubsub = self.client.get_async_pubsub().await.map_err(backend)?;
+        let mut pubsub = self
+            .link
+            .client()
+            .get_async_pubsub()
+            .await
+            .map_err(backend)?;
         pubsub
             .subscribe(self.channel(task_id))
             .await
