@@ -2,6 +2,7 @@
 //! ([`TieredStore`]): an in-process L1 in front of Redis, with evictions broadcast to every
 //! replica over Redis pub/sub so a write on one replica is never served stale from another.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -211,7 +212,7 @@ impl CacheStore for RedisStore {
 /// over to the database; deletes still clear the local L1, but other replicas learn of
 /// them only through `l1_ttl` or their listener's reconnect.
 pub struct TieredStore {
-    l1: Arc<MemoryStore>,
+    l1: Arc<L1>,
     l2: Arc<RedisStore>,
     l1_ttl: Duration,
     channel: String,
@@ -224,7 +225,10 @@ impl TieredStore {
     /// Starts the eviction listener; it runs until the store is dropped.
     pub fn new(l2: RedisStore, l1_max_entries: u64, l1_ttl: Duration) -> Self {
         let channel = format!("{}evictions", l2.prefix);
-        let l1 = Arc::new(MemoryStore::new(l1_max_entries));
+        let l1 = Arc::new(L1 {
+            store: MemoryStore::new(l1_max_entries),
+            epoch: AtomicU64::new(0),
+        });
         let stop = CancellationToken::new();
         let origin = format!("{:016x}", rand_u64());
         tokio::spawn(listen(
@@ -275,7 +279,7 @@ async fn listen(
     client: redis::Client,
     channel: String,
     origin: String,
-    l1: Arc<MemoryStore>,
+    l1: Arc<L1>,
     stop: CancellationToken,
 ) {
     let mut pause = Duration::from_millis(100);
@@ -291,8 +295,8 @@ async fn listen(
                 let payload = String::from_utf8_lossy(msg.get_payload_bytes()).into_owned();
                 match payload.split_once('\n') {
                     Some((from, _)) if from == origin => {}
-                    Some((_, key)) => l1.delete(key).await.unwrap_or(()),
-                    None => l1.delete(&payload).await.unwrap_or(()),
+                    Some((_, key)) => l1.remove(key).await,
+                    None => l1.remove(&payload).await,
                 }
             }
             Ok::<(), redis::RedisError>(())
@@ -314,22 +318,46 @@ async fn listen(
     }
 }
 
+/// The in-process level, with a counter bumped by every removal so a read that raced one
+/// does not put back what was removed.
+struct L1 {
+    store: MemoryStore,
+    epoch: AtomicU64,
+}
+
+impl L1 {
+    async fn remove(&self, key: &str) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        let _ = self.store.delete(key).await;
+    }
+
+    fn clear(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.store.clear();
+    }
+}
+
 #[async_trait]
 impl CacheStore for TieredStore {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
-        if let Some(bytes) = self.l1.get(key).await? {
+        if let Some(bytes) = self.l1.store.get(key).await? {
             return Ok(Some(bytes));
         }
+        // A removal while Redis answers may concern this key: then the answer is not kept
+        // locally (it could be the value just replaced).
+        let epoch = self.l1.epoch.load(Ordering::SeqCst);
         let found = self.l2.get(key).await?;
         if let Some(bytes) = &found {
-            self.l1.set(key, bytes.clone(), self.l1_ttl).await?;
+            if self.l1.epoch.load(Ordering::SeqCst) == epoch {
+                self.l1.store.set(key, bytes.clone(), self.l1_ttl).await?;
+            }
         }
         Ok(found)
     }
 
     async fn set(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), CacheError> {
         self.l2.set(key, value.clone(), ttl).await?;
-        self.l1.set(key, value, ttl.min(self.l1_ttl)).await?;
+        self.l1.store.set(key, value, ttl.min(self.l1_ttl)).await?;
         // Another replica may hold the old value in its L1.
         self.announce(key).await
     }
@@ -345,7 +373,7 @@ impl CacheStore for TieredStore {
     }
 
     async fn delete(&self, key: &str) -> Result<(), CacheError> {
-        self.l1.delete(key).await?;
+        self.l1.remove(key).await;
         let deleted = self.l2.delete(key).await;
         let announced = self.announce(key).await;
         deleted.and(announced)
