@@ -21,6 +21,8 @@ use crate::settings::GatewaySettings;
 use crate::uploads::Uploads;
 use crate::upstream::Upstream;
 
+mod remote;
+
 /// Why the gateway could not be built; each names the offending setting.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -38,6 +40,12 @@ pub enum BuildError {
     InvalidOrigin(String),
     #[error("a revocation list is required (GatewayBuilder::revocations)")]
     NoRevocationList,
+    #[error("gateway.upstreams.{key}: {reason}")]
+    InvalidUpstreamUrl { key: String, reason: String },
+    #[error("gateway.upstreams.{0}: no route uses this upstream")]
+    UnusedUpstream(String),
+    #[error("gateway.upstreams.{0}: a read group needs its upstream in gateway.upstreams too")]
+    ReadWithoutBase(String),
 }
 
 /// Entry point: `Gateway::builder()`.
@@ -68,7 +76,8 @@ impl GatewayBuilder {
         self.settings = settings;
         self
     }
-    /// An upstream, by the name routes refer to (`identity`, `meeting`, …).
+    /// An upstream, by the name routes refer to (`identity`, `meeting`, …). Wins over
+    /// `gateway.upstreams`, which supplies HTTP upstreams for the names not given here.
     pub fn upstream(mut self, name: impl Into<String>, upstream: Arc<dyn Upstream>) -> Self {
         self.upstreams.insert(name.into(), upstream);
         self
@@ -93,7 +102,9 @@ impl GatewayBuilder {
         self.docs.push((service.into(), doc));
         self
     }
-    /// A component of `/actuator/health` (e.g. [`crate::UpstreamHealth`] per upstream).
+    /// A component of `/actuator/health` (e.g. [`crate::UpstreamHealth`] per upstream). Each
+    /// upstream from `gateway.upstreams` adds its own component (its name, and `<name>Read`
+    /// for a read group) unless one of that name is given here.
     pub fn health_check(
         mut self,
         component: impl Into<String>,
@@ -119,12 +130,20 @@ impl GatewayBuilder {
     pub fn build(self) -> Result<Router, BuildError> {
         let settings = self.settings;
         let revocations = self.revocations.ok_or(BuildError::NoRevocationList)?;
+        let remote = remote::http_upstreams(&settings, &self.upstreams)?;
+        let mut upstreams = self.upstreams;
+        upstreams.extend(remote.upstreams);
+        let mut checks = self.health;
+        for (name, check) in remote.checks {
+            if !checks.iter().any(|(existing, _)| *existing == name) {
+                checks.push((name, check));
+            }
+        }
         let jwks = match self.jwks {
             Some(source) => source,
             None => {
                 let name = &settings.auth.jwks_upstream;
-                let upstream = self
-                    .upstreams
+                let upstream = upstreams
                     .get(name)
                     .ok_or_else(|| BuildError::NoJwksSource(name.clone()))?;
                 Arc::new(UpstreamJwks::new(
@@ -140,7 +159,7 @@ impl GatewayBuilder {
                 return Err(BuildError::InvalidPrefix(route.prefix.clone()));
             }
             let upstream =
-                self.upstreams
+                upstreams
                     .get(&route.upstream)
                     .ok_or_else(|| BuildError::UnknownUpstream {
                         prefix: route.prefix.clone(),
@@ -155,6 +174,7 @@ impl GatewayBuilder {
                 quotas: Quota::of_group(settings.rate_limit.limits_for(group)),
                 timeout: settings.timeout(route),
                 body_limit: settings.body_limit(route),
+                policy: settings.call_policy(route),
             });
         }
         routes.sort_by_key(|r| std::cmp::Reverse(r.prefix.len()));
@@ -184,7 +204,7 @@ impl GatewayBuilder {
             trusted_proxy_hops: settings.trusted_proxy_hops,
         });
         let health_state = Arc::new(HealthState {
-            checks: self.health,
+            checks,
             timeout: Duration::from_millis(settings.health_timeout_ms),
         });
 

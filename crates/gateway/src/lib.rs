@@ -13,9 +13,13 @@
 //! 4. proxies everything else by longest path prefix (`proxy.rs`): verifies the bearer token
 //!    locally against the cached JWKS (`jwks.rs`) and the revocation list (`auth.rs`), sets
 //!    `x-quorum-user-id`, applies the per-caller GCRA quotas of the route group
-//!    (`rate_limit.rs`), the body limit and the upstream timeout (larger for uploads:
-//!    `uploads.rs`), and calls the [`Upstream`] with the body streaming through — in-process
-//!    routers today, HTTP endpoints in the distributed mode (`upstream.rs`).
+//!    (`rate_limit.rs`), the body limit, the upstream timeout and retry policy (larger for
+//!    uploads: `uploads.rs`), and calls the [`Upstream`] with the body streaming through
+//!    (`upstream.rs`): an in-process router ([`InProcess`], the all-in-one mode) or, in the
+//!    distributed mode, an [`HttpUpstream`] over a service's instances with least-request
+//!    balancing, retries and outlier ejection (`upstream/remote.rs`, `upstream/pool.rs`),
+//!    optionally split into reads and writes ([`ReadWrite`]). The builder makes those from
+//!    `gateway.upstreams` for every upstream not given in code (`builder/remote.rs`).
 //!
 //! Every error it produces itself is `application/problem+json` (`problems.rs`).
 //!
@@ -52,8 +56,10 @@ pub use rate_limit::{
 };
 pub use settings::{
     default_public_routes, default_routes, default_upload_routes, AuthSettings, CorsSettings,
-    GatewaySettings, GroupLimits, PublicRoute, RateLimitSettings, RouteSettings, UploadRoute,
-    DEFAULT_BODY_LIMIT_BYTES, DEFAULT_TIMEOUT_MS, DEFAULT_UPLOAD_BODY_LIMIT_BYTES,
-    DEFAULT_UPLOAD_TIMEOUT_SECS,
+    GatewaySettings, GroupLimits, OutlierSettings, PublicRoute, RateLimitSettings, RetrySettings,
+    RouteSettings, UploadRetrySettings, UploadRoute, UpstreamUrls, DEFAULT_BODY_LIMIT_BYTES,
+    DEFAULT_TIMEOUT_MS, DEFAULT_UPLOAD_BODY_LIMIT_BYTES, DEFAULT_UPLOAD_TIMEOUT_SECS,
 };
-pub use upstream::{InProcess, Upstream, UpstreamError};
+pub use upstream::{
+    CallPolicy, HttpUpstream, InProcess, InvalidUpstreamUrl, ReadWrite, Upstream, UpstreamError,
+};

@@ -1,6 +1,7 @@
 //! The proxy: match the route, authenticate, rate-limit, enforce the body limit, forward with
-//! a timeout, and map upstream failures to problems. Upload routes get their own limit and
-//! timeout. Bodies are never buffered: they stream to the upstream, counted on the way.
+//! a timeout and the route's retry policy ([`CallPolicy`]), and map upstream failures to
+//! problems. Upload routes get their own limit, timeout and policy. Bodies are never buffered
+//! here: they stream to the upstream, counted on the way.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -19,7 +20,7 @@ use crate::auth::{AuthFailure, Authenticator};
 use crate::problems;
 use crate::rate_limit::{Quota, RateLimitDecision, RateLimiter};
 use crate::uploads::Uploads;
-use crate::upstream::{Upstream, UpstreamError};
+use crate::upstream::{CallPolicy, Upstream, UpstreamError};
 
 /// A route with everything resolved at build time.
 pub(crate) struct CompiledRoute {
@@ -30,6 +31,8 @@ pub(crate) struct CompiledRoute {
     pub(crate) quotas: Vec<Quota>,
     pub(crate) timeout: Duration,
     pub(crate) body_limit: usize,
+    /// Per-try timeout and attempts for HTTP upstreams.
+    pub(crate) policy: CallPolicy,
 }
 
 impl CompiledRoute {
@@ -114,10 +117,11 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
         Err(refused) => return with_info(refused, info),
     };
 
-    let (body_limit, timeout) = if state.uploads.matches(&parts.method, &path) {
-        (state.uploads.body_limit, state.uploads.timeout)
+    let (body_limit, timeout, mut policy) = if state.uploads.matches(&parts.method, &path) {
+        let uploads = &state.uploads;
+        (uploads.body_limit, uploads.timeout, uploads.policy)
     } else {
-        (route.body_limit, route.timeout)
+        (route.body_limit, route.timeout, route.policy)
     };
     if content_length(&parts).is_some_and(|len| len > body_limit as u64) {
         return with_info(problems::payload_too_large(body_limit), info);
@@ -131,6 +135,9 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
     if let Some(info) = connect_info {
         parts.extensions.insert(info);
     }
+    // How an HTTP upstream may retry; no retry outlives the timeout below.
+    policy.deadline = Some(tokio::time::Instant::now() + timeout);
+    parts.extensions.insert(policy);
     let req = Request::from_parts(parts, body);
 
     let mut res = match tokio::time::timeout(timeout, route.upstream.call(req)).await {

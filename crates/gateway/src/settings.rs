@@ -6,6 +6,12 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::upstream::CallPolicy;
+
+mod upstreams;
+
+pub use upstreams::{OutlierSettings, RetrySettings, UploadRetrySettings, UpstreamUrls};
+
 /// Default request-body limit: 10 MiB.
 pub const DEFAULT_BODY_LIMIT_BYTES: usize = 10 * 1024 * 1024;
 /// Default upstream timeout: 10 s.
@@ -47,6 +53,17 @@ pub struct GatewaySettings {
     pub trusted_proxy_hops: usize,
     /// Time allowed to each component check of `/actuator/health` (milliseconds).
     pub health_timeout_ms: u64,
+    /// Distributed mode: upstream name → its instances' base URLs (`http://host:port`). A
+    /// route whose upstream was not handed to the builder in code goes to these over HTTP.
+    /// `<name>_read` (e.g. `meeting_read`) is the read group of `<name>`: GET, HEAD and
+    /// OPTIONS go there, every other method to `<name>`. Empty (the default): all-in-one.
+    pub upstreams: BTreeMap<String, UpstreamUrls>,
+    /// Retries and per-try timeout of HTTP upstreams on ordinary routes.
+    pub retry: RetrySettings,
+    /// Retries and per-try timeout of HTTP upstreams on upload routes.
+    pub upload_retry: UploadRetrySettings,
+    /// When an instance of an HTTP upstream is taken out of rotation.
+    pub outlier: OutlierSettings,
 }
 
 impl Default for GatewaySettings {
@@ -63,6 +80,10 @@ impl Default for GatewaySettings {
             upload_timeout_secs: DEFAULT_UPLOAD_TIMEOUT_SECS,
             trusted_proxy_hops: 0,
             health_timeout_ms: 3_000,
+            upstreams: BTreeMap::new(),
+            retry: RetrySettings::default(),
+            upload_retry: UploadRetrySettings::default(),
+            outlier: OutlierSettings::default(),
         }
     }
 }
@@ -73,6 +94,17 @@ impl GatewaySettings {
     }
     pub(crate) fn body_limit(&self, route: &RouteSettings) -> usize {
         route.body_limit_bytes.unwrap_or(self.body_limit_bytes)
+    }
+    /// The retry policy of a route's ordinary requests: `retry`, with the route's overrides.
+    pub(crate) fn call_policy(&self, route: &RouteSettings) -> CallPolicy {
+        let mut policy = self.retry.policy();
+        if let Some(ms) = route.per_try_timeout_ms {
+            policy.per_try_timeout = Duration::from_millis(ms);
+        }
+        if let Some(attempts) = route.attempts {
+            policy.attempts = attempts;
+        }
+        policy
     }
 }
 
@@ -92,6 +124,12 @@ pub struct RouteSettings {
     /// Overrides [`GatewaySettings::body_limit_bytes`] (e.g. larger for recordings).
     #[serde(default)]
     pub body_limit_bytes: Option<usize>,
+    /// Overrides `retry.per_try_timeout_ms` for this route (HTTP upstreams only).
+    #[serde(default)]
+    pub per_try_timeout_ms: Option<u64>,
+    /// Overrides `retry.attempts` for this route (HTTP upstreams only).
+    #[serde(default)]
+    pub attempts: Option<u32>,
 }
 
 impl RouteSettings {
@@ -102,6 +140,8 @@ impl RouteSettings {
             group: None,
             timeout_ms: None,
             body_limit_bytes: None,
+            per_try_timeout_ms: None,
+            attempts: None,
         }
     }
     pub fn group(mut self, group: impl Into<String>) -> Self {

@@ -1,5 +1,6 @@
 //! Upload routes (`gateway.upload_routes`): requests that carry a file get their own body
-//! limit and timeout instead of their route's, matched by method and path pattern.
+//! limit, timeout and retry policy instead of their route's, matched by method and path
+//! pattern.
 
 use std::time::Duration;
 
@@ -7,12 +8,15 @@ use http::Method;
 
 use crate::builder::BuildError;
 use crate::settings::GatewaySettings;
+use crate::upstream::CallPolicy;
 
 /// The compiled `upload_routes` with the limit and timeout they get.
 pub(crate) struct Uploads {
     patterns: Vec<(Method, Vec<Segment>)>,
     pub(crate) body_limit: usize,
     pub(crate) timeout: Duration,
+    /// `upload_retry` (small bodies only: a streamed upload gets one try).
+    pub(crate) policy: CallPolicy,
 }
 
 enum Segment {
@@ -49,6 +53,7 @@ impl Uploads {
             patterns,
             body_limit: settings.upload_body_limit_bytes,
             timeout: Duration::from_secs(settings.upload_timeout_secs),
+            policy: settings.upload_retry.policy(),
         })
     }
 

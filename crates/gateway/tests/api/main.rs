@@ -1,8 +1,10 @@
 //! Black-box tests of the gateway over real HTTP.
 
 mod auth;
+mod distributed;
 mod docs_and_health;
 mod helpers;
+mod instances;
 mod limits;
 mod redis_limit;
 mod routing;
