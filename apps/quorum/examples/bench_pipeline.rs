@@ -213,7 +213,23 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The service's SQLite file in `data`, or its PostgreSQL database when
+/// `QUORUM_BACKENDS__DATABASE_URL` (with `{service}`) is set, as for the server.
 async fn open(data: &Path, name: &str) -> anyhow::Result<Db> {
+    if let Some(url) = std::env::var("QUORUM_BACKENDS__DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        let url = url.replace("{service}", name);
+        return Ok(Db::connect(
+            &url,
+            &DbOptions {
+                max_connections: 2,
+                ..DbOptions::default()
+            },
+        )
+        .await?);
+    }
     Ok(Db::open_sqlite(
         &data.join(format!("{name}.db")),
         &DbOptions {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::{Application, Settings};
+use crate::{Application, Plan, Role, Settings};
 
 #[derive(Debug, Parser)]
 #[command(name = "quorum", version, about = "Self-hostable meeting minutes")]
@@ -19,15 +19,34 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run Quorum (default): every service and the gateway in one process.
-    Serve,
-    /// Create or upgrade every service's database, then exit.
-    Migrate,
-    /// Check the settings (defaults + file + environment) and exit.
-    CheckConfig,
+    /// Run Quorum (default): every service and the gateway in one process, or, in the
+    /// distributed mode, the named part of it.
+    Serve(ServeArgs),
+    /// Create or upgrade the services' databases (every service's, or the named ones'),
+    /// then exit.
+    Migrate {
+        /// Services whose databases to prepare (default: all).
+        services: Vec<String>,
+    },
+    /// Check the settings (defaults + file + environment) for the process `quorum serve`
+    /// would run with the same arguments, and exit.
+    CheckConfig(ServeArgs),
     /// Speech-to-text models for local Whisper.
     #[command(subcommand)]
     Models(ModelsCommand),
+}
+
+#[derive(Debug, Default, clap::Args)]
+struct ServeArgs {
+    /// What this process runs: any of identity, meeting, transcript, ai, todo,
+    /// notification and gateway. None: everything (the all-in-one process). A part needs
+    /// backends.amqp_url and backends.redis_url (shared with the other processes); a gateway
+    /// without some services needs gateway.upstreams.<service> (their URLs).
+    services: Vec<String>,
+    /// Scaling group of the services of this process: `read` answers GET/HEAD/OPTIONS only
+    /// and runs no consumers; `write` and `all` do everything.
+    #[arg(long, value_enum, default_value_t = Role::All)]
+    role: Role,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,12 +74,23 @@ impl Cli {
             }
         };
         quorum_telemetry::init_tracing(&settings.log.level, settings.log.json);
-        let result = match self.command.unwrap_or(Command::Serve) {
-            Command::Serve => serve(settings).await,
-            Command::Migrate => Application::migrate(&settings).await,
-            Command::CheckConfig => settings
-                .backends
-                .validate()
+        let command = self
+            .command
+            .unwrap_or_else(|| Command::Serve(ServeArgs::default()));
+        let result = match command {
+            Command::Serve(args) => match Plan::parse(&args.services, args.role) {
+                Ok(plan) => serve(settings, plan).await,
+                Err(e) => Err(anyhow::anyhow!(e)),
+            },
+            Command::Migrate { services } => match Plan::parse(&services, Role::All) {
+                Ok(plan) => Application::migrate(&settings, plan).await,
+                Err(e) => Err(anyhow::anyhow!(e)),
+            },
+            Command::CheckConfig(args) => Plan::parse(&args.services, args.role)
+                .and_then(|plan| {
+                    settings.backends.validate()?;
+                    plan.check(&settings)
+                })
                 .map(|()| println!("configuration is valid"))
                 .map_err(anyhow::Error::msg),
             Command::Models(cmd) => models(&settings, cmd).await,
@@ -107,9 +137,10 @@ async fn models(settings: &Settings, cmd: ModelsCommand) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let app = Application::build(settings).await?;
-    tracing::info!(port = app.port(), "quorum is listening");
+async fn serve(settings: Settings, plan: Plan) -> anyhow::Result<()> {
+    let runs = plan.to_string();
+    let app = Application::build_plan(settings, plan).await?;
+    tracing::info!(port = app.port(), runs, "quorum is listening");
     app.run_until_stopped(shutdown_signal()).await
 }
 

@@ -1,14 +1,21 @@
 //! The `quorum` binary's library: command line, settings and the one start-up path.
 //!
-//! - [`cli`]: `quorum serve`, `quorum migrate`, `quorum config`;
+//! - [`cli`]: `quorum serve [SERVICE…] [--role …]`, `quorum migrate`, `quorum check-config`,
+//!   `quorum models`;
 //! - [`settings`]: the settings tree (file + `QUORUM_…` environment);
-//! - [`startup`]: [`Application`] — builds every backend and service, binds the listener
-//!   (port 0 works), and runs until the shutdown future resolves, draining in-flight work.
+//! - [`plan`]: what one process runs — everything (the default) or some services and/or the
+//!   gateway, with a read/write role;
+//! - [`startup`]: [`Application`] — builds the backends and the services of the plan, the
+//!   gateway (in-process upstreams for its own services, HTTP for the others), binds the
+//!   listener (port 0 works), and runs until the shutdown future resolves, draining
+//!   in-flight work.
 
 pub mod cli;
+pub mod plan;
 mod services;
 pub mod settings;
 pub mod startup;
 
+pub use plan::{Plan, Role};
 pub use settings::Settings;
 pub use startup::Application;

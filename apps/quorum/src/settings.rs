@@ -110,7 +110,8 @@ impl Default for CacheSettings {
 pub struct BackendSettings {
     /// A PostgreSQL URL with `{service}` where each service's name goes, one database per
     /// service (`postgres://quorum:pw@db:5432/quorum_{service}`); databases that do not
-    /// exist are created. Empty: one SQLite file per service in `data.dir`.
+    /// exist are created. A process that runs one service (`quorum serve meeting`) may name
+    /// that service's database directly. Empty: one SQLite file per service in `data.dir`.
     pub database_url: String,
     /// Connections each service's PostgreSQL pool keeps at most.
     pub database_max_connections: u32,
@@ -150,19 +151,10 @@ impl BackendSettings {
     /// Settings that can never work, named.
     pub fn validate(&self) -> Result<(), String> {
         let url = self.database_url.trim();
-        if !url.is_empty() {
-            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-                return Err(format!(
-                    "backends.database_url must be a postgres:// URL (got `{url}`)"
-                ));
-            }
-            if !url.contains("{service}") {
-                return Err(
-                    "backends.database_url must contain `{service}`: each service \
-                    has its own database (`postgres://…/quorum_{service}`)"
-                        .into(),
-                );
-            }
+        if !(url.is_empty() || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(format!(
+                "backends.database_url must be a postgres:// URL (got `{url}`)"
+            ));
         }
         let amqp = self.amqp_url.trim();
         if !(amqp.is_empty() || amqp.starts_with("amqp://") || amqp.starts_with("amqps://")) {

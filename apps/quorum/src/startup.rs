@@ -8,7 +8,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
 use quorum_auth::{MemoryRevocationList, RevocationList, SharedRevocationList};
 use quorum_bus::{Broker, EmbeddedBroker, RabbitBroker, RabbitOptions};
 use quorum_cache::{CacheStore, MemoryStore, RedisStore, TieredStore};
@@ -23,8 +28,10 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::plan::{Plan, Role};
 use crate::services::{self, open_db, Backends, Running};
 use crate::Settings;
+use quorum_web::Problem;
 
 /// A built, listening Quorum process.
 pub struct Application {
@@ -39,82 +46,89 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens every database (running migrations), starts consumers and relays, builds the
-    /// gateway, and binds the listener (`server.port = 0` picks a free port).
+    /// The all-in-one process: [`Application::build_plan`] with every service and the gateway.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_plan(settings, Plan::all_in_one()).await
+    }
+
+    /// Opens the databases of the services `plan` runs (running migrations), starts their
+    /// consumers and relays, builds the gateway when the plan has it (services of other
+    /// processes reached over HTTP, `gateway.upstreams`), and binds the listener
+    /// (`server.port = 0` picks a free port). A process without the gateway serves its
+    /// services' routers directly, trusting `x-quorum-user-id`: only the gateway may reach it.
+    pub async fn build_plan(settings: Settings, plan: Plan) -> anyhow::Result<Self> {
         let prometheus = quorum_telemetry::metrics::install();
         let data = settings.data.dir.clone();
         std::fs::create_dir_all(&data)
             .with_context(|| format!("data.dir: cannot create `{}`", data.display()))?;
         settings.backends.validate().map_err(anyhow::Error::msg)?;
-        let (backends, broker_db) = shared_backends(&data, &settings).await?;
-        backends
-            .broker
-            .declare(&services::topology(&settings))
-            .await
-            .context("declaring the broker topology")?;
+        plan.check(&settings).map_err(anyhow::Error::msg)?;
+        let stores = shared_stores(&settings).await?;
 
         let stop = CancellationToken::new();
-        let services::Assembled {
-            running,
-            background,
-            indicators,
-        } = services::assemble(&settings, &backends, &data, &stop).await?;
+        let mut running = Vec::new();
+        let mut background = Vec::new();
+        let mut registry = HealthRegistry::new();
+        let mut broker_db = None;
+        if !plan.services().is_empty() {
+            let (broker, db) = shared_broker(&data, &settings).await?;
+            broker_db = db;
+            broker
+                .declare(&services::topology(&settings))
+                .await
+                .context("declaring the broker topology")?;
+            let backends = Backends {
+                broker,
+                cache: stores.cache.clone(),
+                revocations: stores.revocations.clone(),
+                tasks: stores.tasks.clone(),
+            };
+            let assembled = services::assemble(&settings, &plan, &backends, &data, &stop).await?;
+            running = assembled.running;
+            background = assembled.background;
+            registry = health_registry(&backends, &running);
+            for indicator in assembled.indicators {
+                registry.register(indicator);
+            }
+        } else {
+            registry.register(cache_indicator(stores.cache.clone()));
+        }
 
-        let mut gateway_settings = settings.gateway.clone();
-        // One source of truth for what the identity service signs and the gateway expects.
-        gateway_settings.auth.issuer = settings.identity.issuer.clone();
-        gateway_settings.auth.audience = settings.identity.audience.clone();
-        gateway_settings
-            .routes
-            .retain(|r| running.iter().any(|s| s.name == r.upstream));
-        let recording_max = settings.meeting.recording_max_bytes;
-        if (gateway_settings.upload_body_limit_bytes as u64) < recording_max {
-            tracing::warn!(
-                gateway_limit = gateway_settings.upload_body_limit_bytes,
-                recording_max,
-                "gateway.upload_body_limit_bytes is below meeting.recording_max_bytes: the \
-                 gateway refuses (413) recordings the meeting service would take"
-            );
-        }
-        let mut builder = Gateway::builder()
-            .settings(gateway_settings)
-            .revocations(backends.revocations.clone());
-        let redis = settings.backends.redis_url.trim();
-        if !redis.is_empty() {
-            // GCRA in Redis: one limit across every gateway replica.
-            let limiter = RedisRateLimiter::new(redis, &settings.backends.redis_prefix)
-                .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))?;
-            builder = builder.rate_limiter(Arc::new(limiter));
-        }
         let mut service_routers = Vec::new();
         for s in &running {
-            let router = service_router(s.name, s.router.clone(), backends.cache.clone());
-            service_routers.push((s.name, router.clone()));
-            let upstream: Arc<dyn Upstream> = Arc::new(InProcess::new(router));
-            builder = builder
-                .upstream(s.name, upstream)
-                .openapi(s.name, s.openapi.clone());
-        }
-
-        let mut registry = health_registry(&backends, &running);
-        for indicator in indicators {
-            registry.register(indicator);
+            let router =
+                service_router(s.name, s.router.clone(), stores.cache.clone(), plan.role());
+            service_routers.push((s.name, router));
         }
         let info = BuildInfo {
             name: "quorum",
             version: env!("CARGO_PKG_VERSION"),
             started: Instant::now(),
-            services: running.iter().map(|s| s.name.to_string()).collect(),
+            services: plan
+                .services()
+                .iter()
+                .map(|s| s.to_string())
+                .chain(plan.gateway().then(|| "gateway".to_string()))
+                .collect(),
         };
-        for indicator in registry.indicators() {
-            builder = builder.health_check(indicator.name(), gateway_check(indicator.clone()));
-        }
-        let ops = quorum_telemetry::ops_router(registry, info, prometheus);
-        let router = builder
-            .local_routes(ops)
-            .build()
-            .context("building the gateway")?;
+        let router = if plan.gateway() {
+            gateway(
+                &settings,
+                &plan,
+                &stores,
+                &service_routers,
+                registry,
+                info,
+                prometheus,
+            )?
+        } else {
+            // Services only: their routers side by side, and this process's own actuator.
+            let mut router = quorum_telemetry::ops_router(registry, info, prometheus);
+            for (_, r) in &service_routers {
+                router = router.merge(r.clone());
+            }
+            router
+        };
 
         let addr = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = TcpListener::bind(&addr)
@@ -135,14 +149,14 @@ impl Application {
         })
     }
 
-    /// Creates or upgrades every database, then returns. Building the application runs every
+    /// Creates or upgrades the databases of the plan's services, then returns. Building the application runs every
     /// migration; it is then stopped the normal way, so background work that started drains
     /// before the databases close.
-    pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    pub async fn migrate(settings: &Settings, plan: Plan) -> anyhow::Result<()> {
         let mut settings = settings.clone();
         settings.server.port = 0;
         settings.server.host = "127.0.0.1".into();
-        Self::build(settings)
+        Self::build_plan(settings, plan.without_gateway())
             .await?
             .run_until_stopped(std::future::ready(()))
             .await
@@ -210,82 +224,165 @@ impl Application {
     }
 }
 
-/// The backends every service of this process shares: the broker named by
-/// `backends.amqp_url` (RabbitMQ) or the embedded one (its database is returned to be closed
-/// last), and the cache, revoked tokens and task status: in-process, or with
-/// `backends.redis_url` in Redis (the cache behind an in-process L1; revocations and tasks
-/// shared by every replica).
-async fn shared_backends(
-    data: &Path,
-    settings: &Settings,
-) -> anyhow::Result<(Backends, Option<Db>)> {
-    let amqp = settings.backends.amqp_url.trim();
-    let (broker, broker_db): (Arc<dyn Broker>, _) = if amqp.is_empty() {
-        let db = open_db(settings, data, "broker").await?;
-        let broker = EmbeddedBroker::with_db(db.clone())
-            .await
-            .context("opening the embedded broker")?;
-        (Arc::new(broker), Some(db))
-    } else {
-        let options = RabbitOptions {
-            quorum_queues: settings.backends.amqp_quorum_queues,
-            connection_name: format!("quorum {}", env!("CARGO_PKG_VERSION")),
-            ..RabbitOptions::default()
-        };
-        let broker = RabbitBroker::connect(amqp, options)
-            .await
-            .context("backends.amqp_url: connecting to RabbitMQ")?;
-        (Arc::new(broker), None)
-    };
+/// The stores every part of this process shares: in-process, or with `backends.redis_url`
+/// in Redis (the cache behind an in-process L1; revoked tokens and task status shared by
+/// every replica).
+struct Stores {
+    cache: Arc<dyn CacheStore>,
+    revocations: Arc<dyn RevocationList>,
+    tasks: Arc<dyn TaskStore>,
+}
+
+async fn shared_stores(settings: &Settings) -> anyhow::Result<Stores> {
     let redis = settings.backends.redis_url.trim();
+    if redis.is_empty() {
+        return Ok(Stores {
+            cache: Arc::new(MemoryStore::new(settings.cache.max_entries)),
+            revocations: Arc::new(MemoryRevocationList::new()),
+            tasks: Arc::new(MemoryTaskStore::new()),
+        });
+    }
     let redis_store = || {
         RedisStore::new(redis, &settings.backends.redis_prefix)
             .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))
     };
-    let (cache, revocations, tasks): (
-        Arc<dyn CacheStore>,
-        Arc<dyn RevocationList>,
-        Arc<dyn TaskStore>,
-    ) = if redis.is_empty() {
-        (
-            Arc::new(MemoryStore::new(settings.cache.max_entries)),
-            Arc::new(MemoryRevocationList::new()),
-            Arc::new(MemoryTaskStore::new()),
-        )
-    } else {
-        let l2 = redis_store()?;
-        if let Err(e) = l2.ping().await {
-            // Not fatal: the services work without the cache, only slower.
-            tracing::warn!(error = %e, "Redis is not answering; reads go to the databases");
-        }
-        let cache = TieredStore::new(
-            l2,
-            settings.cache.max_entries,
-            Duration::from_secs(settings.cache.l1_ttl_secs.max(1)),
+    let l2 = redis_store()?;
+    if let Err(e) = l2.ping().await {
+        // Not fatal: the services work without the cache, only slower.
+        tracing::warn!(error = %e, "Redis is not answering; reads go to the databases");
+    }
+    let cache = TieredStore::new(
+        l2,
+        settings.cache.max_entries,
+        Duration::from_secs(settings.cache.l1_ttl_secs.max(1)),
+    );
+    let revocations = SharedRevocationList::new(Arc::new(redis_store()?));
+    let tasks = RedisTaskStore::new(redis, &settings.backends.redis_prefix)
+        .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))?;
+    Ok(Stores {
+        cache: Arc::new(cache),
+        revocations: Arc::new(revocations),
+        tasks: Arc::new(tasks),
+    })
+}
+
+/// The broker named by `backends.amqp_url` (RabbitMQ) or the embedded one (its database is
+/// returned to be closed last).
+async fn shared_broker(
+    data: &Path,
+    settings: &Settings,
+) -> anyhow::Result<(Arc<dyn Broker>, Option<Db>)> {
+    let amqp = settings.backends.amqp_url.trim();
+    if amqp.is_empty() {
+        let db = open_db(settings, data, "broker").await?;
+        let broker = EmbeddedBroker::with_db(db.clone())
+            .await
+            .context("opening the embedded broker")?;
+        return Ok((Arc::new(broker), Some(db)));
+    }
+    let options = RabbitOptions {
+        quorum_queues: settings.backends.amqp_quorum_queues,
+        connection_name: format!("quorum {}", env!("CARGO_PKG_VERSION")),
+        ..RabbitOptions::default()
+    };
+    let broker = RabbitBroker::connect(amqp, options)
+        .await
+        .context("backends.amqp_url: connecting to RabbitMQ")?;
+    Ok((Arc::new(broker), None))
+}
+
+/// The gateway in front of this process's services (in-process) and the others
+/// (`gateway.upstreams`, over HTTP), with the process's actuator as local routes.
+fn gateway(
+    settings: &Settings,
+    plan: &Plan,
+    stores: &Stores,
+    local: &[(&'static str, Router)],
+    registry: HealthRegistry,
+    info: BuildInfo,
+    prometheus: PrometheusHandle,
+) -> anyhow::Result<Router> {
+    let mut gateway_settings = settings.gateway.clone();
+    // One source of truth for what the identity service signs and the gateway expects.
+    gateway_settings.auth.issuer = settings.identity.issuer.clone();
+    gateway_settings.auth.audience = settings.identity.audience.clone();
+    let recording_max = settings.meeting.recording_max_bytes;
+    if plan.runs("meeting") && (gateway_settings.upload_body_limit_bytes as u64) < recording_max {
+        tracing::warn!(
+            gateway_limit = gateway_settings.upload_body_limit_bytes,
+            recording_max,
+            "gateway.upload_body_limit_bytes is below meeting.recording_max_bytes: the \
+             gateway refuses (413) recordings the meeting service would take"
         );
-        let revocations = SharedRevocationList::new(Arc::new(redis_store()?));
-        let tasks = RedisTaskStore::new(redis, &settings.backends.redis_prefix)
+    }
+    let mut builder = Gateway::builder()
+        .settings(gateway_settings)
+        .revocations(stores.revocations.clone());
+    let redis = settings.backends.redis_url.trim();
+    if !redis.is_empty() {
+        // GCRA in Redis: one limit across every gateway replica.
+        let limiter = RedisRateLimiter::new(redis, &settings.backends.redis_prefix)
             .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))?;
-        (Arc::new(cache), Arc::new(revocations), Arc::new(tasks))
-    };
-    let backends = Backends {
-        broker,
-        cache,
-        revocations,
-        tasks,
-    };
-    Ok((backends, broker_db))
+        builder = builder.rate_limiter(Arc::new(limiter));
+    }
+    for (name, router) in local {
+        let upstream: Arc<dyn Upstream> = Arc::new(InProcess::new(router.clone()));
+        builder = builder.upstream(*name, upstream);
+    }
+    // Every routed service's API description, local or not: they are compiled in.
+    let mut documented = Vec::new();
+    for route in &settings.gateway.routes {
+        let name = route.upstream.as_str();
+        if !documented.contains(&name) {
+            documented.push(name);
+            if let Some(doc) = services::openapi(name) {
+                builder = builder.openapi(name, doc);
+            }
+        }
+    }
+    for indicator in registry.indicators() {
+        builder = builder.health_check(indicator.name(), gateway_check(indicator.clone()));
+    }
+    let ops = quorum_telemetry::ops_router(registry, info, prometheus);
+    builder
+        .local_routes(ops)
+        .build()
+        .context("building the gateway")
 }
 
 /// What every service router gets in every mode: request metrics by matched route and
 /// `Idempotency-Key` replay.
-fn service_router(name: &'static str, router: Router, cache: Arc<dyn CacheStore>) -> Router {
-    router
-        .layer(quorum_web::idempotency::layer(cache))
-        .layer(axum::middleware::from_fn_with_state(
-            name,
-            quorum_telemetry::metrics::track,
-        ))
+/// A `--role read` instance refuses other methods with 421 (Misdirected Request): the
+/// gateway sends writes to the write group.
+fn service_router(
+    name: &'static str,
+    router: Router,
+    cache: Arc<dyn CacheStore>,
+    role: Role,
+) -> Router {
+    let mut router = router.layer(quorum_web::idempotency::layer(cache));
+    if role == Role::Read {
+        router = router.layer(axum::middleware::from_fn(reads_only));
+    }
+    router.layer(axum::middleware::from_fn_with_state(
+        name,
+        quorum_telemetry::metrics::track,
+    ))
+}
+
+async fn reads_only(req: Request<Body>, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    Problem::new(
+        StatusCode::MISDIRECTED_REQUEST,
+        "read_only_instance",
+        format!(
+            "this instance serves reads only (--role read); send {} to the write group",
+            req.method()
+        ),
+    )
+    .into_response()
 }
 
 /// The gateway serves the system-wide `/actuator/health`; each indicator is one component.
@@ -334,8 +431,12 @@ fn health_registry(backends: &Backends, running: &[Running]) -> HealthRegistry {
             }
         }
     }));
-    let cache = backends.cache.clone();
-    registry.with(
+    registry.register(cache_indicator(backends.cache.clone()));
+    registry
+}
+
+fn cache_indicator(cache: Arc<dyn CacheStore>) -> Arc<dyn HealthIndicator> {
+    Arc::new(
         FnIndicator::new("cache", move || {
             let cache = cache.clone();
             async move {

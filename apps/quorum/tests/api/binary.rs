@@ -29,8 +29,13 @@ impl Drop for Reaped {
 /// Starts `quorum serve` on a free port with `data` as its data directory and `env` on top;
 /// returns once it logs that it is listening.
 pub(crate) async fn start(data: &Path, env: &[(&str, String)]) -> Server {
+    start_args(data, &["serve"], env).await
+}
+
+/// [`start`] with other arguments (`["serve", "meeting", "--role", "read"]`).
+pub(crate) async fn start_args(data: &Path, args: &[&str], env: &[(&str, String)]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_quorum"));
-    cmd.arg("serve")
+    cmd.args(args)
         .env("QUORUM_DATA__DIR", data)
         .env("QUORUM_SERVER__HOST", "127.0.0.1")
         .env("QUORUM_SERVER__PORT", "0")

@@ -3,6 +3,7 @@
 mod async_reply;
 mod binary;
 mod crash;
+mod distributed;
 mod helpers;
 mod lifecycle;
 mod outage;

@@ -241,3 +241,39 @@ async fn a_bad_setting_exits_with_a_message_naming_the_key() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_part_of_quorum_names_the_settings_it_lacks() {
+    let check = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_quorum"));
+        cmd.arg("check-config").args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (ok, stderr) = check(&["meeting"], &[]);
+    assert!(!ok && stderr.contains("backends.amqp_url"), "{stderr}");
+    let (ok, stderr) = check(&["meetings"], &[]);
+    assert!(
+        !ok && stderr.contains("unknown service `meetings`"),
+        "{stderr}"
+    );
+    let shared = [
+        ("QUORUM_BACKENDS__AMQP_URL", "amqp://rabbit:5672/%2f"),
+        ("QUORUM_BACKENDS__REDIS_URL", "redis://redis:6379"),
+    ];
+    let (ok, stderr) = check(&["gateway"], &shared);
+    assert!(
+        !ok && stderr.contains("gateway.upstreams.identity"),
+        "{stderr}"
+    );
+    let (ok, stderr) = check(&["meeting", "--role", "read"], &shared);
+    assert!(ok, "{stderr}");
+    let (ok, stderr) = check(&["meeting", "--role", "reader"], &shared);
+    assert!(!ok && stderr.contains("reader"), "{stderr}");
+}

@@ -1,0 +1,507 @@
+//! The distributed mode for real: every service is its own `quorum serve <service>` process
+//! (the meeting service twice), a `quorum serve gateway` process in front reaches them over
+//! HTTP, and they meet only in PostgreSQL, Redis and RabbitMQ. These tests run in the pass on
+//! the production backends (`QUORUM_TEST_POSTGRES_URL`, `QUORUM_TEST_AMQP_URL` and
+//! `QUORUM_TEST_REDIS_URL` set, as `scripts/test.sh` does); without them they return at once,
+//! since the embedded backends cannot be shared between processes.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use quorum_test_support::mail::MailSink;
+use serde_json::{json, Value};
+
+use crate::binary::{self, Server};
+use crate::crash::TODOS_PER_MEETING;
+use crate::helpers::{service_db, TestApp, User};
+use crate::pipeline::{eventually, run_pipeline, Expected};
+
+fn production_backends() -> bool {
+    [
+        "QUORUM_TEST_POSTGRES_URL",
+        "QUORUM_TEST_AMQP_URL",
+        "QUORUM_TEST_REDIS_URL",
+    ]
+    .iter()
+    .all(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()))
+}
+
+/// One test's processes, sharing a data directory (so the same databases, virtual host and
+/// Redis prefix: `helpers::backend_env`).
+struct Cluster {
+    data: tempfile::TempDir,
+    env: Vec<(&'static str, String)>,
+    services: Vec<(String, Server)>,
+    gateway: Option<Server>,
+    sink: MailSink,
+}
+
+impl Cluster {
+    async fn new() -> Self {
+        let sink = MailSink::start(&[]).await;
+        let env = vec![
+            ("QUORUM_IDENTITY__ARGON2_MEMORY_KIB", "1024".into()),
+            ("QUORUM_IDENTITY__ARGON2_ITERATIONS", "1".into()),
+            ("QUORUM_NOTIFICATION__SMTP__HOST", "127.0.0.1".into()),
+            ("QUORUM_NOTIFICATION__SMTP__PORT", sink.port.to_string()),
+            ("QUORUM_NOTIFICATION__SMTP__SECURITY", "none".into()),
+            (
+                "QUORUM_NOTIFICATION__SMTP__FROM",
+                "minutes@quorum.test".into(),
+            ),
+            ("QUORUM_SERVER__SHUTDOWN_GRACE_SECS", "5".into()),
+            // The load below would exceed the per-user quotas.
+            ("QUORUM_GATEWAY__RATE_LIMIT__ENABLED", "false".into()),
+        ];
+        Self {
+            data: tempfile::tempdir().unwrap(),
+            env,
+            services: Vec::new(),
+            gateway: None,
+            sink,
+        }
+    }
+
+    /// `quorum serve <args>`, remembered under `label`.
+    async fn serve(&mut self, label: &str, args: &[&str]) {
+        let server = self.spawn(args).await;
+        self.services.push((label.to_string(), server));
+    }
+
+    async fn spawn(&self, args: &[&str]) -> Server {
+        let mut argv = vec!["serve"];
+        argv.extend_from_slice(args);
+        binary::start_args(self.data.path(), &argv, &self.env).await
+    }
+
+    fn base(&self, label: &str) -> String {
+        self.server(label).base.clone()
+    }
+
+    fn server(&self, label: &str) -> &Server {
+        &self
+            .services
+            .iter()
+            .find(|(l, _)| l == label)
+            .unwrap_or_else(|| panic!("no process `{label}`"))
+            .1
+    }
+
+    fn take(&mut self, label: &str) -> Server {
+        let i = self.services.iter().position(|(l, _)| l == label).unwrap();
+        self.services.remove(i).1
+    }
+
+    /// The gateway, with `upstreams` as `QUORUM_GATEWAY__UPSTREAMS__…` (service → labels of
+    /// its processes).
+    async fn start_gateway(&mut self, upstreams: &[(&str, &[&str])]) -> TestApp {
+        let keys: Vec<(String, String)> = upstreams
+            .iter()
+            .map(|(service, labels)| {
+                let urls: Vec<String> = labels.iter().map(|l| self.base(l)).collect();
+                (
+                    format!(
+                        "QUORUM_GATEWAY__UPSTREAMS__{}",
+                        service.to_ascii_uppercase()
+                    ),
+                    urls.join(","),
+                )
+            })
+            .collect();
+        let mut env: Vec<(&str, String)> = self.env.iter().map(|(k, v)| (*k, v.clone())).collect();
+        env.extend(keys.iter().map(|(k, v)| (k.as_str(), v.clone())));
+        let gateway = binary::start_args(self.data.path(), &["serve", "gateway"], &env).await;
+        let app = TestApp::remote(&gateway.base, reqwest::Client::new());
+        self.gateway = Some(gateway);
+        app
+    }
+
+    /// Stops every process with SIGTERM; each must exit cleanly.
+    async fn stop(mut self) {
+        let mut all: Vec<Server> = self.services.drain(..).map(|(_, s)| s).collect();
+        all.extend(self.gateway.take());
+        for s in &all {
+            s.signal("TERM");
+        }
+        for s in all {
+            let (exit, _) = s.wait().await;
+            assert!(exit.success(), "a process did not stop cleanly: {exit}");
+        }
+    }
+}
+
+/// Every service in its own process.
+async fn start_every_service(c: &mut Cluster, meeting: &[(&str, &[&str])]) {
+    c.serve("identity", &["identity"]).await;
+    // One at a time: the first creates the databases and queues the others find.
+    for (label, args) in meeting {
+        c.serve(label, args).await;
+    }
+    for s in ["transcript", "ai", "todo", "notification"] {
+        c.serve(s, &[s]).await;
+    }
+}
+
+async fn health(app: &TestApp) -> (u16, Value) {
+    let res = app
+        .client
+        .get(app.url("/actuator/health"))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+async fn people(app: &TestApp) -> (User, User, User) {
+    (
+        app.register("Kim Minji", "minji@example.com").await,
+        app.register("Alex Park", "alex@example.com").await,
+        app.register("Sam Lee", "sam@example.com").await,
+    )
+}
+
+const NOTES: &str = "\
+Kim Minji: Welcome, everyone. Today we review the launch plan and the budget.
+Alex Park: The landing page is almost done. I will send the final draft by Friday.
+Sam Lee: The budget spreadsheet needs another pass. I'll update the budget by next Monday.
+Kim Minji: Sam, can you book the venue by Thursday?
+- [ ] @Alex prepare the demo slides by 1/20
+";
+
+#[tokio::test]
+async fn every_service_in_its_own_process_runs_the_minutes_pipeline_and_survives_a_replica_kill() {
+    if !production_backends() {
+        eprintln!("skipped: needs QUORUM_TEST_POSTGRES_URL, _AMQP_URL and _REDIS_URL");
+        return;
+    }
+    let mut c = Cluster::new().await;
+    start_every_service(
+        &mut c,
+        &[("meeting-1", &["meeting"]), ("meeting-2", &["meeting"])],
+    )
+    .await;
+    let app = c
+        .start_gateway(&[
+            ("identity", &["identity"]),
+            ("meeting", &["meeting-1", "meeting-2"]),
+            ("transcript", &["transcript"]),
+            ("ai", &["ai"]),
+            ("todo", &["todo"]),
+            ("notification", &["notification"]),
+        ])
+        .await;
+
+    // The gateway's health asks every instance of every service.
+    let (status, h) = health(&app).await;
+    assert_eq!(status, 200, "{h}");
+    for s in [
+        "identity",
+        "meeting",
+        "transcript",
+        "ai",
+        "todo",
+        "notification",
+    ] {
+        assert_eq!(h["components"][s]["status"], "UP", "{s}: {h}");
+    }
+
+    // Seed 000 §4.1 end to end, through RabbitMQ, Redis and PostgreSQL.
+    let (minji, alex, sam) = people(&app).await;
+    let expected = [
+        Expected {
+            who: &alex,
+            word: "draft",
+            due: "2027-01-15",
+        },
+        Expected {
+            who: &alex,
+            word: "slides",
+            due: "2027-01-20",
+        },
+        Expected {
+            who: &sam,
+            word: "budget",
+            due: "2027-01-18",
+        },
+        Expected {
+            who: &sam,
+            word: "venue",
+            due: "2027-01-14",
+        },
+    ];
+    let id = run_pipeline(
+        &app,
+        &c.sink,
+        &minji,
+        &[&alex, &sam],
+        NOTES,
+        "en",
+        &expected,
+    )
+    .await;
+
+    // Reads and writes keep coming while one meeting replica is killed (SIGKILL).
+    let app = Arc::new(app);
+    let minji = Arc::new(minji);
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut readers = Vec::new();
+    for _ in 0..4 {
+        let (app, minji, stop, id) = (app.clone(), minji.clone(), stop.clone(), id.clone());
+        readers.push(tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let res = app.get(&minji, &format!("/api/meetings/{id}")).await;
+                statuses.push(res.status().as_u16());
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            statuses
+        }));
+    }
+    let writers_n = 2;
+    let mut writers = Vec::new();
+    for w in 0..writers_n {
+        let (app, minji, stop) = (app.clone(), minji.clone(), stop.clone());
+        writers.push(tokio::spawn(async move {
+            // Jepsen-style: every create recorded as ok (201), failed (4xx: certainly not
+            // stored) or unknown (5xx or no answer: may or may not be stored).
+            let (mut ok, mut unknown) = (Vec::new(), Vec::new());
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let title = format!("load {w}-{n}");
+                let res = app
+                    .post(
+                        &minji,
+                        "/api/meetings",
+                        json!({"title": title, "scheduledAt": "2027-02-01T01:00:00Z"}),
+                    )
+                    .await;
+                match res.status().as_u16() {
+                    201 => ok.push(title),
+                    s if s >= 500 => unknown.push(title),
+                    s => panic!("create answered {s}: {}", res.text().await.unwrap()),
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            (ok, unknown)
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let killed = c.take("meeting-1");
+    killed.signal("KILL");
+    killed.wait().await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop.store(true, Ordering::Relaxed);
+
+    let mut reads = Vec::new();
+    for r in readers {
+        reads.extend(r.await.unwrap());
+    }
+    let mut by_status = std::collections::BTreeMap::<u16, usize>::new();
+    for s in &reads {
+        *by_status.entry(*s).or_default() += 1;
+    }
+    assert!(
+        reads.len() > 20,
+        "too few reads to mean anything: {by_status:?}"
+    );
+    assert_eq!(
+        by_status.keys().copied().collect::<Vec<_>>(),
+        [200],
+        "reads must be retried on the other replica: {by_status:?}"
+    );
+    let (mut ok, mut unknown) = (Vec::new(), Vec::new());
+    for w in writers {
+        let (o, u) = w.await.unwrap();
+        ok.extend(o);
+        unknown.extend(u);
+    }
+    // A create can only be lost in flight on the killed replica (one per writer at most);
+    // refused connections are retried on the other.
+    assert!(
+        unknown.len() <= writers_n,
+        "{} creates failed beyond those in flight at the kill: {unknown:?}",
+        unknown.len()
+    );
+    assert!(!ok.is_empty());
+    let db = service_db(c.data.path(), "meeting").await;
+    let stored: Vec<String> =
+        quorum_store::sqlx::query_scalar("SELECT title FROM meetings WHERE title LIKE 'load %'")
+            .fetch_all(db.reader())
+            .await
+            .unwrap();
+    db.close().await;
+    for title in &ok {
+        assert_eq!(
+            stored.iter().filter(|t| *t == title).count(),
+            1,
+            "acknowledged create `{title}` stored {} times",
+            stored.iter().filter(|t| *t == title).count()
+        );
+    }
+    for title in &stored {
+        assert!(
+            ok.contains(title) || unknown.contains(title),
+            "`{title}` stored but never sent"
+        );
+    }
+
+    // The gateway reports the dead instance.
+    let (_, h) = health(&app).await;
+    assert_eq!(h["components"]["meeting"]["status"], "UP", "{h}");
+    assert!(
+        h["components"]["meeting"].to_string().contains("DOWN"),
+        "{h}"
+    );
+    let app = Arc::try_unwrap(app).ok().unwrap();
+    drop(app);
+    c.stop().await;
+}
+
+#[tokio::test]
+async fn read_and_write_groups_and_a_consumer_killed_mid_pipeline() {
+    if !production_backends() {
+        eprintln!("skipped: needs QUORUM_TEST_POSTGRES_URL, _AMQP_URL and _REDIS_URL");
+        return;
+    }
+    let mut c = Cluster::new().await;
+    start_every_service(
+        &mut c,
+        &[
+            ("meeting-write", &["meeting", "--role", "write"]),
+            ("meeting-read", &["meeting", "--role", "read"]),
+        ],
+    )
+    .await;
+    let app = c
+        .start_gateway(&[
+            ("identity", &["identity"]),
+            ("meeting", &["meeting-write"]),
+            ("meeting_read", &["meeting-read"]),
+            ("transcript", &["transcript"]),
+            ("ai", &["ai"]),
+            ("todo", &["todo"]),
+            ("notification", &["notification"]),
+        ])
+        .await;
+    let (status, h) = health(&app).await;
+    assert_eq!(status, 200, "{h}");
+    assert_eq!(h["components"]["meetingRead"]["status"], "UP", "{h}");
+
+    let (minji, alex, sam) = people(&app).await;
+    let meeting = app
+        .create_meeting(&minji, "Launch sync", &[&alex, &sam])
+        .await;
+    let id = meeting["id"].as_str().unwrap().to_string();
+
+    // A read instance refuses writes sent to it directly.
+    let res = app
+        .client
+        .post(format!(
+            "{}/api/meetings/{id}/start",
+            c.base("meeting-read")
+        ))
+        .header("x-quorum-user-id", &minji.id)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 421);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["code"], "read_only_instance", "{problem}");
+
+    // A write through the write group is read back at once through the read group.
+    let res = app
+        .post(&minji, &format!("/api/meetings/{id}/start"), json!({}))
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let m: Value = app
+        .get(&minji, &format!("/api/meetings/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["status"], "IN_PROGRESS", "{m}");
+
+    // The todo service is killed as soon as the analysis exists: its consumer is taking the
+    // action items (or about to). Restarted, it finishes them, each once.
+    let res = app
+        .post(
+            &minji,
+            &format!("/api/meetings/{id}/end"),
+            json!({"notes": NOTES}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    eventually("the analysis", || async {
+        let res = app
+            .get(&minji, &format!("/api/ai/meetings/{id}/analysis"))
+            .await;
+        (res.status() == 200).then_some(())
+    })
+    .await;
+    let todo = c.take("todo");
+    todo.signal("KILL");
+    todo.wait().await;
+    c.serve("todo", &["todo"]).await;
+    // The gateway still has the old address: point a new gateway at the new process.
+    let old = c.gateway.take().unwrap();
+    old.signal("TERM");
+    old.wait().await;
+    let app = c
+        .start_gateway(&[
+            ("identity", &["identity"]),
+            ("meeting", &["meeting-write"]),
+            ("meeting_read", &["meeting-read"]),
+            ("transcript", &["transcript"]),
+            ("ai", &["ai"]),
+            ("todo", &["todo"]),
+            ("notification", &["notification"]),
+        ])
+        .await;
+    eventually("MINUTES_READY with every todo", || async {
+        let m: Value = app
+            .get(&minji, &format!("/api/meetings/{id}"))
+            .await
+            .json()
+            .await
+            .ok()?;
+        (m["status"] == "MINUTES_READY" && m["progress"]["total"] == TODOS_PER_MEETING)
+            .then_some(())
+    })
+    .await;
+    let todos: Value = app
+        .get(&minji, &format!("/api/todos?meetingId={id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        todos["total"], TODOS_PER_MEETING,
+        "lost or duplicated: {todos}"
+    );
+    let db = service_db(c.data.path(), "todo").await;
+    let rows: i64 = quorum_store::sqlx::query_scalar("SELECT COUNT(*) FROM todos")
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+    assert_eq!(rows, TODOS_PER_MEETING as i64);
+    db.close().await;
+
+    // With the write group gone, reads are still served by the read group; writes are not.
+    let writer = c.take("meeting-write");
+    writer.signal("KILL");
+    writer.wait().await;
+    let res = app.get(&minji, &format!("/api/meetings/{id}")).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = app
+        .post(
+            &minji,
+            "/api/meetings",
+            json!({"title": "x", "scheduledAt": "2027-02-01T01:00:00Z"}),
+        )
+        .await;
+    assert!(res.status().is_server_error(), "{}", res.status());
+    c.stop().await;
+}
