@@ -214,7 +214,8 @@ impl Pool {
         metrics::counter!(
             "gateway_upstream_ejections_total",
             "upstream" => self.name.clone(),
-            "instance" => instance.clone()
+            // Not `instance`: Prometheus sets that label to the scraped target.
+            "endpoint" => instance.clone()
         )
         .increment(1);
     }
