@@ -9,7 +9,9 @@
 #      meetings/s for COUNT meetings) and a burst (BURST at once) against each.
 # Distributed: one process per service (identity, meeting ×2, transcript, ai, todo,
 # notification) plus the gateway — nine processes, the load generator and the three servers
-# on the same 2 cores. Prints Markdown tables for docs/benchmarks.md.
+# on the same 2 cores. Each process's PostgreSQL pools hold at most DB_CONNECTIONS (default 5)
+# connections, so both deployments fit PostgreSQL's default 100. Prints Markdown tables for
+# docs/benchmarks.md.
 #
 #   bash bench/distributed.sh
 #   DURATION=30s RATE=20 COUNT=200 BURST=300 bash bench/distributed.sh
@@ -25,7 +27,7 @@ REDIS="${QUORUM_BENCH_REDIS:-redis://127.0.0.1:6379}"
 bash scripts/setup.sh >/dev/null
 command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
-ulimit -n 65535 || true
+ulimit -n 65535 2>/dev/null || true
 cargo build --release -q -p quorum --bin quorum --example bench_pipeline
 bin="$CARGO_TARGET_DIR/release"
 
@@ -62,6 +64,7 @@ start() { # mode name port serve-args…
   env $(backend_env "$mode") QUORUM_DATA__DIR="$work/$mode" \
     QUORUM_SERVER__HOST=127.0.0.1 QUORUM_SERVER__PORT="$port" \
     QUORUM_LOG__LEVEL=warn QUORUM_GATEWAY__RATE_LIMIT__ENABLED=false \
+    QUORUM_BACKENDS__DATABASE_MAX_CONNECTIONS="${DB_CONNECTIONS:-5}" \
     QUORUM_NOTIFICATION__SMTP__HOST=127.0.0.1 QUORUM_NOTIFICATION__SMTP__PORT="$smtp_port" \
     QUORUM_NOTIFICATION__SMTP__SECURITY=none \
     QUORUM_GATEWAY__UPSTREAMS__IDENTITY=http://127.0.0.1:18301 \
