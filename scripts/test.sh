@@ -66,7 +66,7 @@ redis_up=0
 [[ "${QUORUM_SKIP_REDIS:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && redis_up=1
 if ((redis_up)); then
   echo "== Redis ($redis_url)"
-  QUORUM_TEST_REDIS_URL="$redis_url" "${runner[@]}" -p quorum-cache -p quorum-auth -p quorum-gateway "$@"
+  QUORUM_TEST_REDIS_URL="$redis_url" "${runner[@]}" -p quorum-cache -p quorum-auth -p quorum-tasks -p quorum-gateway "$@"
 else
   echo "== Redis not reachable on 127.0.0.1:6379; Redis pass skipped"
 fi
