@@ -1,10 +1,13 @@
 //! Test helpers shared by the integration suites: a fresh database per test (an SQLite file
 //! in a temporary directory, or a new PostgreSQL database when `QUORUM_TEST_POSTGRES_URL`
-//! is set), so the same suite proves both backends; and [`mail::MailSink`], a real SMTP server
-//! per test; and [`service`], a harness to serve and call a service and to publish and
-//! read its events.
+//! is set), so the same suite proves both backends; likewise [`backends`]: the broker, cache,
+//! task store and revocation list (embedded, or RabbitMQ and Redis when
+//! `QUORUM_TEST_AMQP_URL` and `QUORUM_TEST_REDIS_URL` are set); [`mail::MailSink`], a real
+//! SMTP server per test; and [`service`], a harness to serve and call a service and to
+//! publish and read its events.
 
 pub mod audio;
+pub mod backends;
 pub mod mail;
 pub mod proxy;
 pub mod service;

@@ -4,11 +4,9 @@
 //! events from a test queue.
 
 use std::future::Future;
-use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-use quorum_bus::{Broker, EmbeddedBroker, Envelope, Message, Topology};
+use quorum_bus::{Broker, Envelope, Message};
 use quorum_contracts::events::{UserChanged, USER_CREATED};
 use quorum_contracts::SCHEMA_VERSION;
 use reqwest::{Method, StatusCode};
@@ -120,18 +118,6 @@ impl Served {
     pub async fn patch(&self, path: &str, user: Uuid, body: Value) -> Resp {
         self.call(Method::PATCH, path, Some(user), Some(body)).await
     }
-}
-
-/// An embedded broker stored in `dir` (`broker.db`), with `topology` declared.
-pub async fn embedded_broker(dir: &Path, topology: &Topology) -> Arc<EmbeddedBroker> {
-    let broker = EmbeddedBroker::open(&dir.join("broker.db"))
-        .await
-        .expect("open the embedded broker");
-    broker
-        .declare(topology)
-        .await
-        .expect("declare the topology");
-    Arc::new(broker)
 }
 
 /// A `user.created` envelope (no subject), as the identity service publishes it.

@@ -1,6 +1,6 @@
 //! `spawn_app()`: the AI service on a random port with a fresh database (SQLite in a
-//! tempdir, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), an embedded broker, an
-//! in-memory task store and cache; plus helpers to publish transcripts, act as users and
+//! tempdir, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), a broker, task store and
+//! cache from `quorum_test_support::backends` (embedded, or RabbitMQ and Redis); plus helpers to publish transcripts, act as users and
 //! read published events.
 
 use std::sync::Arc;
@@ -12,12 +12,11 @@ use quorum_ai::engine::{
     ActionItem, Analysis, AnalysisEngine, AnalysisInput, EngineError, ScheduleSuggestion,
 };
 use quorum_ai::{build_with_engine, Ai, Deps, Settings};
-use quorum_bus::{Broker, EmbeddedBroker, Envelope, QueueSpec, Topology};
-use quorum_cache::MemoryStore;
+use quorum_bus::{Broker, Envelope, QueueSpec, Topology};
 use quorum_contracts::events::{ParticipantRef, SectionRef, TranscriptCreated, TRANSCRIPT_CREATED};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_store::Db;
-use quorum_tasks::MemoryTaskStore;
+use quorum_test_support::backends;
 use quorum_test_support::service::{self, Resp, Served};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -32,7 +31,7 @@ pub(crate) const EVENTS_QUEUE: &str = "test.ai.events";
 pub(crate) struct TestApp {
     served: Served,
     pub(crate) db: Db,
-    pub(crate) broker: Arc<EmbeddedBroker>,
+    pub(crate) broker: Arc<dyn Broker>,
     _db: quorum_test_support::TestDb,
     _dir: tempfile::TempDir,
 }
@@ -112,12 +111,12 @@ pub(crate) async fn spawn_with(settings: Settings, engine: Arc<dyn AnalysisEngin
         .merge(Topology::new().exchange(exchanges::TRANSCRIPT))
         .queue(QueueSpec::new(EVENTS_QUEUE))
         .bind(EVENTS_QUEUE, exchanges::AI, "#");
-    let broker = service::embedded_broker(dir.path(), &topology).await;
+    let broker = backends::broker(dir.path(), &topology).await;
     let deps = Deps {
         db: db.clone(),
         broker: broker.clone(),
-        cache: Arc::new(MemoryStore::new(10_000)),
-        tasks: Arc::new(MemoryTaskStore::new()),
+        cache: backends::cache(10_000),
+        tasks: backends::task_store(),
     };
     let ai = build_with_engine(settings, deps, engine).await.unwrap();
     let shutdown = CancellationToken::new();

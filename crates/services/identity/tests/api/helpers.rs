@@ -1,16 +1,15 @@
 //! `spawn_app()`: the service on a random port with a fresh database (SQLite in a temporary
-//! directory, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), an embedded broker and
-//! in-process cache and revocation list.
+//! directory, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), a broker, cache and
+//! revocation list from `quorum_test_support::backends` (embedded, or RabbitMQ and Redis).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use quorum_auth::{MemoryRevocationList, RevocationList, Verifier};
-use quorum_bus::{Broker, EmbeddedBroker, Envelope, QueueSpec};
-use quorum_cache::MemoryStore;
+use quorum_auth::{RevocationList, Verifier};
+use quorum_bus::{Broker, Envelope, QueueSpec};
 use quorum_identity::{build, Deps, Identity, Settings};
 use quorum_test_support::service::{self, Served};
-use quorum_test_support::{test_db, TestDb};
+use quorum_test_support::{backends, test_db, TestDb};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -21,8 +20,8 @@ pub(crate) const AUTH_QUEUE: &str = "test.identity.auth";
 /// The served app (`base`, `client`, `url` through `Deref`) and what it was built with.
 pub(crate) struct TestApp {
     served: Served,
-    pub(crate) broker: Arc<EmbeddedBroker>,
-    pub(crate) revocations: Arc<MemoryRevocationList>,
+    pub(crate) broker: Arc<dyn Broker>,
+    pub(crate) revocations: Arc<dyn RevocationList>,
     pub(crate) identity: Identity,
     pub(crate) db: TestDb,
     _dir: tempfile::TempDir,
@@ -51,12 +50,12 @@ pub(crate) async fn spawn_app() -> TestApp {
         .bind(USER_QUEUE, quorum_contracts::exchanges::USER, "user.*")
         .queue(QueueSpec::new(AUTH_QUEUE))
         .bind(AUTH_QUEUE, quorum_contracts::exchanges::USER, "auth.*");
-    let broker = service::embedded_broker(dir.path(), &topology).await;
-    let revocations = Arc::new(MemoryRevocationList::new());
+    let broker = backends::broker(dir.path(), &topology).await;
+    let revocations = backends::revocations();
     let deps = Deps {
         db: db.db.clone(),
         broker: broker.clone(),
-        cache: Arc::new(MemoryStore::new(1_000)),
+        cache: backends::cache(1_000),
         revocations: revocations.clone(),
     };
     let identity = build(test_settings(), deps).await.unwrap();

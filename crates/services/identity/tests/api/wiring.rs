@@ -1,11 +1,9 @@
 //! JWKS, events through the outbox, OpenAPI and key persistence.
 
-use std::sync::Arc;
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use quorum_cache::MemoryStore;
 use quorum_identity::{build, Deps, Identity};
+use quorum_test_support::backends;
 use serde_json::Value;
 
 use crate::helpers::{spawn_app, test_settings, USER_QUEUE};
@@ -88,7 +86,7 @@ async fn signing_keys_survive_a_restart() {
     let deps = Deps {
         db: app.db.db.clone(),
         broker: app.broker.clone(),
-        cache: Arc::new(MemoryStore::new(10)),
+        cache: backends::cache(10),
         revocations: app.revocations.clone(),
     };
     let restarted = build(test_settings(), deps).await.unwrap();

@@ -1,22 +1,21 @@
 //! `spawn_app()`: the meeting service on a random port, with a fresh database
 //! (`quorum_test_support::test_db`: SQLite, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL`
-//! is set), an embedded broker and an
-//! in-memory cache, plus helpers to act as users and to read published events.
+//! is set), a broker and cache from `quorum_test_support::backends` (embedded, or RabbitMQ
+//! and Redis), plus helpers to act as users and to read published events.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use quorum_bus::{EmbeddedBroker, Envelope, QueueSpec, Topology};
-use quorum_cache::MemoryStore;
+use quorum_bus::{Broker, Envelope, QueueSpec, Topology};
 use quorum_contracts::events::{UserChanged, UserDeleted, USER_CREATED};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_meeting::{build, Deps, Meeting, Settings};
 use quorum_store::Db;
 pub(crate) use quorum_test_support::service::Resp;
 use quorum_test_support::service::{self, Served};
-use quorum_test_support::{temp_dir, test_db, TestDb};
+use quorum_test_support::{backends, temp_dir, test_db, TestDb};
 use reqwest::StatusCode;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -30,7 +29,7 @@ pub(crate) const EVENTS_QUEUE: &str = "test.meeting.events";
 pub(crate) struct TestApp {
     served: Served,
     pub(crate) db: Db,
-    pub(crate) broker: Arc<EmbeddedBroker>,
+    pub(crate) broker: Arc<dyn Broker>,
     /// `Deps::recordings_dir`.
     pub(crate) recordings_dir: PathBuf,
     _db: TestDb,
@@ -57,12 +56,12 @@ pub(crate) async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> Tes
         .merge(Topology::new().exchange(exchanges::USER))
         .queue(QueueSpec::new(EVENTS_QUEUE))
         .bind(EVENTS_QUEUE, exchanges::MEETING, "#");
-    let broker = service::embedded_broker(dir.path(), &topology).await;
+    let broker = backends::broker(dir.path(), &topology).await;
     let recordings_dir = dir.path().join("recordings");
     let deps = Deps {
         db: db.clone(),
         broker: broker.clone(),
-        cache: Arc::new(MemoryStore::new(10_000)),
+        cache: backends::cache(10_000),
         recordings_dir: recordings_dir.clone(),
     };
     // One directory worker, so user events are applied in publication order.

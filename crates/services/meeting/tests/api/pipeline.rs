@@ -2,7 +2,7 @@
 //! → progress; redelivered events count once.
 
 use chrono::Utc;
-use quorum_bus::{Broker, Envelope, Message};
+use quorum_bus::{Envelope, Message};
 use quorum_contracts::events::{TodoCreated, TodoStatusChanged, TranscriptCreated};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use serde_json::json;

@@ -1,4 +1,4 @@
-use quorum_bus::{Broker, Message};
+use quorum_bus::Message;
 use serde_json::json;
 
 use crate::helpers::{meeting_created, meeting_ended, spawn_app, spawn_with};

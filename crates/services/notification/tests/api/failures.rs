@@ -1,5 +1,3 @@
-use quorum_bus::Broker;
-
 use crate::helpers::{meeting_ended, spawn_with};
 
 #[tokio::test]

@@ -1,14 +1,14 @@
 //! `spawn_app()`: the notification service on a random port, with a fresh database
 //! (`quorum_test_support::test_db`: SQLite, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL`
-//! is set), an embedded broker and a real SMTP sink; helpers to publish real event
+//! is set), a broker and cache from `quorum_test_support::backends` (embedded, or RabbitMQ
+//! and Redis) and a real SMTP sink; helpers to publish real event
 //! envelopes and to wait for their effects.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use quorum_bus::{EmbeddedBroker, Envelope};
-use quorum_cache::MemoryStore;
+use quorum_bus::{Broker, Envelope};
 use quorum_contracts::events::{MeetingChanged, MeetingEnded};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_notification::{build, Deps, Notification, Security, Settings, SmtpSettings};
@@ -16,7 +16,7 @@ use quorum_store::Db;
 use quorum_telemetry::health::FnIndicator;
 pub(crate) use quorum_test_support::service::Resp;
 use quorum_test_support::service::{self, Served};
-use quorum_test_support::{test_db, TestDb};
+use quorum_test_support::{backends, test_db, TestDb};
 use reqwest::StatusCode;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -29,7 +29,7 @@ use crate::smtp::MailSink;
 pub(crate) struct TestApp {
     served: Served,
     pub(crate) db: Db,
-    pub(crate) broker: Arc<EmbeddedBroker>,
+    pub(crate) broker: Arc<dyn Broker>,
     /// `None` when the app runs without SMTP.
     pub(crate) sink: Option<MailSink>,
     pub(crate) health: FnIndicator,
@@ -57,7 +57,7 @@ pub(crate) async fn spawn_with(sink_args: Option<&[&str]>) -> TestApp {
     };
     let tdb = test_db("notification").await;
     let dir = quorum_test_support::temp_dir();
-    let broker = service::embedded_broker(dir.path(), &Notification::topology()).await;
+    let broker = backends::broker(dir.path(), &Notification::topology()).await;
     let smtp = SmtpSettings {
         host: sink.as_ref().map(|_| "127.0.0.1".to_string()),
         port: sink.as_ref().map_or(25, |s| s.port),
@@ -78,7 +78,7 @@ pub(crate) async fn spawn_with(sink_args: Option<&[&str]>) -> TestApp {
     let deps = Deps {
         db: tdb.db.clone(),
         broker: broker.clone(),
-        cache: Arc::new(MemoryStore::new(1_000)),
+        cache: backends::cache(1_000),
     };
     let service = build(settings, deps).await.unwrap();
     let shutdown = CancellationToken::new();

@@ -1,21 +1,21 @@
 //! `spawn_app()`: the todo service on a random port, with a fresh database
 //! (`quorum_test_support::test_db`: SQLite, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL`
-//! is set), an embedded broker and an in-memory cache; helpers to act as users, publish the
+//! is set), a broker and cache from `quorum_test_support::backends` (embedded, or RabbitMQ
+//! and Redis); helpers to act as users, publish the
 //! events other services would, and read what this one publishes.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use quorum_bus::{EmbeddedBroker, Envelope, QueueSpec};
-use quorum_cache::MemoryStore;
+use quorum_bus::{Broker, Envelope, QueueSpec};
 use quorum_contracts::events::{
     ActionItemRef, AnalysisCompleted, MeetingEnded, ParticipantRef, AI_ANALYSIS_COMPLETED,
     MEETING_ENDED,
 };
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_test_support::service::{self, Served};
-use quorum_test_support::{temp_dir, test_db, TestDb};
+use quorum_test_support::{backends, temp_dir, test_db, TestDb};
 use quorum_todo::{build, Deps, Settings, Todo};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -29,7 +29,7 @@ pub(crate) const EVENTS_QUEUE: &str = "test.todo.events";
 /// broker and database.
 pub(crate) struct TestApp {
     served: Served,
-    pub(crate) broker: Arc<EmbeddedBroker>,
+    pub(crate) broker: Arc<dyn Broker>,
     pub(crate) test_db: TestDb,
     _dir: tempfile::TempDir,
 }
@@ -56,11 +56,11 @@ pub(crate) async fn spawn_app() -> TestApp {
         exchanges::TODO,
         "#",
     );
-    let broker = service::embedded_broker(dir.path(), &topology).await;
+    let broker = backends::broker(dir.path(), &topology).await;
     let deps = Deps {
         db: test_db.db.clone(),
         broker: broker.clone(),
-        cache: Arc::new(MemoryStore::new(10_000)),
+        cache: backends::cache(10_000),
     };
     // One worker per queue, so events are applied in publication order.
     let settings = Settings {

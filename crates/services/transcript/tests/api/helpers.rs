@@ -1,19 +1,17 @@
 //! `spawn_app()`: the transcript service on a random port, with a fresh database (SQLite in a
-//! tempdir, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), an embedded broker, an
-//! in-memory cache and task store, plus helpers to publish the events other services would
+//! tempdir, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), a broker, cache and task
+//! store from `quorum_test_support::backends` (embedded, or RabbitMQ and Redis), plus helpers to publish the events other services would
 //! and to read the events this one publishes.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use quorum_bus::{Broker, EmbeddedBroker, Envelope, Message, QueueSpec, Topology};
-use quorum_cache::MemoryStore;
+use quorum_bus::{Broker, Envelope, Message, QueueSpec, Topology};
 use quorum_contracts::events::{MeetingEnded, ParticipantRef};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
-use quorum_tasks::MemoryTaskStore;
 use quorum_test_support::service::{self, Served};
-use quorum_test_support::{temp_dir, test_db, TestDb};
+use quorum_test_support::{backends, temp_dir, test_db, TestDb};
 use quorum_transcript::{build, Deps, Settings, SpeechToText, Transcript, Unconfigured};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -28,7 +26,7 @@ pub(crate) const EVENTS_QUEUE: &str = "test.transcript.events";
 pub(crate) struct TestApp {
     served: Served,
     pub(crate) db: TestDb,
-    pub(crate) broker: Arc<EmbeddedBroker>,
+    pub(crate) broker: Arc<dyn Broker>,
     pub(crate) dir: tempfile::TempDir,
     shutdown: CancellationToken,
 }
@@ -51,7 +49,7 @@ pub(crate) async fn spawn_app_with(stt: Arc<dyn SpeechToText>) -> TestApp {
         .merge(Topology::new().exchange(exchanges::TRANSCRIPT))
         .queue(QueueSpec::new(EVENTS_QUEUE))
         .bind(EVENTS_QUEUE, exchanges::TRANSCRIPT, "#");
-    let broker = service::embedded_broker(dir.path(), &topology).await;
+    let broker = backends::broker(dir.path(), &topology).await;
     start(db, broker, dir, stt).await
 }
 
@@ -62,15 +60,15 @@ pub(crate) fn chunks_dir(dir: &tempfile::TempDir) -> std::path::PathBuf {
 
 async fn start(
     db: TestDb,
-    broker: Arc<EmbeddedBroker>,
+    broker: Arc<dyn Broker>,
     dir: tempfile::TempDir,
     stt: Arc<dyn SpeechToText>,
 ) -> TestApp {
     let deps = Deps {
         db: db.db.clone(),
         broker: broker.clone(),
-        cache: Arc::new(MemoryStore::new(10_000)),
-        tasks: Arc::new(MemoryTaskStore::new()),
+        cache: backends::cache(10_000),
+        tasks: backends::task_store(),
         stt,
         chunks_dir: chunks_dir(&dir),
     };

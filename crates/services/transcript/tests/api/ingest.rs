@@ -137,6 +137,8 @@ async fn a_redelivered_or_repeated_meeting_ended_gives_one_transcript_and_one_ev
     let created: Vec<TranscriptCreated> = events.iter().map(|e| e.data_as().unwrap()).collect();
     assert_eq!(created[0].meeting_id, e.meeting_id);
     assert_eq!(created[1].meeting_id, sentinel.meeting_id);
+    // A moment for an event the reading consumer held unacknowledged to return to the queue.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.pending_events().await, 0);
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM transcripts WHERE meeting_id = $1")
         .bind(e.meeting_id.to_string())

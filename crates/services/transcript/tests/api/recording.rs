@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use quorum_bus::broker::headers;
-use quorum_bus::Broker;
 use quorum_contracts::events::{MeetingEnded, RecordingRef, TranscriptCreated};
 use quorum_contracts::exchanges;
 use quorum_test_support::audio;
