@@ -169,6 +169,112 @@ Kim Minji: Sam, can you book the venue by Thursday?
 - [ ] @Alex prepare the demo slides by 1/20
 ";
 
+const WRITERS: usize = 2;
+
+/// Four readers of one meeting and [`WRITERS`] creators of meetings, through the gateway,
+/// until [`Load::finish_with_every_read_served`].
+struct Load {
+    stop: Arc<AtomicBool>,
+    readers: Vec<tokio::task::JoinHandle<Vec<u16>>>,
+    writers: Vec<tokio::task::JoinHandle<(Vec<String>, Vec<String>)>>,
+}
+
+impl Load {
+    fn start(app: &Arc<TestApp>, user: User, meeting: &str) -> Self {
+        let user = Arc::new(user);
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut readers = Vec::new();
+        for _ in 0..4 {
+            let (app, user, stop) = (app.clone(), user.clone(), stop.clone());
+            let path = format!("/api/meetings/{meeting}");
+            readers.push(tokio::spawn(async move {
+                let mut statuses = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    statuses.push(app.get(&user, &path).await.status().as_u16());
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                statuses
+            }));
+        }
+        let mut writers = Vec::new();
+        for w in 0..WRITERS {
+            let (app, user, stop) = (app.clone(), user.clone(), stop.clone());
+            writers.push(tokio::spawn(async move {
+                // Jepsen-style: every create recorded as ok (201), failed (4xx: certainly
+                // not stored: the test fails) or unknown (5xx: may or may not be stored).
+                let (mut ok, mut unknown) = (Vec::new(), Vec::new());
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    let title = format!("load {w}-{n}");
+                    let body = json!({"title": title, "scheduledAt": "2027-02-01T01:00:00Z"});
+                    let res = app.post(&user, "/api/meetings", body).await;
+                    match res.status().as_u16() {
+                        201 => ok.push(title),
+                        s if s >= 500 => unknown.push(title),
+                        s => panic!("create answered {s}: {}", res.text().await.unwrap()),
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                (ok, unknown)
+            }));
+        }
+        Self {
+            stop,
+            readers,
+            writers,
+        }
+    }
+
+    /// Stops the load; asserts every read was answered 200; returns the creates' ledger
+    /// (ok, unknown).
+    async fn finish_with_every_read_served(self) -> (Vec<String>, Vec<String>) {
+        self.stop.store(true, Ordering::Relaxed);
+        let mut by_status = std::collections::BTreeMap::<u16, usize>::new();
+        for r in self.readers {
+            for s in r.await.unwrap() {
+                *by_status.entry(s).or_default() += 1;
+            }
+        }
+        let reads: usize = by_status.values().sum();
+        assert!(reads > 20, "too few reads to mean anything: {by_status:?}");
+        assert_eq!(
+            by_status.keys().copied().collect::<Vec<_>>(),
+            [200],
+            "reads must be retried on another replica: {by_status:?}"
+        );
+        let (mut ok, mut unknown) = (Vec::new(), Vec::new());
+        for w in self.writers {
+            let (o, u) = w.await.unwrap();
+            ok.extend(o);
+            unknown.extend(u);
+        }
+        assert!(!ok.is_empty());
+        (ok, unknown)
+    }
+}
+
+/// Every acknowledged create is stored exactly once, and nothing is stored that was not sent.
+async fn check_ledger(c: &Cluster, ok: &[String], unknown: &[String]) {
+    let db = service_db(c.data.path(), "meeting").await;
+    let stored: Vec<String> =
+        quorum_store::sqlx::query_scalar("SELECT title FROM meetings WHERE title LIKE 'load %'")
+            .fetch_all(db.reader())
+            .await
+            .unwrap();
+    db.close().await;
+    for title in ok {
+        let n = stored.iter().filter(|t| *t == title).count();
+        assert_eq!(n, 1, "acknowledged create `{title}` stored {n} times");
+    }
+    for title in &stored {
+        assert!(
+            ok.contains(title) || unknown.contains(title),
+            "`{title}` stored but never sent"
+        );
+    }
+}
+
 #[tokio::test]
 async fn every_service_in_its_own_process_runs_the_minutes_pipeline_and_survives_a_replica_kill() {
     if !production_backends() {
@@ -243,109 +349,21 @@ async fn every_service_in_its_own_process_runs_the_minutes_pipeline_and_survives
 
     // Reads and writes keep coming while one meeting replica is killed (SIGKILL).
     let app = Arc::new(app);
-    let minji = Arc::new(minji);
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut readers = Vec::new();
-    for _ in 0..4 {
-        let (app, minji, stop, id) = (app.clone(), minji.clone(), stop.clone(), id.clone());
-        readers.push(tokio::spawn(async move {
-            let mut statuses = Vec::new();
-            while !stop.load(Ordering::Relaxed) {
-                let res = app.get(&minji, &format!("/api/meetings/{id}")).await;
-                statuses.push(res.status().as_u16());
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-            statuses
-        }));
-    }
-    let writers_n = 2;
-    let mut writers = Vec::new();
-    for w in 0..writers_n {
-        let (app, minji, stop) = (app.clone(), minji.clone(), stop.clone());
-        writers.push(tokio::spawn(async move {
-            // Jepsen-style: every create recorded as ok (201), failed (4xx: certainly not
-            // stored) or unknown (5xx or no answer: may or may not be stored).
-            let (mut ok, mut unknown) = (Vec::new(), Vec::new());
-            let mut n = 0;
-            while !stop.load(Ordering::Relaxed) {
-                n += 1;
-                let title = format!("load {w}-{n}");
-                let res = app
-                    .post(
-                        &minji,
-                        "/api/meetings",
-                        json!({"title": title, "scheduledAt": "2027-02-01T01:00:00Z"}),
-                    )
-                    .await;
-                match res.status().as_u16() {
-                    201 => ok.push(title),
-                    s if s >= 500 => unknown.push(title),
-                    s => panic!("create answered {s}: {}", res.text().await.unwrap()),
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-            (ok, unknown)
-        }));
-    }
+    let load = Load::start(&app, minji, &id);
     tokio::time::sleep(Duration::from_millis(700)).await;
     let killed = c.take("meeting-1");
     killed.signal("KILL");
     killed.wait().await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    stop.store(true, Ordering::Relaxed);
-
-    let mut reads = Vec::new();
-    for r in readers {
-        reads.extend(r.await.unwrap());
-    }
-    let mut by_status = std::collections::BTreeMap::<u16, usize>::new();
-    for s in &reads {
-        *by_status.entry(*s).or_default() += 1;
-    }
-    assert!(
-        reads.len() > 20,
-        "too few reads to mean anything: {by_status:?}"
-    );
-    assert_eq!(
-        by_status.keys().copied().collect::<Vec<_>>(),
-        [200],
-        "reads must be retried on the other replica: {by_status:?}"
-    );
-    let (mut ok, mut unknown) = (Vec::new(), Vec::new());
-    for w in writers {
-        let (o, u) = w.await.unwrap();
-        ok.extend(o);
-        unknown.extend(u);
-    }
+    let (ok, unknown) = load.finish_with_every_read_served().await;
     // A create can only be lost in flight on the killed replica (one per writer at most);
     // refused connections are retried on the other.
     assert!(
-        unknown.len() <= writers_n,
+        unknown.len() <= WRITERS,
         "{} creates failed beyond those in flight at the kill: {unknown:?}",
         unknown.len()
     );
-    assert!(!ok.is_empty());
-    let db = service_db(c.data.path(), "meeting").await;
-    let stored: Vec<String> =
-        quorum_store::sqlx::query_scalar("SELECT title FROM meetings WHERE title LIKE 'load %'")
-            .fetch_all(db.reader())
-            .await
-            .unwrap();
-    db.close().await;
-    for title in &ok {
-        assert_eq!(
-            stored.iter().filter(|t| *t == title).count(),
-            1,
-            "acknowledged create `{title}` stored {} times",
-            stored.iter().filter(|t| *t == title).count()
-        );
-    }
-    for title in &stored {
-        assert!(
-            ok.contains(title) || unknown.contains(title),
-            "`{title}` stored but never sent"
-        );
-    }
+    check_ledger(&c, &ok, &unknown).await;
 
     // The gateway reports the dead instance.
     let (_, h) = health(&app).await;
@@ -354,8 +372,53 @@ async fn every_service_in_its_own_process_runs_the_minutes_pipeline_and_survives
         h["components"]["meeting"].to_string().contains("DOWN"),
         "{h}"
     );
-    let app = Arc::try_unwrap(app).ok().unwrap();
-    drop(app);
+    c.stop().await;
+}
+
+#[tokio::test]
+async fn a_replica_stopped_for_a_rolling_update_fails_no_request() {
+    if !production_backends() {
+        eprintln!("skipped: needs QUORUM_TEST_POSTGRES_URL, _AMQP_URL and _REDIS_URL");
+        return;
+    }
+    let mut c = Cluster::new().await;
+    start_every_service(
+        &mut c,
+        &[("meeting-1", &["meeting"]), ("meeting-2", &["meeting"])],
+    )
+    .await;
+    let app = c
+        .start_gateway(&[
+            ("identity", &["identity"]),
+            ("meeting", &["meeting-1", "meeting-2"]),
+            ("transcript", &["transcript"]),
+            ("ai", &["ai"]),
+            ("todo", &["todo"]),
+            ("notification", &["notification"]),
+        ])
+        .await;
+    let minji = app.register("Kim Minji", "minji@example.com").await;
+    let id = app.create_meeting(&minji, "Standup", &[]).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // SIGTERM, as Kubernetes stops a pod: the replica drains and exits; its replacement
+    // comes up on a new address while the load goes on.
+    let app = Arc::new(app);
+    let load = Load::start(&app, minji, &id);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let stopped = c.take("meeting-1");
+    stopped.signal("TERM");
+    let (exit, _) = stopped.wait().await;
+    assert!(exit.success(), "{exit}");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (ok, unknown) = load.finish_with_every_read_served().await;
+    assert!(
+        unknown.is_empty(),
+        "creates failed during a graceful stop: {unknown:?}"
+    );
+    check_ledger(&c, &ok, &unknown).await;
     c.stop().await;
 }
 
