@@ -16,16 +16,29 @@ use crate::{CacheSpec, CacheStore};
 const LEASE: std::time::Duration = std::time::Duration::from_secs(2);
 const LEASE_POLL: std::time::Duration = std::time::Duration::from_millis(10);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Lease {
     /// The store is not shared (or could not be asked): local single-flight only.
     Local,
-    Ours,
+    /// Ours, with the token that tells it from a later claim.
+    Ours(Vec<u8>),
     Taken,
 }
 
 fn lease_key(full: &str) -> String {
     format!("loading:{full}")
+}
+
+/// A token no other claim (in any process) holds: a per-process random value and a counter.
+fn lease_token() -> Vec<u8> {
+    use std::hash::{BuildHasher, Hasher};
+    static PROCESS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        h.finish()
+    });
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{:016x}-{}", *PROCESS, NEXT.fetch_add(1, Ordering::Relaxed)).into_bytes()
 }
 
 /// In-process counters of one [`Cache`] (shared by its clones), for tests and health output.
@@ -53,7 +66,10 @@ struct Counters {
 /// Single-flight and [`CacheStats`] are per `Cache` value and shared by its clones, so build
 /// one per cache and clone it (not one per request). Over a shared store (Redis),
 /// single-flight also spans processes: the first to miss takes a short lease
-/// (`loading:<key>`, 2 s) and the others wait for its value.
+/// (`loading:<key>`, 2 s) and the others wait for its value. [`Cache::evict`] removes the
+/// lease too, and the loader stores its value only while it still holds its lease: a load
+/// that read the database before another process's write committed is returned to its
+/// caller but never cached (the cache-aside race across replicas).
 ///
 /// When a loader fails, its caller gets the error and nothing is cached; callers that were
 /// waiting on that load then run their own loader once each (concurrently), so every caller
@@ -139,18 +155,22 @@ where
                     }
                     self.record_miss();
                     let loaded = load().await;
-                    if lease == Lease::Ours {
-                        self.release(&full).await;
-                    }
                     return match loaded {
                         Ok(v) => {
                             leader.publish(Outcome::Loaded(v.clone()));
-                            if !leader.is_stale() {
-                                self.write(&full, &v).await;
+                            match &lease {
+                                Lease::Ours(token) => self.write_leased(&full, &v, token).await,
+                                Lease::Local if !leader.is_stale() => self.write(&full, &v).await,
+                                // Unguarded in a shared store (the other loader vanished):
+                                // not cached, it could race a write elsewhere.
+                                Lease::Local | Lease::Taken => {}
                             }
                             Ok(v)
                         }
                         Err(e) => {
+                            if matches!(lease, Lease::Ours(_)) {
+                                self.release(&full).await;
+                            }
                             leader.publish(Outcome::Failed);
                             Err(e)
                         }
@@ -164,7 +184,10 @@ where
                     Some(Outcome::Failed | Outcome::Pending) => {
                         self.record_miss();
                         let v = load().await?;
-                        self.write(&full, &v).await;
+                        // Without a lease, a shared store is left alone (see above).
+                        if !self.store.shared() {
+                            self.write(&full, &v).await;
+                        }
                         return Ok(v);
                     }
                     // The leader was cancelled: join again (possibly as the new leader).
@@ -175,10 +198,15 @@ where
     }
 
     /// Removes `key` (call after the write that changed it commits). A load of `key` running
-    /// in this cache at that moment still answers its callers but is not stored.
+    /// at that moment — in this cache, or in another process over a shared store — still
+    /// answers its callers but is not stored.
     pub async fn evict(&self, key: &str) {
         let full = self.full_key(key);
         self.flights.mark_stale(&full);
+        if self.store.shared() {
+            // Revokes a loader's lease: what it read may predate the write.
+            self.release(&full).await;
+        }
         if let Err(e) = self.store.delete(&full).await {
             self.record_error("delete", &full, &e);
         }
@@ -193,12 +221,13 @@ where
         if !self.store.shared() {
             return Lease::Local;
         }
+        let token = lease_token();
         match self
             .store
-            .set_if_absent(&lease_key(full), b"1".to_vec(), LEASE)
+            .set_if_absent(&lease_key(full), token.clone(), LEASE)
             .await
         {
-            Ok(true) => Lease::Ours,
+            Ok(true) => Lease::Ours(token),
             Ok(false) => Lease::Taken,
             Err(e) => {
                 self.record_error("claim", full, &e);
@@ -241,6 +270,27 @@ where
                 self.record_error("decode", full, &e);
                 None
             }
+        }
+    }
+
+    /// Stores `value` if the lease `token` still holds (no eviction since the claim).
+    async fn write_leased(&self, full: &str, value: &V, token: &[u8]) {
+        let bytes = match serde_json::to_vec(value) {
+            Ok(bytes) => bytes,
+            Err(e) => return self.record_error("encode", full, &e),
+        };
+        match self
+            .store
+            .set_if_guarded(full, bytes, self.spec.ttl, &lease_key(full), token)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => tracing::debug!(
+                cache = self.spec.name,
+                key = full,
+                "evicted while loading; the loaded value is not cached"
+            ),
+            Err(e) => self.record_error("set", full, &e),
         }
     }
 

@@ -55,6 +55,26 @@ pub trait CacheStore: Send + Sync + 'static {
         self.set(key, value, ttl).await?;
         Ok(true)
     }
+    /// Stores `value` under `key` only while `guard` still holds `token`, then removes
+    /// `guard`; `true` when stored. A loader that claimed `guard` before reading the database
+    /// writes through this: an eviction that removed `guard` meanwhile means the value it
+    /// read may be the one just replaced, and it is kept out. The default is not atomic;
+    /// shared stores (Redis) override it with one script.
+    async fn set_if_guarded(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+        guard: &str,
+        token: &[u8],
+    ) -> Result<bool, CacheError> {
+        if self.get(guard).await?.as_deref() != Some(token) {
+            return Ok(false);
+        }
+        self.set(key, value, ttl).await?;
+        self.delete(guard).await?;
+        Ok(true)
+    }
     async fn ping(&self) -> Result<(), CacheError>;
     /// A short name for health output: `memory`, `redis`.
     fn kind(&self) -> &'static str;

@@ -143,6 +143,17 @@ impl RedisStore {
     }
 }
 
+/// KEYS: value, guard; ARGV: value, token, ttl ms. Sets the value and drops the guard only
+/// while the guard holds the token.
+const SET_IF_GUARDED: &str = r"
+if redis.call('GET', KEYS[2]) == ARGV[2] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+  redis.call('DEL', KEYS[2])
+  return 1
+end
+return 0
+";
+
 fn millis(ttl: Duration) -> u64 {
     u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }
@@ -185,6 +196,28 @@ impl CacheStore for RedisStore {
         let mut conn = self.conn().await?;
         let r = conn.del::<_, ()>(self.key(key)).await;
         self.checked(r)
+    }
+
+    async fn set_if_guarded(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+        guard: &str,
+        token: &[u8],
+    ) -> Result<bool, CacheError> {
+        let mut conn = self.conn().await?;
+        static SCRIPT: std::sync::LazyLock<redis::Script> =
+            std::sync::LazyLock::new(|| redis::Script::new(SET_IF_GUARDED));
+        let stored: redis::RedisResult<i64> = SCRIPT
+            .key(self.key(key))
+            .key(self.key(guard))
+            .arg(value)
+            .arg(token)
+            .arg(millis(ttl))
+            .invoke_async(&mut conn)
+            .await;
+        Ok(self.checked(stored)? == 1)
     }
 
     async fn ping(&self) -> Result<(), CacheError> {
@@ -370,6 +403,29 @@ impl CacheStore for TieredStore {
     ) -> Result<bool, CacheError> {
         // Claims must hold across replicas: Redis alone decides.
         self.l2.set_if_absent(key, value, ttl).await
+    }
+
+    async fn set_if_guarded(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Duration,
+        guard: &str,
+        token: &[u8],
+    ) -> Result<bool, CacheError> {
+        let epoch = self.l1.epoch.load(Ordering::SeqCst);
+        if !self
+            .l2
+            .set_if_guarded(key, value.clone(), ttl, guard, token)
+            .await?
+        {
+            return Ok(false);
+        }
+        if self.l1.epoch.load(Ordering::SeqCst) == epoch {
+            self.l1.store.set(key, value, ttl.min(self.l1_ttl)).await?;
+        }
+        self.announce(key).await?;
+        Ok(true)
     }
 
     async fn delete(&self, key: &str) -> Result<(), CacheError> {

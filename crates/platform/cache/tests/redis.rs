@@ -280,3 +280,61 @@ async fn concurrent_misses_across_replicas_load_once() {
         "one load for all three replicas"
     );
 }
+
+/// The cache-aside race across replicas: replica a misses and reads the database (the old
+/// value); meanwhile replica b commits a write and evicts; a's load then finishes. The old
+/// value must not land in Redis, where b (and everyone) would read it until the TTL.
+#[tokio::test]
+async fn a_load_that_raced_a_write_on_another_replica_is_not_cached() {
+    let Some(url) = redis_url() else { return };
+    let p = prefix();
+    let tiered = || -> Arc<dyn CacheStore> {
+        Arc::new(TieredStore::new(
+            RedisStore::new(&url, &p).unwrap(),
+            1_000,
+            Duration::from_secs(300),
+        ))
+    };
+    let (a, b) = (
+        Cache::<String>::new(SPEC, tiered()),
+        Cache::<String>::new(SPEC, tiered()),
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let (read_done, read_done_rx) = tokio::sync::oneshot::channel::<()>();
+    let (go_on, go_on_rx) = tokio::sync::oneshot::channel::<()>();
+    let slow_reader = tokio::spawn({
+        let a = a.clone();
+        async move {
+            a.get_or_load("m1", || async move {
+                // The database answered with the old title...
+                let _ = read_done.send(());
+                // ...and the answer travels back slowly.
+                let _ = go_on_rx.await;
+                Ok::<_, String>("old".to_string())
+            })
+            .await
+        }
+    });
+    read_done_rx.await.unwrap();
+    // Replica b's write commits, then it evicts.
+    b.evict("m1").await;
+    go_on.send(()).unwrap();
+    assert_eq!(
+        slow_reader.await.unwrap().unwrap(),
+        "old",
+        "a's caller gets its read"
+    );
+
+    let calls = AtomicUsize::new(0);
+    assert_eq!(
+        b.get_or_load("m1", || load(&calls, "new")).await.unwrap(),
+        "new-1",
+        "b served the value its own write replaced"
+    );
+    assert_eq!(
+        a.get_or_load("m1", || load(&calls, "new")).await.unwrap(),
+        "new-1",
+        "a shares b's load"
+    );
+}
