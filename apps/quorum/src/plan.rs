@@ -56,6 +56,8 @@ pub struct Plan {
     services: Vec<&'static str>,
     gateway: bool,
     role: Role,
+    /// `quorum migrate`: prepares databases and exits, so it needs no shared backends.
+    migration: bool,
 }
 
 impl Default for Plan {
@@ -71,6 +73,7 @@ impl Plan {
             services: SERVICES.to_vec(),
             gateway: true,
             role: Role::All,
+            migration: false,
         }
     }
 
@@ -106,12 +109,14 @@ impl Plan {
             services,
             gateway,
             role,
+            migration: false,
         })
     }
 
-    /// Only the services (for `quorum migrate`).
-    pub fn without_gateway(mut self) -> Self {
+    /// Only the services, to prepare their databases and exit (`quorum migrate`).
+    pub fn for_migration(mut self) -> Self {
         self.gateway = false;
+        self.migration = true;
         self
     }
 
@@ -144,7 +149,7 @@ impl Plan {
                 self.services.join(", ")
             ));
         }
-        if self.is_all_in_one() {
+        if self.is_all_in_one() || self.migration {
             return Ok(());
         }
         let part = self.to_string();
@@ -228,8 +233,16 @@ mod tests {
         assert!(plan.check(&settings).unwrap_err().contains("redis_url"));
         settings.backends.redis_url = "redis://localhost".into();
         plan.check(&settings).unwrap();
-        // The all-in-one process needs neither.
+        // The all-in-one process needs neither, nor does preparing databases.
         Plan::all_in_one().check(&Settings::default()).unwrap();
+        plan.clone()
+            .for_migration()
+            .check(&Settings::default())
+            .unwrap();
+        Plan::all_in_one()
+            .for_migration()
+            .check(&Settings::default())
+            .unwrap();
     }
 
     #[test]

@@ -156,7 +156,7 @@ impl Application {
         let mut settings = settings.clone();
         settings.server.port = 0;
         settings.server.host = "127.0.0.1".into();
-        Self::build_plan(settings, plan.without_gateway())
+        Self::build_plan(settings, plan.for_migration())
             .await?
             .run_until_stopped(std::future::ready(()))
             .await

@@ -277,3 +277,40 @@ async fn a_part_of_quorum_names_the_settings_it_lacks() {
     let (ok, stderr) = check(&["meeting", "--role", "reader"], &shared);
     assert!(!ok && stderr.contains("reader"), "{stderr}");
 }
+
+#[tokio::test]
+async fn migrate_prepares_the_named_services_databases_and_exits() {
+    let migrate = |data: &std::path::Path, services: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_quorum"))
+            .arg("migrate")
+            .args(services)
+            .env("QUORUM_DATA__DIR", data)
+            .env_remove("QUORUM_BACKENDS__DATABASE_URL")
+            .env_remove("QUORUM_BACKENDS__AMQP_URL")
+            .env_remove("QUORUM_BACKENDS__REDIS_URL")
+            .output()
+            .unwrap()
+    };
+    let all = tempfile::tempdir().unwrap();
+    let out = migrate(all.path(), &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for service in quorum::plan::SERVICES {
+        assert!(
+            all.path().join(format!("{service}.db")).exists(),
+            "{service}.db"
+        );
+    }
+    let one = tempfile::tempdir().unwrap();
+    let out = migrate(one.path(), &["meeting"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(one.path().join("meeting.db").exists());
+    assert!(!one.path().join("identity.db").exists());
+}
