@@ -45,12 +45,31 @@ pub(super) async fn run(outbox: Outbox, broker: Arc<dyn Broker>, shutdown: Cance
             Err(e) => {
                 tracing::warn!(error = %e, retry_in_ms = backoff.as_millis() as u64,
                     "outbox relay could not publish; will retry");
+                // When the broker is what failed, retry as soon as it is back rather than at
+                // the end of a backoff that may have grown to 10 s during the outage.
+                let broker_down = broker.ping().await.is_err();
                 tokio::select! {
                     () = shutdown.cancelled() => break,
-                    () = tokio::time::sleep(backoff) => {}
+                    () = tokio::time::sleep(backoff) => {
+                        backoff = (backoff * 2).min(BACKOFF_MAX);
+                    }
+                    () = broker_back(&*broker), if broker_down => backoff = BACKOFF_BASE,
                 }
-                backoff = (backoff * 2).min(BACKOFF_MAX);
             }
+        }
+    }
+}
+
+/// How often a relay waiting on a broker outage asks whether it is back (a disconnected
+/// RabbitMQ adapter answers at once, without network traffic).
+const BROKER_RECHECK: Duration = Duration::from_millis(250);
+
+/// Resolves once the broker answers a ping.
+async fn broker_back(broker: &dyn Broker) {
+    loop {
+        tokio::time::sleep(BROKER_RECHECK).await;
+        if broker.ping().await.is_ok() {
+            return;
         }
     }
 }
