@@ -149,6 +149,13 @@ impl Plan {
                 self.services.join(", ")
             ));
         }
+        if self.role == Role::Read && self.gateway {
+            return Err(
+                "`--role read` is for service processes (`quorum serve meeting --role read`): a \
+                 gateway in the same process would send writes to its own read-only services"
+                    .into(),
+            );
+        }
         if self.is_all_in_one() || self.migration {
             return Ok(());
         }
@@ -233,6 +240,13 @@ mod tests {
         assert!(plan.check(&settings).unwrap_err().contains("redis_url"));
         settings.backends.redis_url = "redis://localhost".into();
         plan.check(&settings).unwrap();
+        // A read-only process cannot front the system.
+        let reader = Plan::parse(&names(&["meeting", "gateway"]), Role::Read).unwrap();
+        assert!(reader.check(&settings).unwrap_err().contains("--role read"));
+        assert!(Plan::parse(&[], Role::Read)
+            .unwrap()
+            .check(&settings)
+            .is_err());
         // The all-in-one process needs neither, nor does preparing databases.
         Plan::all_in_one().check(&Settings::default()).unwrap();
         plan.clone()

@@ -118,6 +118,9 @@ pub(crate) async fn assemble(
         .context("starting the identity service")?;
         if bg {
             background.extend(identity.spawn_background(b.broker.clone(), stop.child_token()));
+        } else {
+            // Reads only, but the JWKS it serves must follow the writers' key rotation.
+            background.push(identity.spawn_key_refresh(stop.child_token()));
         }
         running.push(Running {
             name: "identity",
@@ -274,6 +277,8 @@ pub(crate) async fn assemble(
         .context("starting the notification service")?;
         if bg {
             background.extend(notification.spawn_background(stop.child_token()));
+        } else {
+            background.push(notification.spawn_stream_closer(stop.child_token()));
         }
         indicators.push(Arc::new(notification.health()));
         running.push(Running {

@@ -140,8 +140,9 @@ impl UploadRetrySettings {
 /// `base_ejection_secs` × the number of times it has been ejected (at most 10×); when that
 /// time is over it takes traffic again, and one more gateway error before its next success
 /// ejects it again. A success a base ejection time after the last ejection ended resets the
-/// multiplier. When every instance is ejected, requests fail at once (502) instead of
-/// waiting on timeouts.
+/// multiplier. When every instance is ejected, requests go to all of them anyway (Envoy's
+/// panic routing): a lone replica, or one Kubernetes Service URL, serves again as soon as it
+/// answers.
 ///
 /// Seed 004 ejects for 5 minutes; the default here is 30 s because a restarted replica is
 /// back within seconds, and with two replicas a 5-minute ejection halves capacity for long
@@ -149,9 +150,9 @@ impl UploadRetrySettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OutlierSettings {
-    /// Consecutive gateway errors that eject an instance.
+    /// Consecutive gateway errors that eject an instance (0: this rule is off).
     pub consecutive_gateway_errors: u32,
-    /// Consecutive 5xx answers (gateway errors included) that eject an instance.
+    /// Consecutive 5xx answers (gateway errors included) that eject an instance (0: off).
     pub consecutive_5xx: u32,
     /// The first ejection's length (seconds); the n-th lasts n times as long (n ≤ 10).
     pub base_ejection_secs: u64,

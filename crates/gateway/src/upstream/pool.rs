@@ -107,9 +107,18 @@ impl Pool {
     pub(super) fn pick(&self, tried: &[usize], now: Instant) -> Option<usize> {
         let available: Vec<usize> = {
             let records = self.records();
-            (0..records.len())
+            let up: Vec<usize> = (0..records.len())
                 .filter(|&i| !records[i].is_ejected(now))
-                .collect()
+                .collect();
+            // Every instance out (a lone replica restarting, or one Kubernetes Service URL
+            // in front of many pods): route to all of them anyway, as Envoy's panic mode
+            // does, so traffic resumes with the first instance that answers instead of at
+            // the end of the ejection.
+            if up.is_empty() {
+                (0..records.len()).collect()
+            } else {
+                up
+            }
         };
         let fresh: Vec<usize> = available
             .iter()
@@ -190,8 +199,11 @@ impl Pool {
                 record.consecutive_5xx += 1;
             }
         }
-        let trip = record.consecutive_gateway >= self.outlier.consecutive_gateway_errors
-            || record.consecutive_5xx >= self.outlier.consecutive_5xx
+        // A threshold of 0 turns that rule off.
+        let o = &self.outlier;
+        let trip = (o.consecutive_gateway_errors > 0
+            && record.consecutive_gateway >= o.consecutive_gateway_errors)
+            || (o.consecutive_5xx > 0 && record.consecutive_5xx >= o.consecutive_5xx)
             || (record.probation && outcome == Outcome::GatewayError);
         if !trip || ejected_now >= self.max_ejected() {
             return;
@@ -389,7 +401,12 @@ mod tests {
         for _ in 0..3 {
             lone.record(0, Outcome::GatewayError, now);
         }
-        assert_eq!(lone.pick(&[], now), None, "open circuit");
+        assert!(lone.ejected_for(0, now).is_some());
+        assert_eq!(
+            lone.pick(&[], now),
+            Some(0),
+            "every instance out: panic routing"
+        );
         assert_eq!(
             lone.pick(&[], now + BASE),
             Some(0),

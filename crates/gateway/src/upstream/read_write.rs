@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::body::Body;
-use http::{Method, Request, Response};
+use http::{header, Method, Request, Response};
 
 use super::{Upstream, UpstreamError};
 
-/// Sends GET, HEAD and OPTIONS to `read` and every other method to `write`.
+/// Sends GET, HEAD and OPTIONS to `read` and every other method to `write` — except event
+/// streams (`Accept: text/event-stream`): live events come from the consumers, which only
+/// the write group runs.
 pub struct ReadWrite {
     read: Arc<dyn Upstream>,
     write: Arc<dyn Upstream>,
@@ -24,8 +26,14 @@ impl ReadWrite {
 #[async_trait]
 impl Upstream for ReadWrite {
     async fn call(&self, req: Request<Body>) -> Result<Response<Body>, UpstreamError> {
+        let stream = req
+            .headers()
+            .get_all(header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains("text/event-stream"));
         let target = match *req.method() {
-            Method::GET | Method::HEAD | Method::OPTIONS => &self.read,
+            Method::GET | Method::HEAD | Method::OPTIONS if !stream => &self.read,
             _ => &self.write,
         };
         target.call(req).await

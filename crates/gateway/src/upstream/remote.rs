@@ -251,7 +251,9 @@ impl Upstream for HttpUpstream {
             };
             tried.push(idx);
             let in_flight = self.pool.begin(idx);
-            let timeout = replayable.then(|| match policy.deadline {
+            // A request that will not be retried once sent gets the whole remaining budget:
+            // cutting it at the per-try timeout would only turn a slow success into a 504.
+            let timeout = (replayable && idempotent).then(|| match policy.deadline {
                 Some(d) => policy
                     .per_try_timeout
                     .min(d.saturating_duration_since(Instant::now())),
@@ -262,8 +264,14 @@ impl Upstream for HttpUpstream {
                 match self.try_once(idx, &head, payload.take(), timeout).await {
                     Ok(res) => {
                         let status = res.status();
+                        let own_answer = is_problem(&res);
                         let res = Ok(stream_back(res, in_flight));
-                        if is_gateway_status(status) {
+                        if own_answer && is_gateway_status(status) {
+                            // The service itself says a dependency is unavailable or it is
+                            // busy (`503 ai_busy` with `Retry-After`): every instance would
+                            // say the same, and this one is alive.
+                            (Outcome::Success, false, res)
+                        } else if is_gateway_status(status) {
                             (Outcome::GatewayError, idempotent, res)
                         } else if status.is_server_error() {
                             (Outcome::ServerError, false, res)
@@ -365,6 +373,15 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// Whether the response is the service's own `application/problem+json` answer (rather than
+/// a proxy's or a dying server's bare status).
+fn is_problem<B>(res: &Response<B>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"))
 }
 
 fn is_gateway_status(status: StatusCode) -> bool {

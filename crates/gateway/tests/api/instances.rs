@@ -28,6 +28,8 @@ pub(crate) enum Behaviour {
     Status(u16),
     /// Echo after this long.
     Slow(Duration),
+    /// This status as the service's own `application/problem+json` answer.
+    Problem(u16),
 }
 
 /// A running instance: its base URL and how many requests (probes aside) reached it.
@@ -87,8 +89,17 @@ async fn answer(State(state): State<InstanceState>, req: Request) -> Response {
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::BAD_REQUEST.into_response();
     };
+    if let Behaviour::Problem(code) = state.behaviour {
+        let body = json!({"status": code, "code": "busy", "detail": "busy"}).to_string();
+        return (
+            StatusCode::from_u16(code).unwrap(),
+            [("content-type", "application/problem+json")],
+            body,
+        )
+            .into_response();
+    }
     let status = match state.behaviour {
-        Behaviour::Echo => StatusCode::OK,
+        Behaviour::Problem(_) | Behaviour::Echo => StatusCode::OK,
         Behaviour::Status(code) => StatusCode::from_u16(code).unwrap(),
         Behaviour::Slow(delay) => {
             tokio::time::sleep(delay).await;

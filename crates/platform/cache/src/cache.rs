@@ -160,7 +160,11 @@ where
                             leader.publish(Outcome::Loaded(v.clone()));
                             match &lease {
                                 Lease::Ours(token) => self.write_leased(&full, &v, token).await,
-                                Lease::Local if !leader.is_stale() => self.write(&full, &v).await,
+                                // (A shared store that could not be asked for a lease is
+                                // left alone too: the write would be unguarded.)
+                                Lease::Local if !leader.is_stale() && !self.store.shared() => {
+                                    self.write(&full, &v).await
+                                }
                                 // Unguarded in a shared store (the other loader vanished):
                                 // not cached, it could race a write elsewhere.
                                 Lease::Local | Lease::Taken => {}
@@ -243,14 +247,22 @@ where
     }
 
     /// Polls for the value another process is loading, for at most [`LEASE`]; `None` when
-    /// it did not come (its loader failed, or the process died), and the caller loads it
-    /// itself.
+    /// it did not come — its lease ended without a value (its loader failed, or an eviction
+    /// revoked it) or ran out (the process died) — and the caller loads it itself.
     async fn wait_for_other(&self, full: &str) -> Option<V> {
         let deadline = tokio::time::Instant::now() + LEASE;
         while tokio::time::Instant::now() < deadline {
             tokio::time::sleep(LEASE_POLL).await;
             if let Some(v) = self.read(full).await {
                 return Some(v);
+            }
+            match self.store.get(&lease_key(full)).await {
+                Ok(None) => return self.read(full).await,
+                Ok(Some(_)) => {}
+                Err(e) => {
+                    self.record_error("get", full, &e);
+                    return None;
+                }
             }
         }
         None

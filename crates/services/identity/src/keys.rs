@@ -92,6 +92,37 @@ pub(crate) async fn tick(
     Ok(())
 }
 
+/// Reloads the stored keys every `rotation_check_secs`, rotating nothing: for read-only
+/// instances, which publish the JWKS that another instance's rotation changes.
+pub(crate) fn spawn_refresh(
+    db: Db,
+    ring: Arc<KeyRing>,
+    settings: Arc<Settings>,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(settings.rotation_check());
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                _ = every.tick() => {
+                    let loaded = repo::load(&db).await.map_err(anyhow::Error::from);
+                    match loaded.and_then(|keys| {
+                        if !keys.is_empty() {
+                            ring.set_keys(keys)?;
+                        }
+                        Ok(())
+                    }) {
+                        Ok(()) => {}
+                        Err(e) => tracing::warn!(error = %format!("{e:#}"), "reloading the signing keys failed; will retry"),
+                    }
+                }
+            }
+        }
+    })
+}
+
 pub(crate) fn spawn_rotation(
     db: Db,
     ring: Arc<KeyRing>,

@@ -127,6 +127,18 @@ impl Identity {
         ]
     }
 
+    /// For an instance that runs no background work (`--role read`): reloads the signing
+    /// keys the rotating instances store, so the JWKS it serves follows their rotation. Stops
+    /// when `shutdown` is cancelled.
+    pub fn spawn_key_refresh(&self, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+        keys::spawn_refresh(
+            self.state.db.clone(),
+            self.state.ring.clone(),
+            self.state.settings.clone(),
+            shutdown,
+        )
+    }
+
     /// The published signing keys.
     pub fn jwks(&self) -> quorum_auth::Jwks {
         self.state.ring.jwks()

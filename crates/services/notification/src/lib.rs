@@ -164,6 +164,16 @@ impl Notification {
         .informational()
     }
 
+    /// Ends the open event streams when `shutdown` is cancelled (part of
+    /// [`Notification::spawn_background`]; alone for an instance that runs no background work).
+    pub fn spawn_stream_closer(&self, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+        let closing = self.state.closing.clone();
+        tokio::spawn(async move {
+            shutdown.cancelled().await;
+            closing.cancel();
+        })
+    }
+
     /// Starts the outbox relay (e-mail jobs), the event and contact consumers and, when SMTP
     /// is configured, the e-mail workers; all stop (draining work in flight) and open event
     /// streams end when `shutdown` is cancelled.
@@ -171,13 +181,7 @@ impl Notification {
         &self,
         shutdown: CancellationToken,
     ) -> Vec<tokio::task::JoinHandle<()>> {
-        let mut handles = Vec::new();
-        let closing = self.state.closing.clone();
-        let stop = shutdown.clone();
-        handles.push(tokio::spawn(async move {
-            stop.cancelled().await;
-            closing.cancel();
-        }));
+        let mut handles = vec![self.spawn_stream_closer(shutdown.clone())];
         handles.push(
             self.state
                 .outbox
