@@ -63,7 +63,7 @@ pub(crate) fn read(path: &Path) -> Result<Pcm, AudioError> {
     }
     let data_len = u32_at(40) as usize;
     let data = &bytes[HEADER_LEN..];
-    if data_len > data.len() || data_len % 2 != 0 {
+    if data_len > data.len() || !data_len.is_multiple_of(2) {
         return Err(AudioError::Undecodable(format!(
             "the WAV file is truncated: its header promises {data_len} bytes of samples, \
              {} are present",
