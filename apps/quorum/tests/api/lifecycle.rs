@@ -61,7 +61,12 @@ async fn register_login_and_run_a_meeting_through_the_gateway() {
         .await;
     assert_eq!(res.status(), 200);
     let ended: Value = res.json().await.unwrap();
-    assert_eq!(ended["status"], "ENDED");
+    // The view is read back after the commit, and the pipeline runs meanwhile: on a loaded
+    // machine it can already be MINUTES_READY.
+    assert!(
+        ended["status"] == "ENDED" || ended["status"] == "MINUTES_READY",
+        "{ended}"
+    );
     assert!(ended["endedAt"].is_string());
 
     // Ending twice is a conflict with a message, not a 500.
