@@ -28,7 +28,7 @@ struct Person {
     token: String,
 }
 
-fn env(sink: &MailSink) -> Vec<(&'static str, String)> {
+pub(crate) fn env(sink: &MailSink) -> Vec<(&'static str, String)> {
     vec![
         ("QUORUM_IDENTITY__ARGON2_MEMORY_KIB", "1024".into()),
         ("QUORUM_IDENTITY__ARGON2_ITERATIONS", "1".into()),

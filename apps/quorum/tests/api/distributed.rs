@@ -13,9 +13,9 @@ use quorum_test_support::mail::MailSink;
 use serde_json::{json, Value};
 
 use crate::binary::{self, Server};
-use crate::crash::TODOS_PER_MEETING;
+use crate::crash::{self, NOTES, TODOS_PER_MEETING};
 use crate::helpers::{service_db, TestApp, User};
-use crate::pipeline::{eventually, run_pipeline, Expected};
+use crate::pipeline::{english_todos, eventually, run_pipeline};
 
 fn production_backends() -> bool {
     [
@@ -40,20 +40,12 @@ struct Cluster {
 impl Cluster {
     async fn new() -> Self {
         let sink = MailSink::start(&[]).await;
-        let env = vec![
-            ("QUORUM_IDENTITY__ARGON2_MEMORY_KIB", "1024".into()),
-            ("QUORUM_IDENTITY__ARGON2_ITERATIONS", "1".into()),
-            ("QUORUM_NOTIFICATION__SMTP__HOST", "127.0.0.1".into()),
-            ("QUORUM_NOTIFICATION__SMTP__PORT", sink.port.to_string()),
-            ("QUORUM_NOTIFICATION__SMTP__SECURITY", "none".into()),
-            (
-                "QUORUM_NOTIFICATION__SMTP__FROM",
-                "minutes@quorum.test".into(),
-            ),
-            ("QUORUM_SERVER__SHUTDOWN_GRACE_SECS", "5".into()),
+        let mut env = crash::env(&sink);
+        env.extend([
+            ("QUORUM_SERVER__SHUTDOWN_GRACE_SECS", "5".to_string()),
             // The load below would exceed the per-user quotas.
-            ("QUORUM_GATEWAY__RATE_LIMIT__ENABLED", "false".into()),
-        ];
+            ("QUORUM_GATEWAY__RATE_LIMIT__ENABLED", "false".to_string()),
+        ]);
         Self {
             data: tempfile::tempdir().unwrap(),
             env,
@@ -93,11 +85,20 @@ impl Cluster {
         self.services.remove(i).1
     }
 
-    /// The gateway, with `upstreams` as `QUORUM_GATEWAY__UPSTREAMS__…` (service → labels of
-    /// its processes).
-    async fn start_gateway(&mut self, upstreams: &[(&str, &[&str])]) -> TestApp {
-        let keys: Vec<(String, String)> = upstreams
+    /// The gateway, every service at the process of its name except the meeting service,
+    /// whose upstreams (`meeting`, `meeting_read`) are `meeting` → labels of its processes;
+    /// given as `QUORUM_GATEWAY__UPSTREAMS__…`.
+    async fn start_gateway(&mut self, meeting: &[(&str, &[&str])]) -> TestApp {
+        let others: [(&str, &[&str]); 5] = [
+            ("identity", &["identity"]),
+            ("transcript", &["transcript"]),
+            ("ai", &["ai"]),
+            ("todo", &["todo"]),
+            ("notification", &["notification"]),
+        ];
+        let keys: Vec<(String, String)> = others
             .iter()
+            .chain(meeting)
             .map(|(service, labels)| {
                 let urls: Vec<String> = labels.iter().map(|l| self.base(l)).collect();
                 (
@@ -161,13 +162,11 @@ async fn people(app: &TestApp) -> (User, User, User) {
     )
 }
 
-const NOTES: &str = "\
-Kim Minji: Welcome, everyone. Today we review the launch plan and the budget.
-Alex Park: The landing page is almost done. I will send the final draft by Friday.
-Sam Lee: The budget spreadsheet needs another pass. I'll update the budget by next Monday.
-Kim Minji: Sam, can you book the venue by Thursday?
-- [ ] @Alex prepare the demo slides by 1/20
-";
+/// The meeting service's groups in the read/write test.
+const READ_WRITE: &[(&str, &[&str])] = &[
+    ("meeting", &["meeting-write"]),
+    ("meeting_read", &["meeting-read"]),
+];
 
 const WRITERS: usize = 2;
 
@@ -288,14 +287,7 @@ async fn every_service_in_its_own_process_runs_the_minutes_pipeline_and_survives
     )
     .await;
     let app = c
-        .start_gateway(&[
-            ("identity", &["identity"]),
-            ("meeting", &["meeting-1", "meeting-2"]),
-            ("transcript", &["transcript"]),
-            ("ai", &["ai"]),
-            ("todo", &["todo"]),
-            ("notification", &["notification"]),
-        ])
+        .start_gateway(&[("meeting", &["meeting-1", "meeting-2"])])
         .await;
 
     // The gateway's health asks every instance of every service.
@@ -314,28 +306,7 @@ async fn every_service_in_its_own_process_runs_the_minutes_pipeline_and_survives
 
     // Seed 000 §4.1 end to end, through RabbitMQ, Redis and PostgreSQL.
     let (minji, alex, sam) = people(&app).await;
-    let expected = [
-        Expected {
-            who: &alex,
-            word: "draft",
-            due: "2027-01-15",
-        },
-        Expected {
-            who: &alex,
-            word: "slides",
-            due: "2027-01-20",
-        },
-        Expected {
-            who: &sam,
-            word: "budget",
-            due: "2027-01-18",
-        },
-        Expected {
-            who: &sam,
-            word: "venue",
-            due: "2027-01-14",
-        },
-    ];
+    let expected = english_todos(&alex, &sam);
     let id = run_pipeline(
         &app,
         &c.sink,
@@ -388,14 +359,7 @@ async fn a_replica_stopped_for_a_rolling_update_fails_no_request() {
     )
     .await;
     let app = c
-        .start_gateway(&[
-            ("identity", &["identity"]),
-            ("meeting", &["meeting-1", "meeting-2"]),
-            ("transcript", &["transcript"]),
-            ("ai", &["ai"]),
-            ("todo", &["todo"]),
-            ("notification", &["notification"]),
-        ])
+        .start_gateway(&[("meeting", &["meeting-1", "meeting-2"])])
         .await;
     let minji = app.register("Kim Minji", "minji@example.com").await;
     let id = app.create_meeting(&minji, "Standup", &[]).await["id"]
@@ -437,17 +401,7 @@ async fn read_and_write_groups_and_a_consumer_killed_mid_pipeline() {
         ],
     )
     .await;
-    let app = c
-        .start_gateway(&[
-            ("identity", &["identity"]),
-            ("meeting", &["meeting-write"]),
-            ("meeting_read", &["meeting-read"]),
-            ("transcript", &["transcript"]),
-            ("ai", &["ai"]),
-            ("todo", &["todo"]),
-            ("notification", &["notification"]),
-        ])
-        .await;
+    let app = c.start_gateway(READ_WRITE).await;
     let (status, h) = health(&app).await;
     assert_eq!(status, 200, "{h}");
     assert_eq!(h["components"]["meetingRead"]["status"], "UP", "{h}");
@@ -512,17 +466,7 @@ async fn read_and_write_groups_and_a_consumer_killed_mid_pipeline() {
     let old = c.gateway.take().unwrap();
     old.signal("TERM");
     old.wait().await;
-    let app = c
-        .start_gateway(&[
-            ("identity", &["identity"]),
-            ("meeting", &["meeting-write"]),
-            ("meeting_read", &["meeting-read"]),
-            ("transcript", &["transcript"]),
-            ("ai", &["ai"]),
-            ("todo", &["todo"]),
-            ("notification", &["notification"]),
-        ])
-        .await;
+    let app = c.start_gateway(READ_WRITE).await;
     eventually("MINUTES_READY with every todo", || async {
         let m: Value = app
             .get(&minji, &format!("/api/meetings/{id}"))

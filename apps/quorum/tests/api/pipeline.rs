@@ -47,6 +47,32 @@ pub(crate) struct Expected<'a> {
     pub(crate) due: &'a str,
 }
 
+/// The todos the English notes commit Alex and Sam to (a meeting on Wednesday 2027-01-13).
+pub(crate) fn english_todos<'a>(alex: &'a User, sam: &'a User) -> [Expected<'a>; 4] {
+    [
+        Expected {
+            who: alex,
+            word: "draft",
+            due: "2027-01-15",
+        },
+        Expected {
+            who: alex,
+            word: "slides",
+            due: "2027-01-20",
+        },
+        Expected {
+            who: sam,
+            word: "budget",
+            due: "2027-01-18",
+        },
+        Expected {
+            who: sam,
+            word: "venue",
+            due: "2027-01-14",
+        },
+    ]
+}
+
 /// Ends a meeting of `owner` with `others` whose notes are `notes`, then checks the whole
 /// pipeline; returns the meeting id.
 pub(crate) async fn run_pipeline(
@@ -248,28 +274,7 @@ Kim Minji: We decided to launch on February 1st.
 Kim Minji: Sam, can you book the venue by Thursday?
 - [ ] @Alex prepare the demo slides by 1/20
 ";
-    let expected = [
-        Expected {
-            who: &alex,
-            word: "draft",
-            due: "2027-01-15",
-        },
-        Expected {
-            who: &alex,
-            word: "slides",
-            due: "2027-01-20",
-        },
-        Expected {
-            who: &sam,
-            word: "budget",
-            due: "2027-01-18",
-        },
-        Expected {
-            who: &sam,
-            word: "venue",
-            due: "2027-01-14",
-        },
-    ];
+    let expected = english_todos(&alex, &sam);
     run_pipeline(&app, &sink, &minji, &[&alex, &sam], notes, "en", &expected).await;
     app.stop().await;
 }

@@ -31,12 +31,7 @@ fn lease_key(full: &str) -> String {
 
 /// A token no other claim (in any process) holds: a per-process random value and a counter.
 fn lease_token() -> Vec<u8> {
-    use std::hash::{BuildHasher, Hasher};
-    static PROCESS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u32(std::process::id());
-        h.finish()
-    });
+    static PROCESS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(crate::random_u64);
     static NEXT: AtomicU64 = AtomicU64::new(0);
     format!("{:016x}-{}", *PROCESS, NEXT.fetch_add(1, Ordering::Relaxed)).into_bytes()
 }

@@ -29,6 +29,19 @@ pub use memory::MemoryStore;
 pub use redis::{RedisLink, RedisStore, TieredStore};
 pub use toggle::ToggleStore;
 
+/// A random value from the standard library's per-process hasher keys (identifies a
+/// replica's announcements and its lease claims).
+pub(crate) fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
+
 /// Failure of the cache store itself (never of the loader).
 #[derive(Debug, thiserror::Error)]
 #[error("cache unavailable: {0}")]

@@ -263,7 +263,7 @@ impl TieredStore {
             epoch: AtomicU64::new(0),
         });
         let stop = CancellationToken::new();
-        let origin = format!("{:016x}", rand_u64());
+        let origin = format!("{:016x}", crate::random_u64());
         tokio::spawn(listen(
             l2.link.client().clone(),
             channel.clone(),
@@ -287,18 +287,6 @@ impl TieredStore {
             .publish(&self.channel, &format!("{}\n{key}", self.origin))
             .await
     }
-}
-
-/// A random value from the standard library's per-process hasher keys.
-fn rand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.finish()
 }
 
 impl Drop for TieredStore {

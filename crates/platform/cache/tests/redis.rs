@@ -74,6 +74,19 @@ async fn redis_keeps_values_with_their_ttl_and_a_key_is_claimed_once() {
 }
 
 /// Loads `"<label>-<n>"` where n counts the loads.
+/// The same cache in two replicas: each its own two-level store on one Redis prefix.
+fn two_replicas(url: &str) -> (Cache<String>, Cache<String>) {
+    let p = prefix();
+    let tiered = || -> Arc<dyn CacheStore> {
+        Arc::new(TieredStore::new(
+            RedisStore::new(url, &p).unwrap(),
+            1_000,
+            Duration::from_secs(300),
+        ))
+    };
+    (Cache::new(SPEC, tiered()), Cache::new(SPEC, tiered()))
+}
+
 async fn load(calls: &AtomicUsize, label: &str) -> Result<String, String> {
     let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
     Ok(format!("{label}-{n}"))
@@ -82,18 +95,7 @@ async fn load(calls: &AtomicUsize, label: &str) -> Result<String, String> {
 #[tokio::test]
 async fn a_write_on_one_replica_is_not_served_stale_by_another() {
     let Some(url) = redis_url() else { return };
-    let p = prefix();
-    let tiered = || -> Arc<dyn CacheStore> {
-        Arc::new(TieredStore::new(
-            RedisStore::new(&url, &p).unwrap(),
-            1_000,
-            Duration::from_secs(300),
-        ))
-    };
-    let (a, b) = (
-        Cache::<String>::new(SPEC, tiered()),
-        Cache::<String>::new(SPEC, tiered()),
-    );
+    let (a, b) = two_replicas(&url);
     let calls = AtomicUsize::new(0);
     // Let both listeners subscribe.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -287,18 +289,7 @@ async fn concurrent_misses_across_replicas_load_once() {
 #[tokio::test]
 async fn a_load_that_raced_a_write_on_another_replica_is_not_cached() {
     let Some(url) = redis_url() else { return };
-    let p = prefix();
-    let tiered = || -> Arc<dyn CacheStore> {
-        Arc::new(TieredStore::new(
-            RedisStore::new(&url, &p).unwrap(),
-            1_000,
-            Duration::from_secs(300),
-        ))
-    };
-    let (a, b) = (
-        Cache::<String>::new(SPEC, tiered()),
-        Cache::<String>::new(SPEC, tiered()),
-    );
+    let (a, b) = two_replicas(&url);
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let (read_done, read_done_rx) = tokio::sync::oneshot::channel::<()>();

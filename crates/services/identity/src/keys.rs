@@ -65,6 +65,15 @@ pub(crate) fn rotation_due(ring: &KeyRing, now: DateTime<Utc>, settings: &Settin
     }
 }
 
+/// Puts the stored keys (written by any instance) into the ring.
+async fn reload(db: &Db, ring: &KeyRing) -> anyhow::Result<()> {
+    let stored = repo::load(db).await?;
+    if !stored.is_empty() {
+        ring.set_keys(stored)?;
+    }
+    Ok(())
+}
+
 /// One pass of the rotation task.
 pub(crate) async fn tick(
     db: &Db,
@@ -72,10 +81,7 @@ pub(crate) async fn tick(
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let stored = repo::load(db).await?;
-    if !stored.is_empty() {
-        ring.set_keys(stored)?;
-    }
+    reload(db, ring).await?;
     if rotation_due(ring, now, settings) {
         let changed = ring.rotate(now)?;
         for key in &changed {
@@ -100,26 +106,9 @@ pub(crate) fn spawn_refresh(
     settings: Arc<Settings>,
     shutdown: CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(settings.rotation_check());
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                _ = every.tick() => {
-                    let loaded = repo::load(&db).await.map_err(anyhow::Error::from);
-                    match loaded.and_then(|keys| {
-                        if !keys.is_empty() {
-                            ring.set_keys(keys)?;
-                        }
-                        Ok(())
-                    }) {
-                        Ok(()) => {}
-                        Err(e) => tracing::warn!(error = %format!("{e:#}"), "reloading the signing keys failed; will retry"),
-                    }
-                }
-            }
-        }
+    spawn_every(&settings, shutdown, move || {
+        let (db, ring) = (db.clone(), ring.clone());
+        async move { reload(&db, &ring).await }
     })
 }
 
@@ -129,15 +118,34 @@ pub(crate) fn spawn_rotation(
     settings: Arc<Settings>,
     shutdown: CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
+    let every = settings.clone();
+    spawn_every(&every, shutdown, move || {
+        let (db, ring, settings) = (db.clone(), ring.clone(), settings.clone());
+        async move { tick(&db, &ring, &settings, Utc::now()).await }
+    })
+}
+
+/// Runs `pass` every `rotation_check_secs` until `shutdown`; a failed pass is logged and
+/// retried at the next one.
+fn spawn_every<F, Fut>(
+    settings: &Settings,
+    shutdown: CancellationToken,
+    mut pass: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    let period = settings.rotation_check();
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(settings.rotation_check());
+        let mut every = tokio::time::interval(period);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 () = shutdown.cancelled() => break,
                 _ = every.tick() => {
-                    if let Err(e) = tick(&db, &ring, &settings, Utc::now()).await {
-                        tracing::warn!(error = %format!("{e:#}"), "signing key rotation failed; will retry");
+                    if let Err(e) = pass().await {
+                        tracing::warn!(error = %format!("{e:#}"), "signing key maintenance failed; will retry");
                     }
                 }
             }
