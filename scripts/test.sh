@@ -48,7 +48,7 @@ if [[ "${QUORUM_SKIP_POSTGRES:-}" != "1" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432)
     psql "$pg_url" -Atc "SELECT datname FROM pg_database WHERE datname ~ '^(t|meeting_test|store_test|bus)_'" 2>/dev/null |
       while read -r db; do psql "$pg_url" -qc "DROP DATABASE IF EXISTS \"$db\"" </dev/null >/dev/null 2>&1 || true; done
   fi
-  QUORUM_TEST_POSTGRES_URL="$pg_url" "${runner[@]}" -p quorum-store -p quorum-bus "$@"
+  QUORUM_TEST_POSTGRES_URL="$pg_url" "${runner[@]}" -p quorum-store -p quorum-bus -p quorum-directory "$@"
   # The service suites on PostgreSQL, and on RabbitMQ and Redis when those are up.
   svc_env=(QUORUM_TEST_POSTGRES_URL="$pg_url")
   with="PostgreSQL"

@@ -169,7 +169,7 @@ async fn main() -> anyhow::Result<()> {
             &notification,
             &format!(
                 "SELECT COUNT(*) FROM notifications n WHERE n.user_id IN \
-             (SELECT user_id FROM contacts WHERE email LIKE '%-{run}@example.com')"
+             (SELECT user_id FROM live_users WHERE email LIKE '%-{run}@example.com')"
             ),
         )
         .await?;

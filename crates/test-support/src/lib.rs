@@ -11,6 +11,7 @@ pub mod backends;
 pub mod mail;
 pub mod proxy;
 pub mod service;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 

@@ -9,13 +9,16 @@
 //! - [`rabbitmq`]: the same contract on RabbitMQ (publisher confirms, mandatory routing,
 //!   manual acks, dead-letter exchanges, reconnects; its module docs give the mapping);
 //! - [`outbox`]: the transactional outbox and its relay, and the idempotent-consumer inbox;
-//! - [`worker`]: bounded-concurrency consumers with ack/retry/dead-letter decisions.
+//! - [`worker`]: bounded-concurrency consumers with ack/retry/dead-letter decisions;
+//! - [`consumer`]: the idempotent consumer written once ([`Apply`] run by [`Consumer`]:
+//!   inbox row and effects in one transaction, after-commit work once committed).
 //!
 //! Delivery is at-least-once end to end: the outbox may publish an event twice (a crash
 //! between the broker's accept and the row's mark) and a broker redelivers what was not
 //! acknowledged, so consumers deduplicate with [`inbox_record`].
 
 pub mod broker;
+pub mod consumer;
 pub mod embedded;
 pub mod envelope;
 mod error;
@@ -25,6 +28,7 @@ pub mod topology;
 pub mod worker;
 
 pub use broker::{Broker, Delivery, Message};
+pub use consumer::{begin_once, payload, Apply, Consumer};
 pub use embedded::{EmbeddedBroker, EmbeddedOptions};
 pub use envelope::Envelope;
 pub use error::BusError;

@@ -10,7 +10,7 @@
 //! not held meanwhile).
 
 use async_trait::async_trait;
-use quorum_bus::{inbox_record, Delivery, Envelope, HandleError, Handler};
+use quorum_bus::{begin_once, Delivery, Envelope, HandleError, Handler};
 use quorum_contracts::events::{TranscriptCreated, TRANSCRIPT_CREATED};
 use quorum_store::now_millis;
 use uuid::Uuid;
@@ -47,17 +47,24 @@ impl TranscriptHandler {
         event: Uuid,
         t: &TranscriptCreated,
         a: &AnalysisRecord,
-    ) -> Result<bool, ApiError> {
-        let mut tx = self.state.db.begin().await?;
-        if !inbox_record(&mut tx, CONSUMER, event).await? {
+    ) -> Result<bool, HandleError> {
+        let retry = |e: ApiError| HandleError::retry(e);
+        let Some(mut tx) = begin_once(&self.state.db, CONSUMER, event).await? else {
             return Ok(false);
-        }
-        if repository::has_auto(&mut tx, t.transcript_id).await? {
+        };
+        if repository::has_auto(&mut tx, t.transcript_id)
+            .await
+            .map_err(retry)?
+        {
             tx.commit().await?;
             return Ok(false);
         }
-        repository::insert_analysis(&mut tx, a, Kind::Auto, None, now_millis()).await?;
-        crate::events::analysis_completed(&self.state.outbox, &mut tx, t, a).await?;
+        repository::insert_analysis(&mut tx, a, Kind::Auto, None, now_millis())
+            .await
+            .map_err(retry)?;
+        crate::events::analysis_completed(&self.state.outbox, &mut tx, t, a)
+            .await
+            .map_err(retry)?;
         tx.commit().await?;
         self.state.outbox.committed();
         Ok(true)
@@ -67,16 +74,14 @@ impl TranscriptHandler {
 #[async_trait]
 impl Handler for TranscriptHandler {
     async fn handle(&self, delivery: &dyn Delivery) -> Result<(), HandleError> {
-        let retry = |e: ApiError| HandleError::Retry(e.to_string());
-        let envelope = Envelope::from_bytes(&delivery.message().body)
-            .map_err(|e| HandleError::Reject(e.to_string()))?;
+        let retry = |e: ApiError| HandleError::retry(e);
+        let envelope =
+            Envelope::from_bytes(&delivery.message().body).map_err(HandleError::reject)?;
         if envelope.kind != TRANSCRIPT_CREATED {
             tracing::debug!(kind = %envelope.kind, "transcript event ignored");
             return Ok(());
         }
-        let t: TranscriptCreated = envelope
-            .data_as()
-            .map_err(|e| HandleError::Reject(e.to_string()))?;
+        let t: TranscriptCreated = envelope.data_as().map_err(HandleError::reject)?;
         if self.remember(&t).await.map_err(retry)? {
             tracing::debug!(transcript = %t.transcript_id, "already analysed; skipped");
             return Ok(());
@@ -95,7 +100,7 @@ impl Handler for TranscriptHandler {
             engine: produced.engine,
             doc: crate::analysis::view(&produced.analysis),
         };
-        if self.store(envelope.id, &t, &record).await.map_err(retry)? {
+        if self.store(envelope.id, &t, &record).await? {
             tracing::info!(transcript = %t.transcript_id, analysis = %record.id,
                 engine = %record.engine, "automatic analysis stored");
         }

@@ -79,6 +79,9 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Meeting, BuildError
         .migrate("bus", quorum_bus::outbox::MIGRATIONS)
         .await
         .map_err(BuildError::Migrate)?;
+    quorum_directory::migrate(&deps.db)
+        .await
+        .map_err(BuildError::Migrate)?;
     deps.db
         .migrate("meeting", migrations::MIGRATIONS)
         .await
@@ -144,14 +147,14 @@ impl Meeting {
             self.broker.clone(),
             directory::QUEUE,
             options.clone(),
-            Arc::new(directory::DirectoryHandler::new(self.state.clone())),
+            directory::consumer(self.state.clone()),
             shutdown.clone(),
         );
         let pipeline = spawn_workers(
             self.broker.clone(),
             pipeline::QUEUE,
             options,
-            Arc::new(pipeline::PipelineHandler::new(self.state.clone())),
+            pipeline::Pipeline::consumer(self.state.clone()),
             shutdown,
         );
         vec![relay, directory, pipeline]

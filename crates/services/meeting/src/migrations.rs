@@ -95,4 +95,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         );
         CREATE INDEX recordings_meeting ON recordings (meeting_id, created_at, id)",
     ),
+    Migration::new(
+        5,
+        "platform_directory",
+        "INSERT INTO user_directory (user_id, name, email, locale, deleted, updated_at)
+            SELECT user_id, name, email, locale, 0, updated_at FROM directory;
+        DROP TABLE directory",
+    ),
 ];

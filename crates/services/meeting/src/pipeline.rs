@@ -6,9 +6,9 @@
 //! A transcript for a meeting that is not ENDED (already MINUTES_READY, say) changes nothing.
 
 use async_trait::async_trait;
-use quorum_bus::{inbox_record, Delivery, Envelope, HandleError, Handler};
+use quorum_bus::{payload, Apply, Envelope, HandleError};
 use quorum_contracts::events::{self, TodoCreated, TodoStatusChanged, TranscriptCreated};
-use quorum_store::{now_millis, sqlx};
+use quorum_store::{now_millis, sqlx, Tx};
 use uuid::Uuid;
 
 use crate::app::AppState;
@@ -16,22 +16,29 @@ use crate::app::AppState;
 pub(crate) const QUEUE: &str = "meeting.pipeline.queue";
 const CONSUMER: &str = "meeting.pipeline";
 
-pub(crate) struct PipelineHandler {
+pub(crate) struct Pipeline {
     state: AppState,
 }
 
-impl PipelineHandler {
-    pub(crate) fn new(state: AppState) -> Self {
-        Self { state }
+impl Pipeline {
+    pub(crate) fn consumer(state: AppState) -> std::sync::Arc<quorum_bus::Consumer<Self>> {
+        quorum_bus::Consumer::new(state.db.clone(), Self { state })
+    }
+}
+
+#[async_trait]
+impl Apply for Pipeline {
+    /// The meeting that changed.
+    type Outcome = Option<Uuid>;
+
+    fn name(&self) -> &'static str {
+        CONSUMER
     }
 
-    /// Applies one event; returns the meeting that changed.
-    async fn apply(&self, envelope: &Envelope) -> Result<Option<Uuid>, HandleError> {
-        let retry = |e: &dyn std::fmt::Display| HandleError::Retry(format!("pipeline: {e}"));
-        let reject = |e: quorum_bus::BusError| HandleError::Reject(e.to_string());
+    async fn apply(&self, tx: &mut Tx, envelope: &Envelope) -> Result<Option<Uuid>, HandleError> {
         let (sql, meeting) = match envelope.kind.as_str() {
             events::TRANSCRIPT_CREATED => {
-                let t: TranscriptCreated = envelope.data_as().map_err(reject)?;
+                let t: TranscriptCreated = payload(envelope)?;
                 (
                     "UPDATE meetings SET status = 'MINUTES_READY', updated_at = $2 \
                      WHERE id = $1 AND status = 'ENDED'",
@@ -39,7 +46,7 @@ impl PipelineHandler {
                 )
             }
             events::TODO_CREATED => {
-                let t: TodoCreated = envelope.data_as().map_err(reject)?;
+                let t: TodoCreated = payload(envelope)?;
                 let Some(meeting) = t.meeting_id else {
                     return Ok(None);
                 };
@@ -50,7 +57,7 @@ impl PipelineHandler {
                 )
             }
             events::TODO_COMPLETED => {
-                let t: TodoStatusChanged = envelope.data_as().map_err(reject)?;
+                let t: TodoStatusChanged = payload(envelope)?;
                 let Some(meeting) = t.meeting_id else {
                     return Ok(None);
                 };
@@ -65,34 +72,18 @@ impl PipelineHandler {
                 return Ok(None);
             }
         };
-        let mut tx = self.state.db.begin().await.map_err(|e| retry(&e))?;
-        if !inbox_record(&mut tx, CONSUMER, envelope.id)
-            .await
-            .map_err(|e| retry(&e))?
-        {
-            tracing::debug!(event = %envelope.id, "duplicate pipeline event skipped");
-            return Ok(None);
-        }
         sqlx::query(sql)
             .bind(meeting.to_string())
             .bind(now_millis())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| retry(&e))?;
-        tx.commit().await.map_err(|e| retry(&e))?;
+            .execute(&mut **tx)
+            .await?;
+        tracing::info!(%meeting, kind = %envelope.kind, "meeting updated by the pipeline");
         Ok(Some(meeting))
     }
-}
 
-#[async_trait]
-impl Handler for PipelineHandler {
-    async fn handle(&self, delivery: &dyn Delivery) -> Result<(), HandleError> {
-        let envelope = Envelope::from_bytes(&delivery.message().body)
-            .map_err(|e| HandleError::Reject(e.to_string()))?;
-        if let Some(meeting) = self.apply(&envelope).await? {
-            tracing::info!(%meeting, kind = %envelope.kind, "meeting updated by the pipeline");
+    async fn committed(&self, meeting: Option<Uuid>) {
+        if let Some(meeting) = meeting {
             self.state.evict(meeting).await;
         }
-        Ok(())
     }
 }

@@ -180,7 +180,7 @@ pub(crate) async fn participants(
 ) -> Result<Vec<Participant>, ApiError> {
     let rows = sqlx::query(
         "SELECT p.user_id, COALESCE(d.name, '') AS name, COALESCE(d.email, '') AS email \
-         FROM meeting_participants p LEFT JOIN directory d ON d.user_id = p.user_id \
+         FROM meeting_participants p LEFT JOIN live_users d ON d.user_id = p.user_id \
          WHERE p.meeting_id = $1 ORDER BY p.position, p.user_id",
     )
     .bind(meeting.to_string())
@@ -236,25 +236,6 @@ pub(crate) async fn list_for(
         .map(meeting_from_row)
         .collect::<Result<_, _>>()?;
     Ok((items, u64::try_from(total).unwrap_or(0)))
-}
-
-/// Those of `users` the directory does not know.
-pub(crate) async fn unknown_users(
-    conn: &mut AnyConnection,
-    users: &[Uuid],
-) -> Result<Vec<Uuid>, ApiError> {
-    let mut unknown = Vec::new();
-    for user in users {
-        let known = sqlx::query("SELECT 1 FROM directory WHERE user_id = $1")
-            .bind(user.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some();
-        if !known {
-            unknown.push(*user);
-        }
-    }
-    Ok(unknown)
 }
 
 /// Ids of the meetings `user` takes part in (for evicting cached participant lists).

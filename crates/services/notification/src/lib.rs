@@ -13,12 +13,12 @@
 //! the outbox → after commit the notifications go to open streams and the relay moves the
 //! jobs to `notification.queue` (Queue-Based Load Leveling: bounded, TTL, DLQ) → e-mail
 //! workers send them over SMTP. Every step is keyed so a redelivered event or job never
-//! notifies or sends twice. `user.*` keeps a local contact list (e-mail, name, locale).
+//! notifies or sends twice. `user.*` keeps the local user directory (e-mail, name, locale; `quorum_directory`).
 //!
 //! Layout:
 //! - `domain/`: notification kinds, preferences, locale choice (pure, unit-tested);
 //! - `consumers/`: queues and consumers (`mod.rs`), who hears about what (`plan.rs`),
-//!   writing notifications and deliveries (`notify.rs`), the contact list (`contacts.rs`);
+//!   writing notifications and deliveries (`notify.rs`);
 //! - `templates/`: Korean and English messages;
 //! - `mail/`: the work queue, the SMTP sender, and the workers (`worker.rs`);
 //! - `hub.rs`: per-user broadcast for the event stream;
@@ -33,8 +33,9 @@
 
 use std::sync::Arc;
 
-use quorum_bus::{spawn_workers, Broker, Outbox, QueueSpec, Topology, WorkerOptions};
+use quorum_bus::{spawn_workers, Broker, Consumer, Outbox, QueueSpec, Topology, WorkerOptions};
 use quorum_cache::CacheStore;
+use quorum_directory::UserEvents;
 use quorum_store::Db;
 use quorum_telemetry::health::FnIndicator;
 use quorum_telemetry::Health;
@@ -81,6 +82,9 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Notification, Build
     let mailer = mail::Mailer::from_settings(&settings.smtp)?.map(Arc::new);
     deps.db
         .migrate("bus", quorum_bus::outbox::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    quorum_directory::migrate(&deps.db)
         .await
         .map_err(BuildError::Migrate)?;
     deps.db
@@ -192,22 +196,21 @@ impl Notification {
             ..WorkerOptions::default()
         };
         for c in consumers::EVENT_CONSUMERS {
-            let handler = consumers::EventHandler::new(self.state.clone(), c.name);
             handles.push(spawn_workers(
                 self.broker.clone(),
                 c.queue,
                 options.clone(),
-                Arc::new(handler),
+                consumers::Notify::consumer(self.state.clone(), c.name),
                 shutdown.clone(),
             ));
         }
         let c = consumers::USER_CONSUMER;
-        let contacts = consumers::contacts::ContactsHandler::new(self.state.clone(), c.name);
+        let directory = Consumer::new(self.state.db.clone(), UserEvents::new(c.name));
         handles.push(spawn_workers(
             self.broker.clone(),
             c.queue,
             options,
-            Arc::new(contacts),
+            directory,
             shutdown.clone(),
         ));
         if let Some(mailer) = &self.mailer {

@@ -1,8 +1,9 @@
 //! The notification service's schema (scope `"notification"`), in portable SQL (see
 //! `quorum_store`).
 //!
-//! - `contacts`: user id → e-mail, name, locale, from `user.*` (a deleted user stays as a
-//!   tombstone, `deleted = 1`, so an older `user.updated` arriving late cannot revive them);
+//! - `contacts` (until migration 2): user id → e-mail, name, locale, from `user.*`; now the
+//!   platform user directory (`user_directory`, see `quorum_directory`), which migration 2
+//!   copies it into;
 //! - `meeting_refs`, `todo_refs`: the little the service remembers from events to pick
 //!   recipients of later ones (a meeting's owner, a to-do's creator);
 //! - `notifications`: in-app notifications, unique per (event, recipient);
@@ -12,10 +13,11 @@
 
 use quorum_store::Migration;
 
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration::new(
-    1,
-    "notifications",
-    "CREATE TABLE contacts (
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration::new(
+        1,
+        "notifications",
+        "CREATE TABLE contacts (
         user_id TEXT PRIMARY KEY,
         email TEXT NOT NULL,
         name TEXT NOT NULL,
@@ -84,4 +86,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[Migration::new(
         settings TEXT NOT NULL,
         updated_at BIGINT NOT NULL
     )",
-)];
+    ),
+    Migration::new(
+        2,
+        "platform_directory",
+        "INSERT INTO user_directory (user_id, name, email, locale, deleted, updated_at)
+            SELECT user_id, name, email, locale, deleted, updated_at FROM contacts;
+        DROP TABLE contacts",
+    ),
+];

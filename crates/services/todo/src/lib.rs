@@ -44,7 +44,7 @@
 
 use std::sync::Arc;
 
-use quorum_bus::{spawn_workers, Broker, Outbox, QueueSpec, Topology, WorkerOptions};
+use quorum_bus::{spawn_workers, Broker, Handler, Outbox, QueueSpec, Topology, WorkerOptions};
 use quorum_cache::CacheStore;
 use quorum_contracts::events::{AI_ANALYSIS_COMPLETED, MEETING_ENDED};
 use quorum_contracts::exchanges;
@@ -68,7 +68,7 @@ mod views;
 pub use error::BuildError;
 pub use settings::Settings;
 
-use consumers::{analysis, directory, meeting_ended, Consumer};
+use consumers::{analysis, directory, meeting_ended, TodoConsumer};
 
 /// What the service runs on.
 pub struct Deps {
@@ -91,6 +91,9 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Todo, BuildError> {
     let offset = settings.offset().map_err(BuildError::Settings)?;
     deps.db
         .migrate("bus", quorum_bus::outbox::MIGRATIONS)
+        .await
+        .map_err(BuildError::Migrate)?;
+    quorum_directory::migrate(&deps.db)
         .await
         .map_err(BuildError::Migrate)?;
     deps.db
@@ -147,19 +150,16 @@ impl Todo {
             ..WorkerOptions::default()
         };
         let state = &self.state;
-        let workers = [
+        let workers: [(&str, Arc<dyn Handler>); 3] = [
             (
                 meeting_ended::QUEUE,
-                Consumer::new(state.clone(), meeting_ended::MeetingEndedConsumer),
+                TodoConsumer::consumer(state.clone(), meeting_ended::MeetingEndedConsumer),
             ),
             (
                 analysis::QUEUE,
-                Consumer::new(state.clone(), analysis::AnalysisConsumer),
+                TodoConsumer::consumer(state.clone(), analysis::AnalysisConsumer),
             ),
-            (
-                directory::QUEUE,
-                Consumer::new(state.clone(), directory::Directory),
-            ),
+            (directory::QUEUE, directory::consumer(state.clone())),
         ];
         let mut handles = vec![relay];
         for (queue, handler) in workers {

@@ -54,4 +54,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             updated_at BIGINT NOT NULL
         )",
     ),
+    Migration::new(
+        3,
+        "platform_directory",
+        "INSERT INTO user_directory (user_id, name, email, locale, deleted, updated_at)
+            SELECT user_id, name, email, NULL, 0, updated_at FROM directory;
+        DROP TABLE directory",
+    ),
 ];

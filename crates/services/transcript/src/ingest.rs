@@ -18,7 +18,7 @@
 //! kept.
 
 use async_trait::async_trait;
-use quorum_bus::{inbox_record, Delivery, Envelope, HandleError, Handler};
+use quorum_bus::{begin_once, Delivery, Envelope, HandleError, Handler};
 use quorum_contracts::events::{
     MeetingEnded, RecordingRef, MEETING_ENDED, MEETING_RECORDING_ADDED,
 };
@@ -37,10 +37,6 @@ pub(crate) const CONSUMER: &str = "transcript.meetings";
 
 pub(crate) struct MeetingEndedHandler {
     state: AppState,
-}
-
-fn retry(e: impl std::fmt::Display) -> HandleError {
-    HandleError::Retry(e.to_string())
 }
 
 /// What an event leads to, decided on a reader before the (slow) decoding.
@@ -63,13 +59,19 @@ impl MeetingEndedHandler {
     }
 
     async fn decide(&self, e: &MeetingEnded, added: bool) -> Result<Decision, HandleError> {
-        let mut conn = self.state.db.reader().acquire().await.map_err(retry)?;
+        let mut conn = self
+            .state
+            .db
+            .reader()
+            .acquire()
+            .await
+            .map_err(HandleError::retry)?;
         let transcript = repository::id_for_meeting(&mut conn, e.meeting_id)
             .await
-            .map_err(retry)?;
+            .map_err(HandleError::retry)?;
         let job = repository::job_for_meeting(&mut conn, e.meeting_id)
             .await
-            .map_err(retry)?;
+            .map_err(HandleError::retry)?;
         let recordings = split::recordings_of(e);
         if !added {
             return Ok(if transcript.is_some() || job.is_some() {
@@ -84,7 +86,7 @@ impl MeetingEndedHandler {
             Some(job) if !job.status.is_settled() => {
                 let known = chunks::recordings_of(&mut conn, &job.task_id)
                     .await
-                    .map_err(retry)?;
+                    .map_err(HandleError::retry)?;
                 let new: Vec<RecordingRef> = recordings
                     .into_iter()
                     .filter(|r| !known.contains(&r.recording_id))
@@ -98,11 +100,11 @@ impl MeetingEndedHandler {
             job if transcript.is_none() => Ok(Decision::Replace(recordings, job)),
             job => {
                 drop(conn);
-                let mut tx = self.state.db.begin().await.map_err(retry)?;
+                let mut tx = self.state.db.begin().await.map_err(HandleError::retry)?;
                 let open = create::replaceable(&mut tx, e.meeting_id)
                     .await
-                    .map_err(retry)?;
-                tx.rollback().await.map_err(retry)?;
+                    .map_err(HandleError::retry)?;
+                tx.rollback().await.map_err(HandleError::retry)?;
                 Ok(match open {
                     Some(_) => Decision::Replace(recordings, job),
                     None => Decision::Skip(
@@ -123,7 +125,7 @@ impl MeetingEndedHandler {
         let chunking = self.state.chunking.clone();
         tokio::task::spawn_blocking(move || split::plan(&dir, &recordings, &chunking))
             .await
-            .map_err(retry)
+            .map_err(HandleError::retry)
     }
 
     async fn apply(
@@ -148,7 +150,7 @@ impl MeetingEndedHandler {
             .tasks
             .create(transcribe::TASK_KIND)
             .await
-            .map_err(retry)?;
+            .map_err(HandleError::retry)?;
         let plan = self.plan(&task.task_id, recordings).await?;
         let dir = split::job_dir(&state.chunks_dir, &task.task_id);
         let outcome = self
@@ -190,27 +192,22 @@ impl MeetingEndedHandler {
         plan: &Plan,
     ) -> Result<bool, HandleError> {
         let state = &self.state;
-        let mut tx = state.db.begin().await.map_err(retry)?;
-        if !inbox_record(&mut tx, CONSUMER, envelope.id)
-            .await
-            .map_err(retry)?
-        {
-            tracing::debug!(event = %envelope.id, "duplicate meeting event skipped");
+        let Some(mut tx) = begin_once(&state.db, CONSUMER, envelope.id).await? else {
             transcribe::note(state.tasks.fail(task_id, "duplicate event").await);
             return Ok(false);
-        }
+        };
         let replaced = match mode {
             JobMode::Create => {
                 let exists = repository::id_for_meeting(&mut tx, e.meeting_id)
                     .await
-                    .map_err(retry)?
+                    .map_err(HandleError::retry)?
                     .is_some()
                     || repository::job_for_meeting(&mut tx, e.meeting_id)
                         .await
-                        .map_err(retry)?
+                        .map_err(HandleError::retry)?
                         .is_some();
                 if exists {
-                    tx.commit().await.map_err(retry)?;
+                    tx.commit().await.map_err(HandleError::retry)?;
                     transcribe::note(
                         state
                             .tasks
@@ -224,7 +221,7 @@ impl MeetingEndedHandler {
             JobMode::Replace => {
                 let current = repository::job_for_meeting(&mut tx, e.meeting_id)
                     .await
-                    .map_err(retry)?;
+                    .map_err(HandleError::retry)?;
                 let same =
                     current.as_ref().map(|j| &j.task_id) == previous.as_ref().map(|j| &j.task_id);
                 if !same || current.as_ref().is_some_and(|j| !j.status.is_settled()) {
@@ -235,11 +232,11 @@ impl MeetingEndedHandler {
                 if let Some(old) = current {
                     repository::delete_job(&mut tx, &old.task_id)
                         .await
-                        .map_err(retry)?;
+                        .map_err(HandleError::retry)?;
                 }
                 create::replaceable(&mut tx, e.meeting_id)
                     .await
-                    .map_err(retry)?
+                    .map_err(HandleError::retry)?
             }
         };
         if plan.chunks.is_empty() {
@@ -252,9 +249,9 @@ impl MeetingEndedHandler {
                 let origin = Origin::notes(e, Some(warning), Some(task_id.to_string()));
                 create::store(&state.outbox, &mut tx, e, origin)
                     .await
-                    .map_err(retry)?;
+                    .map_err(HandleError::retry)?;
             }
-            tx.commit().await.map_err(retry)?;
+            tx.commit().await.map_err(HandleError::retry)?;
             state.outbox.committed();
             transcribe::note(state.tasks.fail(task_id, &why).await);
             return Ok(false);
@@ -263,9 +260,9 @@ impl MeetingEndedHandler {
         let total = u64::try_from(plan.chunks.len()).unwrap_or(u64::MAX);
         repository::insert_job(&mut tx, task_id, e, mode, total, &plan.warnings, now)
             .await
-            .map_err(retry)?;
+            .map_err(HandleError::retry)?;
         insert_chunks(&mut tx, task_id, 0, plan, now).await?;
-        tx.commit().await.map_err(retry)?;
+        tx.commit().await.map_err(HandleError::retry)?;
         if let Some(old) = replaced {
             tracing::info!(meeting = %e.meeting_id, transcript = %old,
                 "the transcript will be replaced by one from the recordings");
@@ -282,43 +279,37 @@ impl MeetingEndedHandler {
     ) -> Result<(), HandleError> {
         let state = &self.state;
         let plan = self.plan(&job.task_id, recordings).await?;
-        let mut tx = state.db.begin().await.map_err(retry)?;
-        if !inbox_record(&mut tx, CONSUMER, envelope.id)
-            .await
-            .map_err(retry)?
-        {
+        let Some(mut tx) = begin_once(&state.db, CONSUMER, envelope.id).await? else {
             return Ok(());
-        }
+        };
         let now = now_millis();
         if !repository::lock_open_job(&mut tx, &job.task_id, now)
             .await
-            .map_err(retry)?
+            .map_err(HandleError::retry)?
         {
             // It was assembled meanwhile: decide again (this time it is replaced).
             return Err(HandleError::Retry("the job finished meanwhile".into()));
         }
         let next = chunks::last_index(&mut tx, &job.task_id)
             .await
-            .map_err(retry)?
+            .map_err(HandleError::retry)?
             .map_or(0, |i| i + 1);
         insert_chunks(&mut tx, &job.task_id, next, &plan, now).await?;
         job.event = e.clone();
         let added = u64::try_from(plan.chunks.len()).unwrap_or(u64::MAX);
         repository::grow_job(&mut tx, &job, added, &plan.warnings)
             .await
-            .map_err(retry)?;
-        tx.commit().await.map_err(retry)?;
+            .map_err(HandleError::retry)?;
+        tx.commit().await.map_err(HandleError::retry)?;
         tracing::info!(meeting = %e.meeting_id, task = %job.task_id, added, "tracks added to the job");
         transcribe::enqueue(state, &job.task_id).await;
         Ok(())
     }
 
     async fn record_only(&self, envelope: &Envelope) -> Result<(), HandleError> {
-        let mut tx = self.state.db.begin().await.map_err(retry)?;
-        inbox_record(&mut tx, CONSUMER, envelope.id)
-            .await
-            .map_err(retry)?;
-        tx.commit().await.map_err(retry)?;
+        if let Some(tx) = begin_once(&self.state.db, CONSUMER, envelope.id).await? {
+            tx.commit().await?;
+        }
         Ok(())
     }
 
@@ -328,18 +319,13 @@ impl MeetingEndedHandler {
         e: &MeetingEnded,
     ) -> Result<(), HandleError> {
         let state = &self.state;
-        let mut tx = state.db.begin().await.map_err(retry)?;
-        if !inbox_record(&mut tx, CONSUMER, envelope.id)
-            .await
-            .map_err(retry)?
-        {
-            tracing::debug!(event = %envelope.id, "duplicate meeting.ended skipped");
+        let Some(mut tx) = begin_once(&state.db, CONSUMER, envelope.id).await? else {
             return Ok(());
-        }
+        };
         create::store(&state.outbox, &mut tx, e, Origin::notes(e, None, None))
             .await
-            .map_err(retry)?;
-        tx.commit().await.map_err(retry)?;
+            .map_err(HandleError::retry)?;
+        tx.commit().await.map_err(HandleError::retry)?;
         state.outbox.committed();
         Ok(())
     }
@@ -365,7 +351,9 @@ async fn insert_chunks(
             result: None,
             error: None,
         };
-        chunks::insert(tx, &record, now).await.map_err(retry)?;
+        chunks::insert(tx, &record, now)
+            .await
+            .map_err(HandleError::retry)?;
     }
     Ok(())
 }
@@ -373,8 +361,8 @@ async fn insert_chunks(
 #[async_trait]
 impl Handler for MeetingEndedHandler {
     async fn handle(&self, delivery: &dyn Delivery) -> Result<(), HandleError> {
-        let envelope = Envelope::from_bytes(&delivery.message().body)
-            .map_err(|e| HandleError::Reject(e.to_string()))?;
+        let envelope =
+            Envelope::from_bytes(&delivery.message().body).map_err(HandleError::reject)?;
         let added = match envelope.kind.as_str() {
             MEETING_ENDED => false,
             MEETING_RECORDING_ADDED => true,
@@ -383,9 +371,7 @@ impl Handler for MeetingEndedHandler {
                 return Ok(());
             }
         };
-        let event: MeetingEnded = envelope
-            .data_as()
-            .map_err(|e| HandleError::Reject(e.to_string()))?;
+        let event: MeetingEnded = envelope.data_as().map_err(HandleError::reject)?;
         self.apply(&envelope, &event, added).await
     }
 }

@@ -93,6 +93,9 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Transcript, BuildEr
         .migrate("bus", quorum_bus::outbox::MIGRATIONS)
         .await
         .map_err(BuildError::Migrate)?;
+    quorum_directory::migrate(&deps.db)
+        .await
+        .map_err(BuildError::Migrate)?;
     deps.db
         .migrate("transcript", migrations::MIGRATIONS)
         .await
@@ -163,7 +166,7 @@ impl Transcript {
                 broker.clone(),
                 directory::QUEUE,
                 workers(self.settings.directory_consumers),
-                Arc::new(directory::DirectoryHandler::new(state.clone())),
+                directory::consumer(state.clone()),
                 shutdown.clone(),
             ),
             spawn_workers(

@@ -95,4 +95,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         );
         CREATE INDEX stt_jobs_enqueued ON stt_jobs (enqueued, status)",
     ),
+    Migration::new(
+        5,
+        "platform_directory",
+        "INSERT INTO user_directory (user_id, name, email, locale, deleted, updated_at)
+            SELECT user_id, name, email, NULL, 0, updated_at FROM directory;
+        DROP TABLE directory",
+    ),
 ];

@@ -65,10 +65,6 @@ pub(crate) fn note<T>(result: Result<T, quorum_tasks::TaskError>) {
     }
 }
 
-fn retry(e: impl std::fmt::Display) -> HandleError {
-    HandleError::Retry(e.to_string())
-}
-
 /// Puts the pending chunks of a job on the work queue and marks it enqueued; leaves it
 /// waiting (with a task message saying why) when there is no engine or no room.
 pub(crate) async fn enqueue(state: &AppState, task_id: &str) {
@@ -314,8 +310,15 @@ impl SttHandler {
     /// Records progress after a chunk settled, then assembles if it was the last.
     async fn settled(&self, task_id: &str) -> Result<(), HandleError> {
         let state = &self.state;
-        let mut conn = state.db.reader().acquire().await.map_err(retry)?;
-        let (pending, done, failed) = chunks::counts(&mut conn, task_id).await.map_err(retry)?;
+        let mut conn = state
+            .db
+            .reader()
+            .acquire()
+            .await
+            .map_err(HandleError::retry)?;
+        let (pending, done, failed) = chunks::counts(&mut conn, task_id)
+            .await
+            .map_err(HandleError::retry)?;
         drop(conn);
         note(
             state
@@ -324,7 +327,9 @@ impl SttHandler {
                 .await,
         );
         if pending == 0 {
-            assemble_if_complete(state, task_id).await.map_err(retry)?;
+            assemble_if_complete(state, task_id)
+                .await
+                .map_err(HandleError::retry)?;
         }
         Ok(())
     }
@@ -350,13 +355,18 @@ impl Handler for SttHandler {
             .map_err(|e| HandleError::Reject(format!("malformed job: {e}")))?;
         let state = &self.state;
         let last = delivery.delivery_count() >= MAX_DELIVERIES;
-        let mut conn = state.db.reader().acquire().await.map_err(retry)?;
+        let mut conn = state
+            .db
+            .reader()
+            .acquire()
+            .await
+            .map_err(HandleError::retry)?;
         let chunk = chunks::get(&mut conn, &job.task_id, job.index)
             .await
-            .map_err(retry)?;
+            .map_err(HandleError::retry)?;
         let row = repository::job(&mut conn, &job.task_id)
             .await
-            .map_err(retry)?;
+            .map_err(HandleError::retry)?;
         drop(conn);
         let (Some(chunk), Some(row)) = (chunk, row) else {
             // The job was replaced or never committed: nothing to do.
@@ -367,16 +377,26 @@ impl Handler for SttHandler {
         }
         if !state.stt.configured() {
             // The engine went away after the chunk was queued: wait for one.
-            let mut conn = state.db.writer().acquire().await.map_err(retry)?;
+            let mut conn = state
+                .db
+                .writer()
+                .acquire()
+                .await
+                .map_err(HandleError::retry)?;
             repository::set_enqueued(&mut conn, &row.task_id, false, now_millis())
                 .await
-                .map_err(retry)?;
+                .map_err(HandleError::retry)?;
             drop(conn);
             enqueue(state, &row.task_id).await;
             return Ok(());
         }
         if row.status == JobStatus::Pending {
-            let mut conn = state.db.writer().acquire().await.map_err(retry)?;
+            let mut conn = state
+                .db
+                .writer()
+                .acquire()
+                .await
+                .map_err(HandleError::retry)?;
             repository::set_job_status(
                 &mut conn,
                 &row.task_id,
@@ -386,7 +406,7 @@ impl Handler for SttHandler {
                 now_millis(),
             )
             .await
-            .map_err(retry)?;
+            .map_err(HandleError::retry)?;
         }
         note(state.tasks.mark_processing(&row.task_id).await);
         let started = std::time::Instant::now();
@@ -398,21 +418,31 @@ impl Handler for SttHandler {
             .record(started.elapsed().as_secs_f64());
         match heard {
             Ok(output) => {
-                let mut conn = state.db.writer().acquire().await.map_err(retry)?;
+                let mut conn = state
+                    .db
+                    .writer()
+                    .acquire()
+                    .await
+                    .map_err(HandleError::retry)?;
                 chunks::settle_done(&mut conn, &row.task_id, chunk.index, &output, now_millis())
                     .await
-                    .map_err(retry)?;
+                    .map_err(HandleError::retry)?;
                 drop(conn);
                 self.settled(&row.task_id).await
             }
-            Err(e) if e.is_transient() && !last => Err(retry(e)),
+            Err(e) if e.is_transient() && !last => Err(HandleError::retry(e)),
             Err(e) => {
                 let message = e.to_string();
                 tracing::warn!(task = %row.task_id, chunk = chunk.index, error = %message, "chunk failed for good");
-                let mut conn = state.db.writer().acquire().await.map_err(retry)?;
+                let mut conn = state
+                    .db
+                    .writer()
+                    .acquire()
+                    .await
+                    .map_err(HandleError::retry)?;
                 chunks::settle_failed(&mut conn, &row.task_id, chunk.index, &message, now_millis())
                     .await
-                    .map_err(retry)?;
+                    .map_err(HandleError::retry)?;
                 drop(conn);
                 self.settled(&row.task_id).await?;
                 Err(HandleError::Reject(message))

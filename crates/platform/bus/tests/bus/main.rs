@@ -7,6 +7,7 @@
 //! `QUORUM_TEST_POSTGRES_URL` is set. Every test uses fresh databases or uniquely named
 //! queues (deleted afterwards) and is bounded by a timeout.
 
+mod consumer;
 mod helpers;
 mod outbox;
 mod postgres;

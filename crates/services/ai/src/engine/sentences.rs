@@ -22,13 +22,7 @@ pub(crate) struct Utterance {
     pub(crate) text: String,
 }
 
-pub(crate) fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
-
-pub(crate) fn has_hangul(text: &str) -> bool {
-    text.chars().any(is_hangul)
-}
+pub(crate) use quorum_text::{has_hangul_syllable as has_hangul, is_hangul_syllable as is_hangul};
 
 static SPEAKER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.

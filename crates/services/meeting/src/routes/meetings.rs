@@ -46,7 +46,7 @@ async fn check_known(
     users: &[Uuid],
 ) -> Result<(), ApiError> {
     let others: Vec<Uuid> = users.iter().copied().filter(|u| *u != owner).collect();
-    let unknown = repository::unknown_users(conn, &others).await?;
+    let unknown = quorum_directory::unknown(conn, &others).await?;
     if unknown.is_empty() {
         return Ok(());
     }

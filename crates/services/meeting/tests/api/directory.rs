@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::helpers::{spawn_app, TestApp};
 
 async fn directory_rows(app: &TestApp, user: uuid::Uuid) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM directory WHERE user_id = $1")
+    sqlx::query_scalar("SELECT COUNT(*) FROM user_directory WHERE user_id = $1")
         .bind(user.to_string())
         .fetch_one(app.db.reader())
         .await
@@ -74,4 +74,47 @@ async fn renamed_and_deleted_users_show_in_participant_lists() {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn user_events_out_of_order_settle_on_the_latest_state_and_never_revive_a_deleted_user() {
+    let app = spawn_app().await;
+    let owner = app.given_user("Owner", "owner@example.com").await;
+    let history = quorum_test_support::users::OutOfOrder::new();
+    history
+        .deliver(&*app.broker, &app.db, "meeting.directory")
+        .await;
+
+    // The rename that arrived before the creation is kept.
+    assert_eq!(
+        app.directory_name(history.renamed).await.as_deref(),
+        Some("Latest Name")
+    );
+    // The deleted user stays deleted: the late creation and rename do not bring them back,
+    // so they cannot be invited.
+    assert_eq!(app.directory_name(history.deleted).await, None);
+    let res = app
+        .post(
+            "/api/meetings",
+            owner,
+            json!({"title": "t", "scheduledAt": "2025-03-01T09:00:00Z",
+                   "participantIds": [history.renamed, history.deleted]}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        res.body
+    );
+    assert!(
+        res.detail().contains(&history.deleted.to_string()),
+        "{}",
+        res.detail()
+    );
+    assert!(
+        !res.detail().contains(&history.renamed.to_string()),
+        "{}",
+        res.detail()
+    );
 }

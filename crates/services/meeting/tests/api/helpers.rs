@@ -141,7 +141,7 @@ impl TestApp {
 
     /// The directory's name for `user`, if it has one.
     pub(crate) async fn directory_name(&self, user: Uuid) -> Option<String> {
-        sqlx::query_scalar("SELECT name FROM directory WHERE user_id = $1")
+        sqlx::query_scalar("SELECT name FROM live_users WHERE user_id = $1")
             .bind(user.to_string())
             .fetch_optional(self.db.reader())
             .await

@@ -6,23 +6,24 @@
 //! | `notification.transcript.queue` | `transcript.events`, `transcript.*` | `notification.transcript` |
 //! | `notification.todo.queue` | `todo.events`, `todo.*` | `notification.todo` |
 //! | `notification.ai.queue` | `ai.events`, `ai.analysis.completed` | `notification.ai` |
-//! | `notification.user.queue` | `user.events`, `user.*` | `notification.user` ([`contacts`]) |
+//! | `notification.user.queue` | `user.events`, `user.*` | `notification.user` (the user directory, [`quorum_directory`]) |
 //!
 //! An event is handled in one transaction: the inbox row, what the service remembers of it
 //! ([`plan`]), one in-app notification per recipient and the e-mail deliveries with their
 //! jobs in the outbox ([`notify`]). After commit the relay is woken and the new
 //! notifications go to open streams.
 
-pub(crate) mod contacts;
 pub(crate) mod notify;
 pub(crate) mod plan;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
-use quorum_bus::{inbox_record, Delivery, Envelope, HandleError, Handler};
+use quorum_bus::{Apply, Envelope, HandleError};
 use quorum_contracts::exchanges;
+use quorum_store::Tx;
 
 use crate::app::AppState;
-use crate::error::ApiError;
 
 /// One event consumer: its queue, the exchange and pattern it binds, its inbox name.
 #[derive(Debug, Clone, Copy)]
@@ -67,53 +68,51 @@ pub(crate) const USER_CONSUMER: Consumer = Consumer {
     name: "notification.user",
 };
 
-pub(crate) fn retry(e: impl std::fmt::Display) -> HandleError {
-    HandleError::Retry(e.to_string())
-}
-
 /// Turns events into notifications.
-pub(crate) struct EventHandler {
+pub(crate) struct Notify {
     state: AppState,
     consumer: &'static str,
 }
 
-impl EventHandler {
-    pub(crate) fn new(state: AppState, consumer: &'static str) -> Self {
-        Self { state, consumer }
+impl Notify {
+    pub(crate) fn consumer(
+        state: AppState,
+        consumer: &'static str,
+    ) -> Arc<quorum_bus::Consumer<Self>> {
+        quorum_bus::Consumer::new(state.db.clone(), Self { state, consumer })
     }
 }
 
 #[async_trait]
-impl Handler for EventHandler {
-    async fn handle(&self, delivery: &dyn Delivery) -> Result<(), HandleError> {
-        let envelope = Envelope::from_bytes(&delivery.message().body)
-            .map_err(|e| HandleError::Reject(e.to_string()))?;
-        let mut tx = self.state.db.begin().await.map_err(retry)?;
-        if !inbox_record(&mut tx, self.consumer, envelope.id)
-            .await
-            .map_err(retry)?
-        {
-            tracing::debug!(event = %envelope.id, consumer = self.consumer, "duplicate event skipped");
-            return Ok(());
-        }
-        let planned = plan::plan(&mut tx, &envelope).await?;
+impl Apply for Notify {
+    /// The event's type and what was written for it.
+    type Outcome = (String, notify::Written);
+
+    fn name(&self) -> &'static str {
+        self.consumer
+    }
+
+    async fn apply(&self, tx: &mut Tx, envelope: &Envelope) -> Result<Self::Outcome, HandleError> {
+        let planned = plan::plan(tx, envelope).await?;
         let written = match &planned {
-            Some(p) => notify::write(&self.state, &mut tx, &envelope, p)
+            Some(p) => notify::write(&self.state, tx, envelope, p)
                 .await
-                .map_err(|e: ApiError| retry(e))?,
+                .map_err(HandleError::retry)?,
             None => notify::Written::default(),
         };
-        tx.commit().await.map_err(retry)?;
+        tracing::info!(event = %envelope.id, kind = %envelope.kind,
+            notifications = written.in_app.len(), emails = written.emails, "event handled");
+        Ok((envelope.kind.clone(), written))
+    }
+
+    async fn committed(&self, (kind, written): Self::Outcome) {
         if written.emails > 0 {
             self.state.outbox.committed();
         }
-        tracing::info!(event = %envelope.id, kind = %envelope.kind,
-            notifications = written.in_app.len(), emails = written.emails, "event handled");
-        metrics::counter!("notifications_created_total", "kind" => envelope.kind.clone())
+        metrics::counter!("notifications_created_total", "kind" => kind)
             .increment(written.in_app.len() as u64);
         for (user, view) in written.in_app {
             self.state.hub.publish(user, view);
         }
-        Ok(())
     }
 }

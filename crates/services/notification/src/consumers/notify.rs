@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::mail;
 use crate::repository::deliveries::{self, NewDelivery};
 use crate::repository::notifications::{self, NotificationRecord};
-use crate::repository::{contacts, preferences};
+use crate::repository::preferences;
 use crate::templates;
 use crate::views::NotificationView;
 
@@ -41,7 +41,7 @@ pub(crate) async fn write(
     for &user in &plan.recipients {
         let prefs = preferences::get(tx, user).await?;
         let (in_app, email) = prefs.wants(plan.kind);
-        let contact = contacts::find(tx, user).await?;
+        let contact = quorum_directory::lookup(tx, user).await?;
         let locale = Locale::choose(contact.as_ref().and_then(|c| c.locale.as_deref()), hint);
         let rendered = templates::render(plan.kind, locale, &plan.facts);
         let now = now_millis();

@@ -24,7 +24,6 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::retry;
 use crate::domain::Kind;
 use crate::repository::refs::{self, MeetingRef, TodoRef};
 use crate::templates::Facts;
@@ -41,8 +40,7 @@ pub(crate) struct Plan {
 }
 
 fn payload<T: DeserializeOwned>(e: &Envelope) -> Result<T, HandleError> {
-    e.data_as()
-        .map_err(|err| HandleError::Reject(err.to_string()))
+    e.data_as().map_err(HandleError::reject)
 }
 
 /// `ids` in order, without duplicates and without `except`.
@@ -160,7 +158,7 @@ pub(crate) async fn plan(
             };
             refs::put_todo(conn, t.todo_id, &todo, &t.title)
                 .await
-                .map_err(retry)?;
+                .map_err(HandleError::retry)?;
             let Some(assignee) = t.assignee_id else {
                 return Ok(None);
             };
@@ -178,10 +176,12 @@ pub(crate) async fn plan(
         }
         ev::TODO_COMPLETED => {
             let t: TodoStatusChanged = payload(e)?;
-            let todo = refs::todo(conn, t.todo_id).await.map_err(retry)?;
+            let todo = refs::todo(conn, t.todo_id)
+                .await
+                .map_err(HandleError::retry)?;
             let meeting_id = t.meeting_id.or(todo.as_ref().and_then(|r| r.meeting_id));
             let meeting = match meeting_id {
-                Some(m) => refs::meeting(conn, m).await.map_err(retry)?,
+                Some(m) => refs::meeting(conn, m).await.map_err(HandleError::retry)?,
                 None => None,
             };
             let target = todo
@@ -219,7 +219,7 @@ async fn remember_meeting(
     };
     refs::put_meeting(conn, meeting, &r, at.timestamp_millis())
         .await
-        .map_err(retry)
+        .map_err(HandleError::retry)
 }
 
 async fn meeting_title(
@@ -231,7 +231,7 @@ async fn meeting_title(
     };
     Ok(refs::meeting(conn, m)
         .await
-        .map_err(retry)?
+        .map_err(HandleError::retry)?
         .map(|r| r.title)
         .unwrap_or_default())
 }

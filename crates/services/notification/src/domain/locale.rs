@@ -27,11 +27,7 @@ impl Locale {
     }
 }
 
-fn has_hangul(text: &str) -> bool {
-    text.chars().any(|c| {
-        matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
-    })
-}
+use quorum_text::has_hangul;
 
 #[cfg(test)]
 mod tests {

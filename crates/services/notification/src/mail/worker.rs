@@ -45,10 +45,6 @@ impl EmailHandler {
     }
 }
 
-fn retry(e: impl std::fmt::Display) -> HandleError {
-    HandleError::Retry(e.to_string())
-}
-
 #[async_trait]
 impl Handler for EmailHandler {
     async fn handle(&self, delivery: &dyn Delivery) -> Result<(), HandleError> {
@@ -56,10 +52,15 @@ impl Handler for EmailHandler {
         let envelope = Envelope::from_bytes(&delivery.message().body).map_err(reject)?;
         let job: EmailJob = envelope.data_as().map_err(reject)?;
         let claim = {
-            let mut conn = self.db.writer().acquire().await.map_err(retry)?;
+            let mut conn = self
+                .db
+                .writer()
+                .acquire()
+                .await
+                .map_err(HandleError::retry)?;
             deliveries::claim(&mut conn, job.delivery_id, now_millis(), self.lease_ms)
                 .await
-                .map_err(retry)?
+                .map_err(HandleError::retry)?
         };
         let out = match claim {
             Claim::Send(out) => out,
@@ -67,7 +68,11 @@ impl Handler for EmailHandler {
                 tracing::debug!(delivery = %job.delivery_id, state, "delivery already settled");
                 return Ok(());
             }
-            Claim::Busy => return Err(retry("another worker is sending this delivery")),
+            Claim::Busy => {
+                return Err(HandleError::retry(
+                    "another worker is sending this delivery",
+                ))
+            }
             Claim::Missing => {
                 return Err(HandleError::Reject(format!(
                     "delivery {} does not exist",
@@ -96,11 +101,11 @@ impl Handler for EmailHandler {
         };
         metrics::counter!("notification_emails_total", "outcome" => label).increment(1);
         tracing::info!(delivery = %out.id, attempt = out.attempt, outcome = label, "e-mail attempt");
-        let mut tx = self.db.begin().await.map_err(retry)?;
+        let mut tx = self.db.begin().await.map_err(HandleError::retry)?;
         deliveries::finish(&mut tx, &out, &outcome, now_millis())
             .await
-            .map_err(retry)?;
-        tx.commit().await.map_err(retry)?;
+            .map_err(HandleError::retry)?;
+        tx.commit().await.map_err(HandleError::retry)?;
         result
     }
 }

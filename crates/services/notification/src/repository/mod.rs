@@ -1,7 +1,6 @@
 //! SQL, one file per table group. Every function takes a connection so the same code runs
 //! inside a consumer's transaction (`&mut *tx`) or on a pooled reader.
 
-pub(crate) mod contacts;
 pub(crate) mod deliveries;
 pub(crate) mod notifications;
 pub(crate) mod preferences;

@@ -142,3 +142,34 @@ async fn without_smtp_notifications_are_in_app_only_and_readiness_says_so() {
     app.wait_notifications(owner, 1).await;
     assert!(app.delivery_states(owner).await.is_empty());
 }
+
+#[tokio::test]
+async fn user_events_out_of_order_mail_the_latest_address_and_never_a_deleted_user() {
+    let app = spawn_app().await;
+    let owner = app
+        .given_user("Owner", "owner@example.com", Some("en"))
+        .await;
+    let history = quorum_test_support::users::OutOfOrder::new();
+    history
+        .deliver(&*app.broker, &app.db, "notification.user")
+        .await;
+
+    let ended = meeting_ended("Weekly sync", &[owner, history.renamed, history.deleted]);
+    app.publish_meeting(&ended).await;
+    let latest = app.sink().wait_for("latest@example.com", 1).await;
+    assert!(latest[0]
+        .text
+        .as_deref()
+        .unwrap()
+        .starts_with("Hi Latest Name,"));
+    app.sink().wait_for("owner@example.com", 1).await;
+    app.eventually("the deliveries to be sent", || async {
+        app.delivery_states(history.renamed).await == ["SENT"]
+    })
+    .await;
+    // The deleted user is never e-mailed, at either address they once had.
+    assert!(app.delivery_states(history.deleted).await.is_empty());
+    assert!(app.sink().mails_to("gone@example.com").is_empty());
+    assert!(app.sink().mails_to("gone2@example.com").is_empty());
+    assert_eq!(app.sink().mails_to("first@example.com").len(), 0);
+}

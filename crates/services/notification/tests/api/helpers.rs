@@ -161,7 +161,7 @@ impl TestApp {
         let envelope = service::user_created(user, name, email, locale);
         self.publish(exchanges::USER, &envelope).await;
         self.eventually("the contact to be recorded", || async {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE user_id = $1")
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM live_users WHERE user_id = $1")
                 .bind(user.to_string())
                 .fetch_one(self.db.reader())
                 .await

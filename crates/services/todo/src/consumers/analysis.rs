@@ -15,7 +15,7 @@ use quorum_contracts::events::{ActionItemRef, AnalysisCompleted};
 use quorum_store::{now_millis, Tx};
 use uuid::Uuid;
 
-use super::{reject, retry, Apply};
+use super::{reject, retry, Effects};
 use crate::app::AppState;
 use crate::domain::{Source, Title};
 use crate::extract::names::{self, Person};
@@ -61,7 +61,7 @@ fn candidate(item: &ActionItemRef, people: &[Person], offset: FixedOffset) -> Op
 }
 
 #[async_trait]
-impl Apply for AnalysisConsumer {
+impl Effects for AnalysisConsumer {
     fn name(&self) -> &'static str {
         "todo.analysis"
     }

@@ -1,79 +1,57 @@
-//! The user directory: a local copy of names (for matching assignees and display) kept
-//! from `user.created/updated/deleted`. Events for one user may arrive out of order, so an
-//! upsert only wins over a row whose `updated_at` (the event's `occurredAt`) is not newer.
+//! The user directory: the platform user directory ([`quorum_directory`]) kept from
+//! `user.*` on `todo.user.queue`, for matching assignees and showing their current names.
+//! After a user's entry changes, the cached lists and stats that show their name are
+//! evicted: their own, and those of whoever created todos assigned to them.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use quorum_bus::{Envelope, HandleError};
-use quorum_contracts::events::{self, UserChanged, UserDeleted};
-use quorum_store::{sqlx, Tx};
+use quorum_bus::Consumer;
+use quorum_directory::{OnChange, UserEvents};
 use uuid::Uuid;
 
-use super::{reject, retry, Apply};
 use crate::app::AppState;
+use crate::error::ApiError;
 use crate::repository::meetings;
 
 pub(crate) const QUEUE: &str = "todo.user.queue";
+/// The consumer's name in the inbox.
+pub(crate) const CONSUMER: &str = "todo.directory";
 
-pub(crate) struct Directory;
+/// The `user.*` consumer.
+pub(crate) fn consumer(state: AppState) -> Arc<Consumer<UserEvents<EvictAssigned>>> {
+    let db = state.db.clone();
+    Consumer::new(
+        db,
+        UserEvents::new(CONSUMER).on_change(EvictAssigned(state)),
+    )
+}
 
-#[async_trait]
-impl Apply for Directory {
-    fn name(&self) -> &'static str {
-        "todo.directory"
-    }
+pub(crate) struct EvictAssigned(AppState);
 
-    async fn apply(
-        &self,
-        _state: &AppState,
-        tx: &mut Tx,
-        envelope: &Envelope,
-    ) -> Result<BTreeSet<Uuid>, HandleError> {
-        let store = |e: sqlx::Error| retry(e.into());
-        let user = match envelope.kind.as_str() {
-            events::USER_CREATED | events::USER_UPDATED => {
-                let u: UserChanged = envelope.data_as().map_err(reject)?;
-                sqlx::query(
-                    "INSERT INTO directory (user_id, name, email, updated_at) \
-                     VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, \
-                     email = excluded.email, updated_at = excluded.updated_at \
-                     WHERE directory.updated_at <= excluded.updated_at",
-                )
-                .bind(u.user_id.to_string())
-                .bind(&u.name)
-                .bind(&u.email)
-                .bind(u.occurred_at.timestamp_millis())
-                .execute(&mut **tx)
-                .await
-                .map_err(store)?;
-                u.user_id
-            }
-            events::USER_DELETED => {
-                let u: UserDeleted = envelope.data_as().map_err(reject)?;
-                sqlx::query("DELETE FROM directory WHERE user_id = $1 AND updated_at <= $2")
-                    .bind(u.user_id.to_string())
-                    .bind(u.occurred_at.timestamp_millis())
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(store)?;
-                u.user_id
-            }
-            other => {
-                tracing::debug!(kind = other, "user event ignored");
-                return Ok(BTreeSet::new());
-            }
-        };
-        // Lists show assignee names: refresh the user's own and those of whoever created
-        // todos assigned to them.
-        let mut touched: BTreeSet<Uuid> = meetings::creators_of_assigned(tx, user)
-            .await
-            .map_err(retry)?
+impl EvictAssigned {
+    async fn touched(&self, user: Uuid) -> Result<BTreeSet<Uuid>, ApiError> {
+        let mut conn = self.0.db.reader().acquire().await?;
+        let mut touched: BTreeSet<Uuid> = meetings::creators_of_assigned(&mut conn, user)
+            .await?
             .into_iter()
             .collect();
         touched.insert(user);
-        tracing::info!(%user, kind = %envelope.kind, "directory updated");
         Ok(touched)
+    }
+}
+
+#[async_trait]
+impl OnChange for EvictAssigned {
+    async fn changed(&self, user: Uuid) {
+        match self.touched(user).await {
+            Ok(touched) => self.0.evict(&touched).await,
+            // The change is committed; lists only show the old name until their TTL.
+            Err(e) => {
+                tracing::warn!(%user, error = %e, "todo cache eviction failed");
+                self.0.evict(&BTreeSet::from([user])).await;
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ use quorum_contracts::events::MeetingEnded;
 use quorum_store::{now_millis, Tx};
 use uuid::Uuid;
 
-use super::{reject, retry, Apply};
+use super::{reject, retry, Effects};
 use crate::app::AppState;
 use crate::domain::{Source, Title};
 use crate::extract::dates;
@@ -56,7 +56,7 @@ pub(crate) fn candidate(item: NoteItem, people: &[Person], today: NaiveDate) -> 
 }
 
 #[async_trait]
-impl Apply for MeetingEndedConsumer {
+impl Effects for MeetingEndedConsumer {
     fn name(&self) -> &'static str {
         "todo.meeting_ended"
     }

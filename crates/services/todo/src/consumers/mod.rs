@@ -14,16 +14,16 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use quorum_bus::{inbox_record, Delivery, Envelope, HandleError, Handler};
+use quorum_bus::{Consumer, Envelope, HandleError};
 use quorum_store::Tx;
 use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::error::ApiError;
 
-/// One consumer's effects.
+/// One consumer's effects on the service's tables.
 #[async_trait]
-pub(crate) trait Apply: Send + Sync + 'static {
+pub(crate) trait Effects: Send + Sync + 'static {
     /// The consumer's name in the inbox.
     fn name(&self) -> &'static str;
     /// Applies `envelope` inside `tx`; returns the users whose caches must be evicted.
@@ -35,46 +35,41 @@ pub(crate) trait Apply: Send + Sync + 'static {
     ) -> Result<BTreeSet<Uuid>, HandleError>;
 }
 
-/// Adapts an [`Apply`] to the bus's [`Handler`].
-pub(crate) struct Consumer {
+/// [`Effects`] as a bus consumer ([`quorum_bus::Apply`]): after commit the outbox relay is
+/// woken and the touched users' lists and stats are evicted.
+pub(crate) struct TodoConsumer<E> {
     state: AppState,
-    apply: Box<dyn Apply>,
+    effects: E,
 }
 
-impl Consumer {
-    pub(crate) fn new(state: AppState, apply: impl Apply) -> Arc<Self> {
-        Arc::new(Self {
-            state,
-            apply: Box::new(apply),
-        })
+impl<E: Effects> TodoConsumer<E> {
+    pub(crate) fn consumer(state: AppState, effects: E) -> Arc<Consumer<Self>> {
+        Consumer::new(state.db.clone(), Self { state, effects })
     }
 }
 
 pub(crate) fn retry(e: ApiError) -> HandleError {
-    HandleError::Retry(e.to_string())
+    HandleError::retry(e)
 }
 
 pub(crate) fn reject(e: quorum_bus::BusError) -> HandleError {
-    HandleError::Reject(e.to_string())
+    HandleError::reject(e)
 }
 
 #[async_trait]
-impl Handler for Consumer {
-    async fn handle(&self, delivery: &dyn Delivery) -> Result<(), HandleError> {
-        let envelope = Envelope::from_bytes(&delivery.message().body).map_err(reject)?;
-        let name = self.apply.name();
-        let mut tx = self.state.db.begin().await.map_err(|e| retry(e.into()))?;
-        let first = inbox_record(&mut tx, name, envelope.id)
-            .await
-            .map_err(|e| HandleError::Retry(e.to_string()))?;
-        if !first {
-            tracing::debug!(consumer = name, event = %envelope.id, "duplicate event skipped");
-            return Ok(());
-        }
-        let touched = self.apply.apply(&self.state, &mut tx, &envelope).await?;
-        tx.commit().await.map_err(|e| retry(e.into()))?;
+impl<E: Effects> quorum_bus::Apply for TodoConsumer<E> {
+    type Outcome = BTreeSet<Uuid>;
+
+    fn name(&self) -> &'static str {
+        self.effects.name()
+    }
+
+    async fn apply(&self, tx: &mut Tx, envelope: &Envelope) -> Result<Self::Outcome, HandleError> {
+        self.effects.apply(&self.state, tx, envelope).await
+    }
+
+    async fn committed(&self, touched: Self::Outcome) {
         self.state.outbox.committed();
         self.state.evict(&touched).await;
-        Ok(())
     }
 }

@@ -39,9 +39,7 @@ pub(crate) fn fold(s: &str) -> String {
         .collect()
 }
 
-fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
+use quorum_text::is_hangul_syllable as is_hangul;
 
 /// The parts a person may be called by.
 fn parts(name: &str) -> Vec<String> {

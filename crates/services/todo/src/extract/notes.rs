@@ -161,9 +161,7 @@ fn mention(name: &str, strong: bool) -> Mention {
     }
 }
 
-fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
+use quorum_text::is_hangul_syllable as is_hangul;
 
 /// Looks like a person's name: a Korean name of 2–5 syllables (one or two words, an
 /// honorific allowed), or one to three capitalised words.

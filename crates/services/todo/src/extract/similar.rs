@@ -68,9 +68,7 @@ const KO_SUFFIXES: &[&str] = &[
     "도",
 ];
 
-fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
+use quorum_text::is_hangul_syllable as is_hangul;
 
 fn stem(token: &str) -> String {
     if token.chars().any(is_hangul) {

@@ -75,7 +75,7 @@ pub(crate) async fn people(
 ) -> Result<Vec<Person>, ApiError> {
     let rows = sqlx::query(
         "SELECT p.user_id, p.name, d.name AS directory_name FROM meeting_participants p \
-         LEFT JOIN directory d ON d.user_id = p.user_id WHERE p.meeting_id = $1 \
+         LEFT JOIN live_users d ON d.user_id = p.user_id WHERE p.meeting_id = $1 \
          ORDER BY p.user_id",
     )
     .bind(meeting.to_string())
@@ -118,7 +118,7 @@ pub(crate) async fn user_name(
     user: Uuid,
 ) -> Result<Option<String>, ApiError> {
     Ok(
-        sqlx::query_scalar("SELECT name FROM directory WHERE user_id = $1")
+        sqlx::query_scalar("SELECT name FROM live_users WHERE user_id = $1")
             .bind(user.to_string())
             .fetch_optional(conn)
             .await?,

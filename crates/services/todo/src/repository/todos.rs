@@ -35,7 +35,7 @@ impl TodoRecord {
 
 const SELECT: &str = "SELECT t.id, t.meeting_id, t.title, t.status, t.source, t.assignee_id, \
     COALESCE(d.name, t.assignee_name) AS assignee_name, t.due_date, t.created_by, \
-    t.created_at, t.updated_at FROM todos t LEFT JOIN directory d ON d.user_id = t.assignee_id";
+    t.created_at, t.updated_at FROM todos t LEFT JOIN live_users d ON d.user_id = t.assignee_id";
 
 fn from_row(row: &AnyRow) -> Result<TodoRecord, ApiError> {
     let status: String = row.try_get("status")?;

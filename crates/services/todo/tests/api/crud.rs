@@ -150,3 +150,32 @@ async fn outsiders_get_404_participants_read_and_only_the_involved_may_change() 
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.detail().contains("`meetingId`"), "{}", res.detail());
 }
+
+#[tokio::test]
+async fn user_events_out_of_order_show_the_latest_name_and_never_revive_a_deleted_user() {
+    let app = spawn_app().await;
+    let me = app.given_user("Me").await;
+    let gone = app.given_user("Gone Before").await;
+    let before = app
+        .todo(me, json!({"title": "Hand over", "assigneeId": gone}))
+        .await;
+    assert_eq!(before["assigneeName"], "Gone Before");
+    let history = quorum_test_support::users::OutOfOrder::for_users(gone, Uuid::now_v7());
+    history
+        .deliver(&*app.broker, &app.test_db.db, "todo.directory")
+        .await;
+
+    // The deleted user's todo keeps the name it was given; the late rename is not applied.
+    let path = format!("/api/todos/{}", before["id"].as_str().unwrap());
+    let got = app.get(&path, me).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body["assigneeName"], "Gone Before");
+    // The rename that arrived before the creation is the name shown.
+    let after = app
+        .todo(
+            me,
+            json!({"title": "Review", "assigneeId": history.renamed}),
+        )
+        .await;
+    assert_eq!(after["assigneeName"], "Latest Name");
+}

@@ -117,7 +117,7 @@ impl TestApp {
             service::user_created(user, name, &format!("{}@example.com", user.simple()), None);
         self.publish(exchanges::USER, &envelope).await;
         self.eventually("the directory to learn the user", || async {
-            sqlx::query("SELECT 1 FROM directory WHERE user_id = $1")
+            sqlx::query("SELECT 1 FROM live_users WHERE user_id = $1")
                 .bind(user.to_string())
                 .fetch_optional(self.test_db.db.reader())
                 .await

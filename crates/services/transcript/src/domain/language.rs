@@ -4,9 +4,7 @@
 /// notes are full of English product names and abbreviations, so the bar is low.
 const KOREAN_MIN_PERCENT: usize = 20;
 
-fn is_hangul(c: char) -> bool {
-    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
-}
+use quorum_text::is_hangul;
 
 /// `ko` or `en` (also for text without letters).
 pub(crate) fn detect<'a>(texts: impl IntoIterator<Item = &'a str>) -> &'static str {

@@ -30,7 +30,7 @@ pub(crate) fn normalize(label: &str) -> String {
 
 fn is_hangul_name(name: &str) -> bool {
     let n = name.chars().count();
-    (3..=4).contains(&n) && name.chars().all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    (3..=4).contains(&n) && name.chars().all(quorum_text::is_hangul_syllable)
 }
 
 /// The participants of one meeting, prepared for matching.

@@ -1,4 +1,4 @@
-//! SQL for speech-to-text jobs and the user directory.
+//! SQL for speech-to-text jobs.
 
 use quorum_contracts::events::MeetingEnded;
 use quorum_store::sqlx::{self, any::AnyRow, AnyConnection, Row};
@@ -265,23 +265,4 @@ pub(crate) async fn stale_jobs(
     .fetch_all(conn)
     .await?;
     rows.iter().map(job_from_row).collect()
-}
-
-/// Those of `users` the directory does not know.
-pub(crate) async fn unknown_users(
-    conn: &mut AnyConnection,
-    users: &[Uuid],
-) -> Result<Vec<Uuid>, ApiError> {
-    let mut unknown = Vec::new();
-    for user in users {
-        let known = sqlx::query("SELECT 1 FROM directory WHERE user_id = $1")
-            .bind(user.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some();
-        if !known {
-            unknown.push(*user);
-        }
-    }
-    Ok(unknown)
 }

@@ -59,7 +59,7 @@ pub(crate) async fn share(
     }
     let now = now_millis();
     let mut tx = state.db.begin().await?;
-    let unknown = repository::unknown_users(&mut tx, &users).await?;
+    let unknown = quorum_directory::unknown(&mut tx, &users).await?;
     if !unknown.is_empty() {
         let ids: Vec<String> = unknown.iter().map(Uuid::to_string).collect();
         return Err(ApiError::UnknownUsers(ids.join(", ")));

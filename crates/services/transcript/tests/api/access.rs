@@ -100,3 +100,32 @@ async fn the_owner_shares_with_known_users_who_may_then_read_but_not_verify() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.pending_events().await, 0);
 }
+
+#[tokio::test]
+async fn user_events_out_of_order_never_make_a_deleted_user_shareable_again() {
+    let app = spawn_app().await;
+    let owner = app.given_user("Owner").await;
+    let history = quorum_test_support::users::OutOfOrder::new();
+    history
+        .deliver(&*app.broker, &app.db.db, "transcript.directory")
+        .await;
+    let e = ended(owner, &[(owner, "Owner")], Some("Owner: hi"), None);
+    app.end_meeting(&e).await;
+    let t = app.transcript_of(e.meeting_id, owner).await;
+    let share = format!("/api/transcripts/{}/share", t["id"].as_str().unwrap());
+
+    let gone = app
+        .post(&share, owner, json!({"userIds": [history.deleted]}))
+        .await;
+    assert_eq!(
+        gone.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        gone.body
+    );
+    assert!(gone.detail().contains(&history.deleted.to_string()));
+    let renamed = app
+        .post(&share, owner, json!({"userIds": [history.renamed]}))
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{:?}", renamed.body);
+}
