@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -31,7 +31,7 @@ use tokio_util::sync::CancellationToken;
 use crate::plan::{Plan, Role};
 use crate::services::{self, open_db, Backends, Running};
 use crate::Settings;
-use quorum_web::Problem;
+use quorum_web::{Code, Problem};
 
 /// A built, listening Quorum process.
 pub struct Application {
@@ -375,8 +375,7 @@ async fn reads_only(req: Request<Body>, next: Next) -> Response {
         return next.run(req).await;
     }
     Problem::new(
-        StatusCode::MISDIRECTED_REQUEST,
-        "read_only_instance",
+        Code::ReadOnlyInstance,
         format!(
             "this instance serves reads only (--role read); send {} to the write group",
             req.method()

@@ -2,18 +2,13 @@
 //! Internal causes are logged by the caller and never shown to the client.
 
 use axum::response::{IntoResponse, Response};
-use http::{header, HeaderValue, StatusCode};
-use quorum_web::Problem;
+use http::{header, HeaderValue};
+use quorum_web::{Code, Problem};
 
 use crate::rate_limit::RateLimitDecision;
 
 pub(crate) fn not_found(path: &str) -> Response {
-    Problem::new(
-        StatusCode::NOT_FOUND,
-        "route_not_found",
-        format!("no route matches `{path}`"),
-    )
-    .into_response()
+    Problem::new(Code::RouteNotFound, format!("no route matches `{path}`")).into_response()
 }
 
 /// 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3). A request
@@ -24,7 +19,7 @@ pub(crate) fn unauthorized(reason: &str) -> Response {
     } else {
         "the access token is invalid, expired or revoked"
     };
-    let mut res = Problem::new(StatusCode::UNAUTHORIZED, "invalid_token", detail).into_response();
+    let mut res = Problem::new(Code::InvalidToken, detail).into_response();
     res.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static(r#"Bearer realm="quorum", error="invalid_token""#),
@@ -34,8 +29,7 @@ pub(crate) fn unauthorized(reason: &str) -> Response {
 
 pub(crate) fn auth_unavailable() -> Response {
     Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "auth_unavailable",
+        Code::AuthUnavailable,
         "authentication is temporarily unavailable; retry shortly",
     )
     .into_response()
@@ -43,8 +37,7 @@ pub(crate) fn auth_unavailable() -> Response {
 
 pub(crate) fn too_many_requests(decision: &RateLimitDecision) -> Response {
     let mut res = Problem::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        Code::RateLimited,
         "too many requests; retry after the number of seconds in `Retry-After`",
     )
     .into_response();
@@ -54,8 +47,7 @@ pub(crate) fn too_many_requests(decision: &RateLimitDecision) -> Response {
 
 pub(crate) fn payload_too_large(limit: usize) -> Response {
     Problem::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
+        Code::PayloadTooLarge,
         format!("the request body exceeds {limit} bytes"),
     )
     .into_response()
@@ -63,8 +55,7 @@ pub(crate) fn payload_too_large(limit: usize) -> Response {
 
 pub(crate) fn bad_gateway() -> Response {
     Problem::new(
-        StatusCode::BAD_GATEWAY,
-        "bad_gateway",
+        Code::BadGateway,
         "the service behind this route failed to answer",
     )
     .into_response()
@@ -72,8 +63,7 @@ pub(crate) fn bad_gateway() -> Response {
 
 pub(crate) fn gateway_timeout() -> Response {
     Problem::new(
-        StatusCode::GATEWAY_TIMEOUT,
-        "gateway_timeout",
+        Code::GatewayTimeout,
         "the service behind this route did not answer in time",
     )
     .into_response()

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
-use quorum_web::{ApiErrorKind, Problem};
+use quorum_web::{ApiErrorKind, Code, Problem};
 use serde::{Deserialize, Serialize};
 
 use crate::{Task, TaskError, TaskStatus, TaskStore};
@@ -95,8 +95,7 @@ fn event(task: &Task) -> Event {
 
 fn not_found() -> Response {
     Problem::new(
-        StatusCode::NOT_FOUND,
-        "task_not_found",
+        Code::TaskNotFound,
         "no such task (tasks expire after 24 hours)",
     )
     .into_response()

@@ -1,6 +1,5 @@
 //! The task resource and its transition rules.
 
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -82,22 +81,14 @@ pub enum TaskError {
 }
 
 impl quorum_web::ApiErrorKind for TaskError {
-    fn status_code(&self) -> StatusCode {
+    fn code(&self) -> quorum_web::Code {
+        use quorum_web::Code;
         match self {
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::InvalidTransition { .. } => StatusCode::CONFLICT,
-            Self::InvalidProgress { .. } | Self::InvalidKind(_) => StatusCode::BAD_REQUEST,
-            Self::Backend(_) => StatusCode::SERVICE_UNAVAILABLE,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            Self::NotFound(_) => "task_not_found",
-            Self::InvalidTransition { .. } => "invalid_task_transition",
-            Self::InvalidProgress { .. } => "invalid_task_progress",
-            Self::InvalidKind(_) => "invalid_task_kind",
-            Self::Backend(_) => "task_store_unavailable",
+            Self::NotFound(_) => Code::TaskNotFound,
+            Self::InvalidTransition { .. } => Code::InvalidTaskTransition,
+            Self::InvalidProgress { .. } => Code::InvalidTaskProgress,
+            Self::InvalidKind(_) => Code::InvalidTaskKind,
+            Self::Backend(_) => Code::TaskStoreUnavailable,
         }
     }
 }

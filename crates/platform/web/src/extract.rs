@@ -3,13 +3,12 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::Problem;
+use crate::{Code, Problem};
 
 /// Header through which the gateway tells a service who the caller is. The gateway strips any
 /// value a client sends and sets it only after verifying the access token.
@@ -36,15 +35,13 @@ where
 }
 
 fn json_problem(rejection: JsonRejection) -> Problem {
-    let (status, code) = match &rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
-        }
-        JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-        JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
-        _ => (StatusCode::BAD_REQUEST, "bad_request"),
+    let code = match &rejection {
+        JsonRejection::MissingJsonContentType(_) => Code::UnsupportedMediaType,
+        JsonRejection::JsonDataError(_) => Code::InvalidBody,
+        JsonRejection::JsonSyntaxError(_) => Code::MalformedJson,
+        _ => Code::BadRequest,
     };
-    Problem::new(status, code, rejection.body_text())
+    Problem::new(code, rejection.body_text())
 }
 
 impl<T: Serialize> IntoResponse for Json<T> {
@@ -68,9 +65,7 @@ where
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(v)| Path(v))
-            .map_err(|r: PathRejection| {
-                Problem::new(StatusCode::BAD_REQUEST, "invalid_path", r.body_text())
-            })
+            .map_err(|r: PathRejection| Problem::new(Code::InvalidPath, r.body_text()))
     }
 }
 
@@ -89,9 +84,7 @@ where
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| Query(v))
-            .map_err(|r: QueryRejection| {
-                Problem::new(StatusCode::BAD_REQUEST, "invalid_query", r.body_text())
-            })
+            .map_err(|r: QueryRejection| Problem::new(Code::InvalidQuery, r.body_text()))
     }
 }
 

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method};
 use axum::middleware::{from_fn_with_state, FromFnLayer, Next};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -36,7 +36,7 @@ use futures::StreamExt;
 use quorum_cache::CacheStore;
 use sha2::{Digest, Sha256};
 
-use crate::{Problem, USER_HEADER};
+use crate::{Code, Problem, USER_HEADER};
 use record::Record;
 
 /// The request header carrying the client's key.
@@ -119,8 +119,7 @@ pub async fn middleware(State(idem): State<Idempotency>, req: Request, next: Nex
         _ => {
             let detail =
                 format!("`Idempotency-Key` must be 1-{MAX_KEY_LEN} visible ASCII characters");
-            return Problem::new(StatusCode::BAD_REQUEST, "invalid_idempotency_key", detail)
-                .into_response();
+            return Problem::new(Code::InvalidIdempotencyKey, detail).into_response();
         }
     };
     if content_length(req.headers()).is_some_and(|n| n > idem.max_request_body) {
@@ -136,8 +135,7 @@ pub async fn middleware(State(idem): State<Idempotency>, req: Request, next: Nex
         }
         Err(e) => {
             let detail = format!("the request body could not be read: {e}");
-            return Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", detail)
-                .into_response();
+            return Problem::new(Code::UnreadableBody, detail).into_response();
         }
     };
     let user = parts
@@ -297,24 +295,14 @@ impl Idempotency {
 fn repeat(record: &Record, request_hash: &str) -> Response {
     if record.request_hash() != request_hash {
         let detail = "this Idempotency-Key was used with a different request body";
-        return Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            detail,
-        )
-        .into_response();
+        return Problem::new(Code::IdempotencyKeyReused, detail).into_response();
     }
     record.replay().unwrap_or_else(in_progress)
 }
 
 fn in_progress() -> Response {
     let detail = "a request with this Idempotency-Key is still being processed; retry later";
-    Problem::new(
-        StatusCode::CONFLICT,
-        "idempotency_request_in_progress",
-        detail,
-    )
-    .into_response()
+    Problem::new(Code::IdempotencyRequestInProgress, detail).into_response()
 }
 
 /// A claimed key; dropped while still held (the request was cancelled), it is released in the

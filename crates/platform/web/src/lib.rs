@@ -1,5 +1,7 @@
 //! HTTP building blocks shared by every Quorum service.
 //!
+//! - [`codes`]: every error code with its status and meaning, one table (`docs/errors.md` is
+//!   generated from it);
 //! - [`problem`]: RFC 9457 `application/problem+json` errors with stable codes, and
 //!   [`ApiErrorKind`] for each service's own error enum;
 //! - [`extract`]: `Json`, `Path` and `Query` extractors whose rejections become 4xx problems,
@@ -7,11 +9,13 @@
 //! - [`page`]: pagination parameters and the `{items, page, size, total}` envelope;
 //! - [`idempotency`]: `Idempotency-Key` replay for mutating requests.
 
+pub mod codes;
 pub mod extract;
 pub mod idempotency;
 pub mod page;
 pub mod problem;
 
+pub use codes::Code;
 pub use extract::{CurrentUser, Json, Path, Query, USER_HEADER};
 pub use page::{Page, PageParams};
 pub use problem::{ApiErrorKind, Problem};

@@ -4,6 +4,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::Code;
+
 /// A problem document: `{type, title, status, detail, code}`.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -21,13 +23,18 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+    /// A problem with `code` (its status follows from the code) and `detail`.
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        let status = code.status();
         Self {
-            kind: format!("https://quorum.dev/problems/{}", code.replace('_', "-")),
+            kind: format!(
+                "https://quorum.dev/problems/{}",
+                code.name().replace('_', "-")
+            ),
             title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
             detail: detail.into(),
-            code: code.to_string(),
+            code: code.name().to_string(),
         }
     }
 
@@ -36,18 +43,17 @@ impl Problem {
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", detail)
+        Self::new(Code::BadRequest, detail)
     }
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+        Self::new(Code::Unauthorized, detail)
     }
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", detail)
+        Self::new(Code::NotFound, detail)
     }
     pub fn internal() -> Self {
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            Code::InternalError,
             "an internal error occurred; it has been logged",
         )
     }
@@ -66,23 +72,25 @@ impl IntoResponse for Problem {
     }
 }
 
-/// Implemented by each service's error enum: one match for the status, one for the code.
+/// Implemented by each service's error enum: one match from variant to [`Code`]; the status
+/// follows from the code.
 ///
 /// ```ignore
-/// impl IntoResponse for ApiError {
-///     fn into_response(self) -> Response { self.into_problem().into_response() }
-/// }
+/// quorum_web::api_error_conversions!(ApiError);
 /// ```
 pub trait ApiErrorKind: std::error::Error {
-    fn status_code(&self) -> StatusCode;
-    fn code(&self) -> &'static str;
+    fn code(&self) -> Code;
+
+    fn status_code(&self) -> StatusCode {
+        self.code().status()
+    }
 
     /// The problem shown to the client. 5xx errors log the cause chain and show a generic
     /// message; 4xx errors show their own message.
     #[allow(clippy::wrong_self_convention)] // errors are often borrowed when logged
     fn into_problem(&self) -> Problem {
-        let status = self.status_code();
-        if status.is_server_error() {
+        let code = self.code();
+        if code.status().is_server_error() {
             let mut chain = self.to_string();
             let mut source = self.source();
             while let Some(s) = source {
@@ -90,12 +98,47 @@ pub trait ApiErrorKind: std::error::Error {
                 chain.push_str(&s.to_string());
                 source = s.source();
             }
-            tracing::error!(code = self.code(), error = %chain, "request failed");
+            tracing::error!(code = code.name(), error = %chain, "request failed");
             let mut p = Problem::internal();
-            p.code = self.code().to_string();
+            p.code = code.name().to_string();
             p
         } else {
-            Problem::new(status, self.code(), self.to_string())
+            Problem::new(code, self.to_string())
         }
     }
+}
+
+/// What every service's `ApiError` needs besides its own variants, written once: its
+/// response (the problem from [`ApiErrorKind`]), `?` on an sqlx error (into its
+/// `Store(StoreError)` variant, a logged 500) and on a problem from a `quorum_web`
+/// validator such as pagination (into its `BadRequest(String)` variant, keeping the
+/// message). The enum's `Store` and `Bus` variants take `#[from]` for the storage and
+/// messaging errors themselves.
+#[macro_export]
+macro_rules! api_error_conversions {
+    ($error:ty) => {
+        impl ::axum::response::IntoResponse for $error {
+            fn into_response(self) -> ::axum::response::Response {
+                ::axum::response::IntoResponse::into_response($crate::ApiErrorKind::into_problem(
+                    &self,
+                ))
+            }
+        }
+
+        $crate::api_error_conversions!($error, own_response);
+    };
+    // The conversions only: the service writes its response itself (e.g. with headers).
+    ($error:ty, own_response) => {
+        impl ::core::convert::From<::quorum_store::sqlx::Error> for $error {
+            fn from(e: ::quorum_store::sqlx::Error) -> Self {
+                Self::Store(e.into())
+            }
+        }
+
+        impl ::core::convert::From<$crate::Problem> for $error {
+            fn from(p: $crate::Problem) -> Self {
+                Self::BadRequest(p.detail)
+            }
+        }
+    };
 }

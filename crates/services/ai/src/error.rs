@@ -1,4 +1,5 @@
-//! The service's errors: [`ApiError`] for requests (one status match, one code match) and
+//! The service's errors: [`ApiError`] for requests (one match to its error code, from
+//! `quorum_web::Code`, which decides the status) and
 //! [`BuildError`] for start-up.
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -6,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use quorum_bus::BusError;
 use quorum_store::StoreError;
 use quorum_tasks::TaskError;
-use quorum_web::{ApiErrorKind, Problem};
+use quorum_web::{ApiErrorKind, Code, Problem};
 
 /// Why [`crate::build`] failed.
 #[derive(Debug, thiserror::Error)]
@@ -45,43 +46,18 @@ pub(crate) enum ApiError {
     Corrupt(String),
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        ApiError::Store(e.into())
-    }
-}
-
-impl From<Problem> for ApiError {
-    fn from(p: Problem) -> Self {
-        ApiError::BadRequest(p.detail)
-    }
-}
-
 impl ApiErrorKind for ApiError {
-    fn status_code(&self) -> StatusCode {
+    fn code(&self) -> Code {
         match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Tasks(TaskError::Backend(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Store(_) | ApiError::Bus(_) | ApiError::Tasks(_) | ApiError::Corrupt(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::Busy => "ai_busy",
-            ApiError::Store(_) => "storage_error",
-            ApiError::Bus(_) => "messaging_error",
-            ApiError::Tasks(TaskError::Backend(_)) => "task_store_unavailable",
-            ApiError::Tasks(_) => "task_error",
-            ApiError::Corrupt(_) => "corrupt_data",
+            ApiError::BadRequest(_) => Code::BadRequest,
+            ApiError::Validation(_) => Code::ValidationFailed,
+            ApiError::NotFound(_) => Code::NotFound,
+            ApiError::Busy => Code::AiBusy,
+            ApiError::Store(_) => Code::StorageError,
+            ApiError::Bus(_) => Code::EventError,
+            ApiError::Tasks(TaskError::Backend(_)) => Code::TaskStoreUnavailable,
+            ApiError::Tasks(_) => Code::TaskError,
+            ApiError::Corrupt(_) => Code::CorruptData,
         }
     }
 }
@@ -94,9 +70,9 @@ impl IntoResponse for ApiError {
         }
         // Backpressure, not a fault: say so (the generic 5xx problem would read as a 500),
         // and when to come back.
-        tracing::warn!(code = self.code(), error = %self, "request refused: busy");
+        tracing::warn!(code = self.code().name(), error = %self, "request refused: busy");
         let detail = format!("the AI service is busy; retry in {BUSY_RETRY_AFTER_SECS} seconds");
-        let mut res = Problem::new(status, self.code(), detail).into_response();
+        let mut res = Problem::new(self.code(), detail).into_response();
         res.headers_mut().insert(
             header::RETRY_AFTER,
             HeaderValue::from(BUSY_RETRY_AFTER_SECS),
@@ -104,3 +80,5 @@ impl IntoResponse for ApiError {
         res
     }
 }
+
+quorum_web::api_error_conversions!(ApiError, own_response);

@@ -1,12 +1,11 @@
-//! The service's errors: [`ApiError`] for requests (one status match, one code match) and
+//! The service's errors: [`ApiError`] for requests (one match to its error code, from
+//! `quorum_web::Code`, which decides the status) and
 //! [`BuildError`] for start-up.
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use quorum_auth::AuthError;
 use quorum_bus::BusError;
 use quorum_store::StoreError;
-use quorum_web::{ApiErrorKind, Problem};
+use quorum_web::{ApiErrorKind, Code};
 
 use crate::domain::ValidationError;
 
@@ -55,58 +54,24 @@ pub(crate) enum ApiError {
     Corrupt(String),
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        ApiError::Store(e.into())
-    }
-}
-
 impl ApiErrorKind for ApiError {
-    fn status_code(&self) -> StatusCode {
+    fn code(&self) -> Code {
         match self {
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::EmailTaken => StatusCode::CONFLICT,
-            ApiError::BadCredentials
-            | ApiError::InvalidRefreshToken
-            | ApiError::RefreshTokenReused
-            | ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Store(_)
-            | ApiError::Bus(_)
-            | ApiError::Auth(_)
-            | ApiError::Hashing(_)
-            | ApiError::Corrupt(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::EmailTaken => "email_taken",
-            ApiError::BadCredentials => "bad_credentials",
-            ApiError::InvalidRefreshToken => "invalid_refresh_token",
-            ApiError::RefreshTokenReused => "refresh_token_reused",
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::NotFound(_) => "user_not_found",
-            ApiError::Store(_) => "storage_error",
-            ApiError::Bus(_) => "event_error",
-            ApiError::Auth(_) => "token_error",
-            ApiError::Hashing(_) => "hashing_error",
-            ApiError::Corrupt(_) => "corrupt_data",
+            ApiError::Validation(_) => Code::ValidationFailed,
+            ApiError::BadRequest(_) => Code::BadRequest,
+            ApiError::EmailTaken => Code::EmailTaken,
+            ApiError::BadCredentials => Code::BadCredentials,
+            ApiError::InvalidRefreshToken => Code::InvalidRefreshToken,
+            ApiError::RefreshTokenReused => Code::RefreshTokenReused,
+            ApiError::Unauthorized(_) => Code::Unauthorized,
+            ApiError::NotFound(_) => Code::UserNotFound,
+            ApiError::Store(_) => Code::StorageError,
+            ApiError::Bus(_) => Code::EventError,
+            ApiError::Auth(_) => Code::TokenError,
+            ApiError::Hashing(_) => Code::HashingError,
+            ApiError::Corrupt(_) => Code::CorruptData,
         }
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        self.into_problem().into_response()
-    }
-}
-
-impl From<Problem> for ApiError {
-    fn from(p: Problem) -> Self {
-        ApiError::BadRequest(p.detail)
-    }
-}
+quorum_web::api_error_conversions!(ApiError);

@@ -1,11 +1,10 @@
-//! The service's errors: [`ApiError`] for requests (one status match, one code match) and
+//! The service's errors: [`ApiError`] for requests (one match to its error code, from
+//! `quorum_web::Code`, which decides the status) and
 //! [`BuildError`] for start-up.
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use quorum_bus::BusError;
 use quorum_store::StoreError;
-use quorum_web::{ApiErrorKind, Problem};
+use quorum_web::{ApiErrorKind, Code};
 
 use crate::domain::{TransitionError, ValidationError};
 
@@ -75,12 +74,6 @@ pub(crate) enum ApiError {
     File(#[from] std::io::Error),
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        ApiError::Store(e.into())
-    }
-}
-
 impl From<quorum_audio::AudioError> for ApiError {
     fn from(e: quorum_audio::AudioError) -> Self {
         use quorum_audio::AudioError;
@@ -93,63 +86,30 @@ impl From<quorum_audio::AudioError> for ApiError {
     }
 }
 
-impl From<Problem> for ApiError {
-    /// `quorum_web` validators (pagination) answer with a 400 problem; keep its message.
-    fn from(p: Problem) -> Self {
-        ApiError::BadRequest(p.detail)
-    }
-}
-
 impl ApiErrorKind for ApiError {
-    fn status_code(&self) -> StatusCode {
+    fn code(&self) -> Code {
         match self {
-            ApiError::Validation(_)
-            | ApiError::UnknownParticipants(_)
-            | ApiError::UnknownTemplate(_)
-            | ApiError::NotParticipant(_)
-            | ApiError::UndecodableAudio(_)
-            | ApiError::EmptyRecording => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::RecordingTooLarge(_) | ApiError::BodyTooLarge => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
-            ApiError::UnsupportedAudio(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::BadRequest(_) | ApiError::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::NotOwner(_) => StatusCode::FORBIDDEN,
-            ApiError::Transition(_) | ApiError::Concurrent => StatusCode::CONFLICT,
-            ApiError::Store(_) | ApiError::Bus(_) | ApiError::Corrupt(_) | ApiError::File(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::NotFound(_) => "meeting_not_found",
-            ApiError::NotOwner(_) => "not_meeting_owner",
-            ApiError::UnknownParticipants(_) => "unknown_participants",
-            ApiError::UnknownTemplate(_) => "unknown_template",
-            ApiError::Transition(_) => "invalid_meeting_transition",
-            ApiError::NotParticipant(_) => "not_a_participant",
-            ApiError::RecordingTooLarge(_) => "recording_too_large",
-            ApiError::BodyTooLarge => "payload_too_large",
-            ApiError::UnsupportedAudio(_) => "unsupported_audio_format",
-            ApiError::UndecodableAudio(_) => "undecodable_audio",
-            ApiError::EmptyRecording => "empty_recording",
-            ApiError::UploadInterrupted(_) => "upload_interrupted",
-            ApiError::Concurrent => "concurrent_modification",
-            ApiError::Store(_) => "storage_error",
-            ApiError::Bus(_) => "event_error",
-            ApiError::Corrupt(_) => "corrupt_data",
-            ApiError::File(_) => "file_error",
+            ApiError::Validation(_) => Code::ValidationFailed,
+            ApiError::BadRequest(_) => Code::BadRequest,
+            ApiError::NotFound(_) => Code::MeetingNotFound,
+            ApiError::NotOwner(_) => Code::NotMeetingOwner,
+            ApiError::UnknownParticipants(_) => Code::UnknownParticipants,
+            ApiError::UnknownTemplate(_) => Code::UnknownTemplate,
+            ApiError::Transition(_) => Code::InvalidMeetingTransition,
+            ApiError::NotParticipant(_) => Code::NotAParticipant,
+            ApiError::RecordingTooLarge(_) => Code::RecordingTooLarge,
+            ApiError::BodyTooLarge => Code::PayloadTooLarge,
+            ApiError::UnsupportedAudio(_) => Code::UnsupportedAudioFormat,
+            ApiError::UndecodableAudio(_) => Code::UndecodableAudio,
+            ApiError::EmptyRecording => Code::EmptyRecording,
+            ApiError::UploadInterrupted(_) => Code::UploadInterrupted,
+            ApiError::Concurrent => Code::ConcurrentModification,
+            ApiError::Store(_) => Code::StorageError,
+            ApiError::Bus(_) => Code::EventError,
+            ApiError::Corrupt(_) => Code::CorruptData,
+            ApiError::File(_) => Code::FileError,
         }
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        self.into_problem().into_response()
-    }
-}
+quorum_web::api_error_conversions!(ApiError);

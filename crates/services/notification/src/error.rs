@@ -1,11 +1,10 @@
-//! The service's errors: [`ApiError`] for requests (one status match, one code match) and
+//! The service's errors: [`ApiError`] for requests (one match to its error code, from
+//! `quorum_web::Code`, which decides the status) and
 //! [`BuildError`] for start-up.
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use quorum_bus::BusError;
 use quorum_store::StoreError;
-use quorum_web::{ApiErrorKind, Problem};
+use quorum_web::{ApiErrorKind, Code};
 
 /// Why [`crate::build`] failed.
 #[derive(Debug, thiserror::Error)]
@@ -37,45 +36,17 @@ pub(crate) enum ApiError {
     Corrupt(String),
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        ApiError::Store(e.into())
-    }
-}
-
-impl From<Problem> for ApiError {
-    /// `quorum_web` validators (pagination) answer with a 400 problem; keep its message.
-    fn from(p: Problem) -> Self {
-        ApiError::BadRequest(p.detail)
-    }
-}
-
 impl ApiErrorKind for ApiError {
-    fn status_code(&self) -> StatusCode {
+    fn code(&self) -> Code {
         match self {
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Store(_) | ApiError::Bus(_) | ApiError::Corrupt(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        }
-    }
-
-    fn code(&self) -> &'static str {
-        match self {
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::NotFound(_) => "notification_not_found",
-            ApiError::Store(_) => "storage_error",
-            ApiError::Bus(_) => "event_error",
-            ApiError::Corrupt(_) => "corrupt_data",
+            ApiError::Validation(_) => Code::ValidationFailed,
+            ApiError::BadRequest(_) => Code::BadRequest,
+            ApiError::NotFound(_) => Code::NotificationNotFound,
+            ApiError::Store(_) => Code::StorageError,
+            ApiError::Bus(_) => Code::EventError,
+            ApiError::Corrupt(_) => Code::CorruptData,
         }
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        self.into_problem().into_response()
-    }
-}
+quorum_web::api_error_conversions!(ApiError);
