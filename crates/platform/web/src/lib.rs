@@ -6,16 +6,19 @@
 //!   [`ApiErrorKind`] for each service's own error enum;
 //! - [`extract`]: `Json`, `Path` and `Query` extractors whose rejections become 4xx problems,
 //!   and [`CurrentUser`], the caller the gateway authenticated;
+//! - [`id`]: typed ids ([`typed_id!`]), [`PathId`] and [`parse_id`], one message for a bad id;
 //! - [`page`]: pagination parameters and the `{items, page, size, total}` envelope;
 //! - [`idempotency`]: `Idempotency-Key` replay for mutating requests.
 
 pub mod codes;
 pub mod extract;
+pub mod id;
 pub mod idempotency;
 pub mod page;
 pub mod problem;
 
 pub use codes::Code;
 pub use extract::{CurrentUser, Json, Path, Query, USER_HEADER};
+pub use id::{parse_id, PathId, TypedId};
 pub use page::{Page, PageParams};
 pub use problem::{ApiErrorKind, Problem};

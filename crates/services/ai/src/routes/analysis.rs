@@ -5,9 +5,9 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use quorum_web::{CurrentUser, Json, Path};
+use quorum_web::{CurrentUser, Json, Path, PathId};
 
-use super::parse_id;
+use super::{parse_id, MeetingId};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::repository;
@@ -26,9 +26,9 @@ use crate::views::AnalysisView;
 pub(crate) async fn latest(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(meeting_id): Path<String>,
+    PathId(meeting_id): PathId<MeetingId>,
 ) -> Result<Json<AnalysisView>, ApiError> {
-    let meeting = parse_id(&meeting_id, "meeting id")?;
+    let meeting = meeting_id.as_uuid();
     state.visible_meeting(caller, meeting).await?;
     let mut conn = state.db.reader().acquire().await?;
     let record = repository::latest_auto(&mut conn, meeting)

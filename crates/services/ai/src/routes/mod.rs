@@ -58,8 +58,9 @@ pub(crate) fn router(state: AppState) -> Router {
 )]
 pub(crate) struct ApiDoc;
 
+quorum_web::typed_id!(pub(crate) MeetingId, "meeting id");
+
 /// An id from a path or body (`what` names it in the 400/422 message).
 pub(crate) fn parse_id(raw: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw.trim())
-        .map_err(|_| ApiError::BadRequest(format!("{what} `{raw}` is not a UUID")))
+    Ok(quorum_web::parse_id(raw, what)?)
 }

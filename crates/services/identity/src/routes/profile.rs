@@ -6,8 +6,9 @@ use axum::http::{HeaderMap, StatusCode};
 use quorum_contracts::events::USER_UPDATED;
 use quorum_contracts::exchanges;
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, Path, Problem};
-use uuid::Uuid;
+use quorum_web::{CurrentUser, Json, PathId, Problem};
+
+quorum_web::typed_id!(pub(crate) UserId, "user id");
 
 use crate::app::AppState;
 use crate::domain::{parse_locale, Email, Name};
@@ -140,10 +141,8 @@ pub(crate) async fn delete_me(
 pub(crate) async fn get_user(
     State(state): State<AppState>,
     _caller: CurrentUser,
-    Path(raw): Path<String>,
+    PathId(id): PathId<UserId>,
 ) -> Result<Json<PublicUserView>, ApiError> {
-    let id = Uuid::parse_str(&raw)
-        .map_err(|_| ApiError::BadRequest(format!("`{raw}` is not a user id (a UUID)")))?;
     let user = state.profile(&id.to_string()).await?;
     Ok(Json(PublicUserView {
         id: user.id,

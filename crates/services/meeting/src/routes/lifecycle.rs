@@ -10,10 +10,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use quorum_contracts::events::{MEETING_CANCELLED, MEETING_STARTED};
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, Path};
+use quorum_web::{CurrentUser, Json, PathId};
 use serde::de::DeserializeOwned;
 
-use super::meeting_id;
 use crate::app::{authorize, AppState, Who};
 use crate::domain::{Action, MeetingId, Notes, ValidationError};
 use crate::error::ApiError;
@@ -86,14 +85,14 @@ fn optional_json<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, ApiEr
 pub(crate) async fn start(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<MeetingId>,
 ) -> Result<Json<MeetingView>, ApiError> {
     let set_start = |m: &mut MeetingRecord, now| m.started_at = Some(now);
     let who = Who::Owner("start it");
     let view = transition(
         &state,
         caller,
-        meeting_id(&id)?,
+        id,
         who,
         Action::Start,
         set_start,
@@ -117,10 +116,9 @@ pub(crate) async fn start(
 pub(crate) async fn notes(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<MeetingId>,
     Json(body): Json<NotesBody>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    let id = meeting_id(&id)?;
     let notes = Notes::parse(Some(&body.notes))?.into_inner();
     let set = move |m: &mut MeetingRecord, _| m.notes = notes;
     let view = transition(
@@ -152,10 +150,9 @@ pub(crate) async fn notes(
 pub(crate) async fn end(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<MeetingId>,
     body: Bytes,
 ) -> Result<Json<MeetingView>, ApiError> {
-    let id = meeting_id(&id)?;
     let body: EndBody = optional_json(&body)?;
     let notes = body
         .notes
@@ -191,9 +188,8 @@ pub(crate) async fn end(
 pub(crate) async fn cancel(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<MeetingId>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    let id = meeting_id(&id)?;
     let who = Who::Owner("cancel it");
     let keep = |_: &mut MeetingRecord, _| {};
     Ok(Json(

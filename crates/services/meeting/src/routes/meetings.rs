@@ -4,10 +4,9 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use quorum_contracts::events::MEETING_CREATED;
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, Page, PageParams, Path, Query};
+use quorum_web::{CurrentUser, Json, Page, PageParams, PathId, Query};
 use uuid::Uuid;
 
-use super::meeting_id;
 use crate::app::{authorize, AppState, Who};
 use crate::domain::{
     parse_scheduled_at, Action, Agenda, MeetingId, MeetingStatus, Title, ValidationError,
@@ -180,9 +179,9 @@ pub(crate) async fn list(
 pub(crate) async fn get(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<MeetingId>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    Ok(Json(state.view(caller, meeting_id(&id)?).await?))
+    Ok(Json(state.view(caller, id).await?))
 }
 
 /// Edits title, time, agenda or participants (owner only, while SCHEDULED or IN_PROGRESS).
@@ -201,10 +200,9 @@ pub(crate) async fn get(
 pub(crate) async fn update(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<MeetingId>,
     Json(body): Json<UpdateMeeting>,
 ) -> Result<Json<MeetingView>, ApiError> {
-    let id = meeting_id(&id)?;
     if body.title.is_none()
         && body.scheduled_at.is_none()
         && body.agenda.is_none()

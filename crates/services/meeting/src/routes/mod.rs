@@ -7,8 +7,6 @@ use axum::Router;
 use utoipa::OpenApi;
 
 use crate::app::AppState;
-use crate::domain::MeetingId;
-use crate::error::ApiError;
 
 pub(crate) mod lifecycle;
 pub(crate) mod meetings;
@@ -78,8 +76,3 @@ pub(crate) fn router(state: AppState) -> Router {
     tags((name = "meetings", description = "Meetings, participants, notes, recordings and templates"))
 )]
 pub(crate) struct ApiDoc;
-
-/// A `{id}` path segment as a meeting id (400 when it is not a UUID).
-pub(crate) fn meeting_id(raw: &str) -> Result<MeetingId, ApiError> {
-    MeetingId::parse(raw).map_err(|e| ApiError::BadRequest(e.0))
-}

@@ -12,10 +12,9 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, Page, PageParams, Path, Query};
+use quorum_web::{parse_id, CurrentUser, Json, Page, PageParams, Path, PathId, Query, TypedId};
 use uuid::Uuid;
 
-use super::meeting_id;
 use crate::app::{authorize, AppState, Who};
 use crate::domain::{Action, MeetingId, MeetingStatus, ValidationError};
 use crate::error::ApiError;
@@ -106,10 +105,9 @@ pub(crate) async fn upload(
 pub(crate) async fn list(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<MeetingId>,
     Query(page): Query<PageParams>,
 ) -> Result<Json<Page<RecordingView>>, ApiError> {
-    let id = meeting_id(&id)?;
     let req = page.validate()?;
     state.visible(caller, id).await?;
     let mut conn = state.db.reader().acquire().await?;
@@ -141,7 +139,7 @@ impl Upload {
         declared: Option<u64>,
         multipart: bool,
     ) -> Result<Self, ApiError> {
-        let meeting = meeting_id(raw_id)?;
+        let meeting = MeetingId::from(parse_id(raw_id, MeetingId::WHAT)?);
         let (record, participants) = state.visible(caller, meeting).await?;
         record.status.apply(Action::Record)?;
         let max = state.recordings.max_bytes();

@@ -3,8 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, Page, PageParams, Path, Query};
-use uuid::Uuid;
+use quorum_web::{CurrentUser, Json, Page, PageParams, PathId, Query};
+
+quorum_web::typed_id!(pub(crate) NotificationId, "notification id");
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -56,14 +57,12 @@ pub(crate) async fn list(
 pub(crate) async fn read(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<NotificationId>,
 ) -> Result<StatusCode, ApiError> {
-    let parsed = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::BadRequest(format!("`{id}` is not a notification id (a UUID)")))?;
     let mut conn = state.db.writer().acquire().await?;
-    if notifications::mark_read(&mut conn, caller, parsed, now_millis()).await? {
+    if notifications::mark_read(&mut conn, caller, id.as_uuid(), now_millis()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::NotFound(id))
+        Err(ApiError::NotFound(id.to_string()))
     }
 }

@@ -4,10 +4,8 @@
 use axum::routing::get;
 use axum::Router;
 use utoipa::OpenApi;
-use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::error::ApiError;
 
 pub(crate) mod patch;
 pub(crate) mod stats;
@@ -40,11 +38,7 @@ pub(crate) fn router(state: AppState) -> Router {
 )]
 pub(crate) struct ApiDoc;
 
-/// A path or query value as a UUID (400 naming `what` otherwise).
-pub(crate) fn parse_id(raw: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw.trim())
-        .map_err(|_| ApiError::BadRequest(format!("`{what}` must be a UUID (got `{raw}`)")))
-}
+quorum_web::typed_id!(pub(crate) TodoId, "todo id");
 
 #[cfg(test)]
 mod tests {

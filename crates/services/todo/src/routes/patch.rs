@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 
 use axum::extract::State;
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, Path};
+use quorum_web::{CurrentUser, Json, PathId};
 
-use super::parse_id;
 use super::todos::known_user;
+use super::TodoId;
 use crate::app::{access, Access, AppState};
 use crate::domain::{parse_due_date, Title, TodoStatus, ValidationError};
 use crate::error::ApiError;
@@ -34,10 +34,10 @@ use crate::views::{PatchTodo, TodoView};
 pub(crate) async fn patch(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<TodoId>,
     Json(body): Json<PatchTodo>,
 ) -> Result<Json<TodoView>, ApiError> {
-    let todo_id = parse_id(&id, "id")?;
+    let todo_id = id.as_uuid();
     if body.status.is_none()
         && body.title.is_none()
         && body.assignee_id.is_none()
@@ -64,11 +64,11 @@ pub(crate) async fn patch(
     let mut tx = state.db.begin().await?;
     let mut todo = todos::find(&mut tx, todo_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(id.clone()))?;
+        .ok_or_else(|| ApiError::NotFound(id.to_string()))?;
     match access(&mut tx, caller, &todo).await? {
         Access::Edit => {}
         Access::Read => return Err(ApiError::Forbidden),
-        Access::None => return Err(ApiError::NotFound(id)),
+        Access::None => return Err(ApiError::NotFound(id.to_string())),
     }
     let mut affected: BTreeSet<_> = todo.owners().collect();
     let read_at = todo.updated_at;

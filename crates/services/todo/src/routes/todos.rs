@@ -5,10 +5,10 @@ use std::collections::BTreeSet;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, Page, PageParams, Path, Query};
+use quorum_web::{CurrentUser, Json, Page, PageParams, PathId, Query};
 use uuid::Uuid;
 
-use super::parse_id;
+use super::TodoId;
 use crate::app::{access, Access, AppState};
 use crate::domain::{parse_due_date, Source, Title, TodoStatus, ValidationError};
 use crate::error::ApiError;
@@ -16,6 +16,7 @@ use crate::events;
 use crate::repository::meetings;
 use crate::repository::todos::{self, TodoRecord};
 use crate::views::{CreateTodo, ListFilter, TodoView};
+use quorum_web::parse_id;
 
 /// The caller's todos (assigned to or created by them), newest first.
 #[utoipa::path(
@@ -161,15 +162,15 @@ pub(crate) async fn known_user(
 pub(crate) async fn get(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<TodoId>,
 ) -> Result<Json<TodoView>, ApiError> {
-    let todo_id = parse_id(&id, "id")?;
+    let todo_id = id.as_uuid();
     let mut conn = state.db.reader().acquire().await?;
     let todo = todos::find(&mut conn, todo_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(id.clone()))?;
+        .ok_or_else(|| ApiError::NotFound(id.to_string()))?;
     if access(&mut conn, caller, &todo).await? == Access::None {
-        return Err(ApiError::NotFound(id));
+        return Err(ApiError::NotFound(id.to_string()));
     }
     Ok(Json(todo.into()))
 }

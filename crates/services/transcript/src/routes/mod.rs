@@ -4,10 +4,8 @@
 use axum::routing::{get, post, put};
 use axum::Router;
 use utoipa::OpenApi;
-use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::error::ApiError;
 
 pub(crate) mod sections;
 pub(crate) mod share;
@@ -60,8 +58,4 @@ pub(crate) fn router(state: AppState) -> Router {
 )]
 pub(crate) struct ApiDoc;
 
-/// A path or query value as a UUID (400 naming it when it is not one).
-pub(crate) fn parse_uuid(raw: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw.trim())
-        .map_err(|_| ApiError::BadRequest(format!("{what} `{raw}` is not a valid UUID")))
-}
+quorum_web::typed_id!(pub(crate) TranscriptId, "transcript id");

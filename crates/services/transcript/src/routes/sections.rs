@@ -4,10 +4,10 @@
 
 use axum::extract::State;
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, Path};
+use quorum_web::{parse_id, CurrentUser, Json, Path, TypedId};
 use uuid::Uuid;
 
-use super::parse_uuid;
+use super::TranscriptId;
 use crate::app::AppState;
 use crate::domain::{SectionText, TranscriptStatus};
 use crate::error::ApiError;
@@ -28,7 +28,7 @@ async fn as_participant(
     id: &str,
 ) -> Result<TranscriptRecord, ApiError> {
     let t = state
-        .visible(caller, parse_uuid(id, "transcript id")?)
+        .visible(caller, parse_id(id, TranscriptId::WHAT)?)
         .await?;
     if !t.is_participant(caller) {
         return Err(ApiError::Forbidden(

@@ -2,10 +2,10 @@
 
 use axum::extract::State;
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, Path};
+use quorum_web::{CurrentUser, Json, PathId};
 use uuid::Uuid;
 
-use super::parse_uuid;
+use super::TranscriptId;
 use crate::app::AppState;
 use crate::domain::ValidationError;
 use crate::error::ApiError;
@@ -33,12 +33,10 @@ const MAX_USERS: usize = 100;
 pub(crate) async fn share(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<TranscriptId>,
     Json(body): Json<ShareBody>,
 ) -> Result<Json<TranscriptView>, ApiError> {
-    let t = state
-        .visible(caller, parse_uuid(&id, "transcript id")?)
-        .await?;
+    let t = state.visible(caller, id.as_uuid()).await?;
     if t.owner_id != caller {
         return Err(ApiError::Forbidden(
             "only the meeting's owner may share its transcript",

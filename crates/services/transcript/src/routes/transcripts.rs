@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use quorum_web::{CurrentUser, Json, Path, Query};
+use quorum_web::{parse_id, CurrentUser, Json, PathId, Query};
 
-use super::parse_uuid;
+use super::TranscriptId;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::repository::{self, JobStatus};
@@ -31,7 +31,7 @@ pub(crate) async fn by_meeting(
     let raw = q.meeting_id.ok_or_else(|| {
         ApiError::BadRequest("the `meetingId` query parameter is required".into())
     })?;
-    let meeting = parse_uuid(&raw, "meeting id")?;
+    let meeting = parse_id(&raw, "meeting id")?;
     let not_found = || ApiError::NotFound(format!("a transcript of meeting `{meeting}`"));
     let mut conn = state.db.reader().acquire().await?;
     if let Some(id) = repository::id_for_meeting(&mut conn, meeting).await? {
@@ -73,8 +73,7 @@ pub(crate) async fn by_meeting(
 pub(crate) async fn get(
     State(state): State<AppState>,
     CurrentUser(caller): CurrentUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<TranscriptId>,
 ) -> Result<Json<TranscriptView>, ApiError> {
-    let id = parse_uuid(&id, "transcript id")?;
-    Ok(Json(state.view(caller, id).await?))
+    Ok(Json(state.view(caller, id.as_uuid()).await?))
 }
