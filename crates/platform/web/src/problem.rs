@@ -76,7 +76,7 @@ impl IntoResponse for Problem {
 /// follows from the code.
 ///
 /// ```ignore
-/// quorum_web::api_error_conversions!(ApiError);
+/// quorum_service::service_error!(ApiError);
 /// ```
 pub trait ApiErrorKind: std::error::Error {
     fn code(&self) -> Code;
@@ -106,39 +106,4 @@ pub trait ApiErrorKind: std::error::Error {
             Problem::new(code, self.to_string())
         }
     }
-}
-
-/// What every service's `ApiError` needs besides its own variants, written once: its
-/// response (the problem from [`ApiErrorKind`]), `?` on an sqlx error (into its
-/// `Store(StoreError)` variant, a logged 500) and on a problem from a `quorum_web`
-/// validator such as pagination (into its `BadRequest(String)` variant, keeping the
-/// message). The enum's `Store` and `Bus` variants take `#[from]` for the storage and
-/// messaging errors themselves.
-#[macro_export]
-macro_rules! api_error_conversions {
-    ($error:ty) => {
-        impl ::axum::response::IntoResponse for $error {
-            fn into_response(self) -> ::axum::response::Response {
-                ::axum::response::IntoResponse::into_response($crate::ApiErrorKind::into_problem(
-                    &self,
-                ))
-            }
-        }
-
-        $crate::api_error_conversions!($error, own_response);
-    };
-    // The conversions only: the service writes its response itself (e.g. with headers).
-    ($error:ty, own_response) => {
-        impl ::core::convert::From<::quorum_store::sqlx::Error> for $error {
-            fn from(e: ::quorum_store::sqlx::Error) -> Self {
-                Self::Store(e.into())
-            }
-        }
-
-        impl ::core::convert::From<$crate::Problem> for $error {
-            fn from(p: $crate::Problem) -> Self {
-                Self::BadRequest(p.detail)
-            }
-        }
-    };
 }

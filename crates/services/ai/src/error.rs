@@ -4,7 +4,6 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use quorum_bus::BusError;
 use quorum_store::StoreError;
 use quorum_tasks::TaskError;
 use quorum_web::{ApiErrorKind, Code, Problem};
@@ -36,14 +35,11 @@ pub(crate) enum ApiError {
     /// `ai.processing.queue` is at its max-length: backpressure.
     #[error("the AI service is busy; retry in {BUSY_RETRY_AFTER_SECS} seconds")]
     Busy,
-    #[error("storage failed")]
-    Store(#[from] StoreError),
-    #[error("messaging failed")]
-    Bus(#[from] BusError),
     #[error("task store failed")]
     Tasks(#[from] TaskError),
-    #[error("stored data is inconsistent: {0}")]
-    Corrupt(String),
+    /// Storage, messaging or stored data: a logged 500.
+    #[error(transparent)]
+    Failure(#[from] quorum_service::Failure),
 }
 
 impl ApiErrorKind for ApiError {
@@ -53,11 +49,9 @@ impl ApiErrorKind for ApiError {
             ApiError::Validation(_) => Code::ValidationFailed,
             ApiError::NotFound(_) => Code::NotFound,
             ApiError::Busy => Code::AiBusy,
-            ApiError::Store(_) => Code::StorageError,
-            ApiError::Bus(_) => Code::EventError,
             ApiError::Tasks(TaskError::Backend(_)) => Code::TaskStoreUnavailable,
             ApiError::Tasks(_) => Code::TaskError,
-            ApiError::Corrupt(_) => Code::CorruptData,
+            ApiError::Failure(f) => f.code(),
         }
     }
 }
@@ -81,4 +75,4 @@ impl IntoResponse for ApiError {
     }
 }
 
-quorum_web::api_error_conversions!(ApiError, own_response);
+quorum_service::service_error!(ApiError, own_response);

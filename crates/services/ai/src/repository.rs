@@ -37,15 +37,15 @@ pub(crate) struct AnalysisRecord {
 }
 
 fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::Corrupt(format!("`{raw}` is not a UUID")))
+    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
 }
 
 fn json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(raw).map_err(|e| ApiError::Corrupt(format!("{what}: {e}")))
+    serde_json::from_str(raw).map_err(|e| ApiError::corrupt(format!("{what}: {e}")))
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
-    serde_json::to_string(v).map_err(|e| ApiError::Corrupt(e.to_string()))
+    serde_json::to_string(v).map_err(|e| ApiError::corrupt(e.to_string()))
 }
 
 /// Keeps the latest payload of a transcript (a re-created transcript replaces it).
@@ -210,9 +210,9 @@ pub(crate) async fn suggestions(
         let start_ms: i64 = row.try_get("start_at")?;
         let minutes: i64 = row.try_get("duration_minutes")?;
         let start = chrono::DateTime::from_timestamp_millis(start_ms)
-            .ok_or_else(|| ApiError::Corrupt(format!("start {start_ms}")))?;
+            .ok_or_else(|| ApiError::corrupt(format!("start {start_ms}")))?;
         let duration_minutes =
-            u32::try_from(minutes).map_err(|_| ApiError::Corrupt(format!("duration {minutes}")))?;
+            u32::try_from(minutes).map_err(|_| ApiError::corrupt(format!("duration {minutes}")))?;
         out.push(SuggestionView {
             id,
             title: row.try_get("title")?,

@@ -1,7 +1,5 @@
 //! The service's settings (the `ai` section of the process configuration).
 
-use std::fmt;
-
 use chrono::FixedOffset;
 use serde::Deserialize;
 
@@ -78,26 +76,7 @@ impl Default for OpenAiSettings {
     }
 }
 
-/// A secret value: never printed by `Debug`.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    /// The value, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+pub use quorum_service::Secret;
 
 #[cfg(test)]
 mod tests {

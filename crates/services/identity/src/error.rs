@@ -3,7 +3,6 @@
 //! [`BuildError`] for start-up.
 
 use quorum_auth::AuthError;
-use quorum_bus::BusError;
 use quorum_store::StoreError;
 use quorum_web::{ApiErrorKind, Code};
 
@@ -42,16 +41,13 @@ pub(crate) enum ApiError {
     Unauthorized(String),
     #[error("user `{0}` was not found")]
     NotFound(String),
-    #[error("storage failed")]
-    Store(#[from] StoreError),
-    #[error("recording the event failed")]
-    Bus(#[from] BusError),
     #[error("token service failed")]
     Auth(#[source] AuthError),
     #[error("password hashing failed: {0}")]
     Hashing(String),
-    #[error("stored data is inconsistent: {0}")]
-    Corrupt(String),
+    /// Storage, messaging or stored data: a logged 500.
+    #[error(transparent)]
+    Failure(#[from] quorum_service::Failure),
 }
 
 impl ApiErrorKind for ApiError {
@@ -65,13 +61,11 @@ impl ApiErrorKind for ApiError {
             ApiError::RefreshTokenReused => Code::RefreshTokenReused,
             ApiError::Unauthorized(_) => Code::Unauthorized,
             ApiError::NotFound(_) => Code::UserNotFound,
-            ApiError::Store(_) => Code::StorageError,
-            ApiError::Bus(_) => Code::EventError,
             ApiError::Auth(_) => Code::TokenError,
             ApiError::Hashing(_) => Code::HashingError,
-            ApiError::Corrupt(_) => Code::CorruptData,
+            ApiError::Failure(f) => f.code(),
         }
     }
 }
 
-quorum_web::api_error_conversions!(ApiError);
+quorum_service::service_error!(ApiError);

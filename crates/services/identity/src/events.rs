@@ -12,7 +12,7 @@ use crate::repository::users::UserRecord;
 const SOURCE: &str = "quorum/identity";
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::Corrupt(format!("user id `{id}` is not a UUID")))
+    Uuid::parse_str(id).map_err(|_| ApiError::corrupt(format!("user id `{id}` is not a UUID")))
 }
 
 /// `user.created` or `user.updated`.

@@ -64,7 +64,7 @@ impl Hasher {
         })
         .await
         .map_err(|e| ApiError::Hashing(e.to_string()))?
-        .map_err(ApiError::Corrupt)?;
+        .map_err(ApiError::corrupt)?;
         Ok(known && ok)
     }
 }

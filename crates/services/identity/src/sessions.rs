@@ -69,7 +69,7 @@ pub(crate) async fn rotate(state: &AppState, raw: &str) -> Result<TokenPair, Api
 
 fn pair(state: &AppState, user_id: &str, refresh_token: String) -> Result<TokenPair, ApiError> {
     let user = Uuid::parse_str(user_id)
-        .map_err(|_| ApiError::Corrupt(format!("user id `{user_id}` is not a UUID")))?;
+        .map_err(|_| ApiError::corrupt(format!("user id `{user_id}` is not a UUID")))?;
     let (access_token, _) = state.ring.issue_access(user).map_err(ApiError::Auth)?;
     Ok(TokenPair {
         access_token,

@@ -2,7 +2,6 @@
 //! `quorum_web::Code`, which decides the status) and
 //! [`BuildError`] for start-up.
 
-use quorum_bus::BusError;
 use quorum_store::StoreError;
 use quorum_web::{ApiErrorKind, Code};
 
@@ -64,14 +63,11 @@ pub(crate) enum ApiError {
     /// The row changed between read and write (lost a race); the client may retry.
     #[error("the meeting was changed concurrently; reload it and try again")]
     Concurrent,
-    #[error("storage failed")]
-    Store(#[from] StoreError),
-    #[error("recording the event failed")]
-    Bus(#[from] BusError),
-    #[error("stored data is inconsistent: {0}")]
-    Corrupt(String),
     #[error("storing the recording failed")]
     File(#[from] std::io::Error),
+    /// Storage, messaging or stored data: a logged 500.
+    #[error(transparent)]
+    Failure(#[from] quorum_service::Failure),
 }
 
 impl From<quorum_audio::AudioError> for ApiError {
@@ -104,12 +100,10 @@ impl ApiErrorKind for ApiError {
             ApiError::EmptyRecording => Code::EmptyRecording,
             ApiError::UploadInterrupted(_) => Code::UploadInterrupted,
             ApiError::Concurrent => Code::ConcurrentModification,
-            ApiError::Store(_) => Code::StorageError,
-            ApiError::Bus(_) => Code::EventError,
-            ApiError::Corrupt(_) => Code::CorruptData,
+            ApiError::Failure(f) => f.code(),
             ApiError::File(_) => Code::FileError,
         }
     }
 }
 
-quorum_web::api_error_conversions!(ApiError);
+quorum_service::service_error!(ApiError);

@@ -45,7 +45,7 @@ const COLS: &str = "m.id, m.title, m.status, m.owner_id, m.scheduled_at, m.start
     m.created_at, m.updated_at";
 
 pub(crate) fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::Corrupt(format!("`{raw}` is not a UUID")))
+    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
 }
 
 fn meeting_from_row(row: &AnyRow) -> Result<MeetingRecord, ApiError> {
@@ -53,7 +53,7 @@ fn meeting_from_row(row: &AnyRow) -> Result<MeetingRecord, ApiError> {
     Ok(MeetingRecord {
         id: uuid(&row.try_get::<String, _>("id")?)?,
         title: row.try_get("title")?,
-        status: status.parse().map_err(ApiError::Corrupt)?,
+        status: status.parse().map_err(ApiError::corrupt)?,
         owner_id: uuid(&row.try_get::<String, _>("owner_id")?)?,
         scheduled_at: row.try_get("scheduled_at")?,
         started_at: row.try_get("started_at")?,
@@ -264,7 +264,7 @@ fn template_from_row(row: &AnyRow) -> Result<TemplateView, ApiError> {
             en: row.try_get("description_en")?,
         },
         agenda_sections: serde_json::from_str(&sections)
-            .map_err(|e| ApiError::Corrupt(format!("template sections: {e}")))?,
+            .map_err(|e| ApiError::corrupt(format!("template sections: {e}")))?,
         duration_minutes: row.try_get("duration_minutes")?,
     })
 }

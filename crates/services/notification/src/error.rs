@@ -2,7 +2,6 @@
 //! `quorum_web::Code`, which decides the status) and
 //! [`BuildError`] for start-up.
 
-use quorum_bus::BusError;
 use quorum_store::StoreError;
 use quorum_web::{ApiErrorKind, Code};
 
@@ -28,12 +27,9 @@ pub(crate) enum ApiError {
     /// Unknown, or someone else's (existence is not revealed).
     #[error("notification `{0}` was not found")]
     NotFound(String),
-    #[error("storage failed")]
-    Store(#[from] StoreError),
-    #[error("recording the e-mail job failed")]
-    Bus(#[from] BusError),
-    #[error("stored data is inconsistent: {0}")]
-    Corrupt(String),
+    /// Storage, messaging or stored data: a logged 500.
+    #[error(transparent)]
+    Failure(#[from] quorum_service::Failure),
 }
 
 impl ApiErrorKind for ApiError {
@@ -42,11 +38,9 @@ impl ApiErrorKind for ApiError {
             ApiError::Validation(_) => Code::ValidationFailed,
             ApiError::BadRequest(_) => Code::BadRequest,
             ApiError::NotFound(_) => Code::NotificationNotFound,
-            ApiError::Store(_) => Code::StorageError,
-            ApiError::Bus(_) => Code::EventError,
-            ApiError::Corrupt(_) => Code::CorruptData,
+            ApiError::Failure(f) => f.code(),
         }
     }
 }
 
-quorum_web::api_error_conversions!(ApiError);
+quorum_service::service_error!(ApiError);

@@ -1,7 +1,5 @@
 //! The service's settings (the `notification` section of the process configuration).
 
-use std::fmt;
-
 use serde::Deserialize;
 
 /// Notification settings. With no `smtp.host` e-mail is off and notifications are in-app
@@ -78,26 +76,7 @@ impl Default for SmtpSettings {
     }
 }
 
-/// A secret string: deserializes like a string, never prints.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    /// The value, for the one place that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(****)")
-    }
-}
+pub use quorum_service::Secret;
 
 #[cfg(test)]
 mod tests {
@@ -126,6 +105,6 @@ mod tests {
         let s: Settings = serde_json::from_str(r#"{"smtp": {"password": "hunter2"}}"#).unwrap();
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(shown.contains("****"));
+        assert!(shown.contains("Secret(***)"), "{shown}");
     }
 }

@@ -2,7 +2,6 @@
 //! `quorum_web::Code`, which decides the status) and
 //! [`BuildError`] for start-up.
 
-use quorum_bus::BusError;
 use quorum_store::StoreError;
 use quorum_web::{ApiErrorKind, Code};
 
@@ -37,12 +36,9 @@ pub(crate) enum ApiError {
     /// The row changed between read and write (lost a race); the client may retry.
     #[error("the todo was changed concurrently; reload it and try again")]
     Concurrent,
-    #[error("storage failed")]
-    Store(#[from] StoreError),
-    #[error("recording the event failed")]
-    Bus(#[from] BusError),
-    #[error("stored data is inconsistent: {0}")]
-    Corrupt(String),
+    /// Storage, messaging or stored data: a logged 500.
+    #[error(transparent)]
+    Failure(#[from] quorum_service::Failure),
 }
 
 impl ApiErrorKind for ApiError {
@@ -54,11 +50,9 @@ impl ApiErrorKind for ApiError {
             ApiError::Forbidden => Code::TodoForbidden,
             ApiError::Transition(_) => Code::InvalidTodoTransition,
             ApiError::Concurrent => Code::ConcurrentModification,
-            ApiError::Store(_) => Code::StorageError,
-            ApiError::Bus(_) => Code::EventError,
-            ApiError::Corrupt(_) => Code::CorruptData,
+            ApiError::Failure(f) => f.code(),
         }
     }
 }
 
-quorum_web::api_error_conversions!(ApiError);
+quorum_service::service_error!(ApiError);

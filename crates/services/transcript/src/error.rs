@@ -2,7 +2,6 @@
 //! `quorum_web::Code`, which decides the status) and
 //! [`BuildError`] for start-up.
 
-use quorum_bus::BusError;
 use quorum_store::StoreError;
 use quorum_web::{ApiErrorKind, Code};
 
@@ -33,12 +32,9 @@ pub(crate) enum ApiError {
     Forbidden(&'static str),
     #[error("unknown users: {0}; they must be registered users")]
     UnknownUsers(String),
-    #[error("storage failed")]
-    Store(#[from] StoreError),
-    #[error("recording the event failed")]
-    Bus(#[from] BusError),
-    #[error("stored data is inconsistent: {0}")]
-    Corrupt(String),
+    /// Storage, messaging or stored data: a logged 500.
+    #[error(transparent)]
+    Failure(#[from] quorum_service::Failure),
 }
 
 impl ApiErrorKind for ApiError {
@@ -49,11 +45,9 @@ impl ApiErrorKind for ApiError {
             ApiError::NotFound(_) => Code::TranscriptNotFound,
             ApiError::Forbidden(_) => Code::Forbidden,
             ApiError::UnknownUsers(_) => Code::UnknownUsers,
-            ApiError::Store(_) => Code::StorageError,
-            ApiError::Bus(_) => Code::EventError,
-            ApiError::Corrupt(_) => Code::CorruptData,
+            ApiError::Failure(f) => f.code(),
         }
     }
 }
 
-quorum_web::api_error_conversions!(ApiError);
+quorum_service::service_error!(ApiError);

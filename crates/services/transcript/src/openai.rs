@@ -76,7 +76,7 @@ impl OpenAiStt {
 
     fn authorized(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.settings.api_key {
-            Some(key) if !key.is_empty() => req.bearer_auth(key),
+            Some(key) if !key.expose().is_empty() => req.bearer_auth(key.expose()),
             _ => req,
         }
     }

@@ -158,7 +158,7 @@ pub struct OpenAiSettings {
     /// `/v1` is used as is).
     pub url: String,
     /// Sent as `Authorization: Bearer …` when set.
-    pub api_key: Option<String>,
+    pub api_key: Option<quorum_service::Secret>,
     /// The `model` form field (`whisper-1`, or the server's model name).
     pub model: String,
     /// Per request.

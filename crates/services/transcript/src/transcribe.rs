@@ -101,7 +101,7 @@ async fn try_enqueue(state: &AppState, task_id: &str) -> Result<(), ApiError> {
             meeting_id: job.meeting_id,
             index,
         };
-        let body = serde_json::to_vec(&job).map_err(|e| ApiError::Corrupt(e.to_string()))?;
+        let body = serde_json::to_vec(&job).map_err(|e| ApiError::corrupt(e.to_string()))?;
         match state
             .broker
             .send(QUEUE, Message::new(format!("{task_id}#{index}"), body))

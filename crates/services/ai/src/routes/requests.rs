@@ -89,7 +89,7 @@ async fn submit(
         transcript_id,
         requester: caller,
     };
-    let body = serde_json::to_vec(&job).map_err(|e| ApiError::Corrupt(e.to_string()))?;
+    let body = serde_json::to_vec(&job).map_err(|e| ApiError::corrupt(e.to_string()))?;
     if let Err(e) = state
         .broker
         .send(QUEUE, Message::new(task.task_id.clone(), body))

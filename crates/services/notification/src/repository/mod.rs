@@ -11,5 +11,5 @@ use uuid::Uuid;
 use crate::error::ApiError;
 
 pub(crate) fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::Corrupt(format!("`{raw}` is not a UUID")))
+    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
 }

@@ -33,7 +33,7 @@ fn from_row(r: &AnyRow) -> Result<NotificationRecord, ApiError> {
         title: r.try_get("title")?,
         body: r.try_get("body")?,
         link: r.try_get("link")?,
-        data: serde_json::from_str(&data).map_err(|e| ApiError::Corrupt(e.to_string()))?,
+        data: serde_json::from_str(&data).map_err(|e| ApiError::corrupt(e.to_string()))?,
         created_at: r.try_get("created_at")?,
         read_at: r.try_get("read_at")?,
     })

@@ -16,7 +16,7 @@ pub(crate) async fn get(conn: &mut AnyConnection, user: Uuid) -> Result<Preferen
     match stored {
         None => Ok(Preferences::default()),
         Some(json) => Preferences::from_stored(&json)
-            .map_err(|e| ApiError::Corrupt(format!("preferences of {user}: {e}"))),
+            .map_err(|e| ApiError::corrupt(format!("preferences of {user}: {e}"))),
     }
 }
 
@@ -26,7 +26,7 @@ pub(crate) async fn put(
     prefs: &Preferences,
     now: i64,
 ) -> Result<(), ApiError> {
-    let json = serde_json::to_string(prefs).map_err(|e| ApiError::Corrupt(e.to_string()))?;
+    let json = serde_json::to_string(prefs).map_err(|e| ApiError::corrupt(e.to_string()))?;
     sqlx::query(
         "INSERT INTO preferences (user_id, settings, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (user_id) DO UPDATE SET settings = excluded.settings, \

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 
 pub(crate) fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::Corrupt(format!("`{raw}` is not a UUID")))
+    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
 }
 
 pub(crate) fn opt_uuid(raw: Option<String>) -> Result<Option<Uuid>, ApiError> {

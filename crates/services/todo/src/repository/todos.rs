@@ -45,15 +45,15 @@ fn from_row(row: &AnyRow) -> Result<TodoRecord, ApiError> {
         id: uuid(&row.try_get::<String, _>("id")?)?,
         meeting_id: opt_uuid(row.try_get("meeting_id")?)?,
         title: row.try_get("title")?,
-        status: status.parse().map_err(ApiError::Corrupt)?,
+        status: status.parse().map_err(ApiError::corrupt)?,
         source: Source::parse(&source)
-            .ok_or_else(|| ApiError::Corrupt(format!("unknown source `{source}`")))?,
+            .ok_or_else(|| ApiError::corrupt(format!("unknown source `{source}`")))?,
         assignee_id: opt_uuid(row.try_get("assignee_id")?)?,
         assignee_name: row.try_get("assignee_name")?,
         due_date: due
             .map(|d| {
                 NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                    .map_err(|_| ApiError::Corrupt(format!("due date `{d}`")))
+                    .map_err(|_| ApiError::corrupt(format!("due date `{d}`")))
             })
             .transpose()?,
         created_by: opt_uuid(row.try_get("created_by")?)?,
@@ -220,7 +220,7 @@ pub(crate) async fn counts(
             let status: String = r.try_get("status")?;
             Ok((
                 opt_uuid(r.try_get("meeting_id")?)?,
-                status.parse().map_err(ApiError::Corrupt)?,
+                status.parse().map_err(ApiError::corrupt)?,
                 r.try_get("n")?,
             ))
         })

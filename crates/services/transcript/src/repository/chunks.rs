@@ -29,7 +29,7 @@ impl ChunkStatus {
             "PENDING" => Self::Pending,
             "DONE" => Self::Done,
             "FAILED" => Self::Failed,
-            other => return Err(ApiError::Corrupt(format!("chunk status `{other}`"))),
+            other => return Err(ApiError::corrupt(format!("chunk status `{other}`"))),
         })
     }
 }

@@ -33,7 +33,7 @@ impl JobStatus {
             "RUNNING" => Self::Running,
             "DONE" => Self::Done,
             "FAILED" => Self::Failed,
-            other => return Err(ApiError::Corrupt(format!("job status `{other}`"))),
+            other => return Err(ApiError::corrupt(format!("job status `{other}`"))),
         })
     }
 
@@ -64,7 +64,7 @@ impl JobMode {
         Ok(match raw {
             "CREATE" => Self::Create,
             "REPLACE" => Self::Replace,
-            other => return Err(ApiError::Corrupt(format!("job mode `{other}`"))),
+            other => return Err(ApiError::corrupt(format!("job mode `{other}`"))),
         })
     }
 }

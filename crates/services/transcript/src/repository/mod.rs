@@ -69,7 +69,7 @@ pub(crate) struct SectionRecord {
 }
 
 pub(crate) fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::Corrupt(format!("`{raw}` is not a UUID")))
+    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
 }
 
 fn opt_uuid(raw: Option<String>) -> Result<Option<Uuid>, ApiError> {
@@ -77,11 +77,11 @@ fn opt_uuid(raw: Option<String>) -> Result<Option<Uuid>, ApiError> {
 }
 
 fn json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(raw).map_err(|e| ApiError::Corrupt(format!("{what}: {e}")))
+    serde_json::from_str(raw).map_err(|e| ApiError::corrupt(format!("{what}: {e}")))
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<String, ApiError> {
-    serde_json::to_string(v).map_err(|e| ApiError::Corrupt(e.to_string()))
+    serde_json::to_string(v).map_err(|e| ApiError::corrupt(e.to_string()))
 }
 
 const COLS: &str = "id, meeting_id, meeting_title, owner_id, status, language, source, \
@@ -95,9 +95,9 @@ fn transcript_from_row(row: &AnyRow) -> Result<TranscriptRecord, ApiError> {
         meeting_id: uuid(&row.try_get::<String, _>("meeting_id")?)?,
         meeting_title: row.try_get("meeting_title")?,
         owner_id: uuid(&row.try_get::<String, _>("owner_id")?)?,
-        status: status.parse().map_err(ApiError::Corrupt)?,
+        status: status.parse().map_err(ApiError::corrupt)?,
         language: row.try_get("language")?,
-        source: source.parse().map_err(ApiError::Corrupt)?,
+        source: source.parse().map_err(ApiError::corrupt)?,
         warnings: json(&row.try_get::<String, _>("warnings")?, "warnings")?,
         participants: json(&row.try_get::<String, _>("participants")?, "participants")?,
         meeting_date: row.try_get("meeting_date")?,
@@ -230,7 +230,7 @@ pub(crate) async fn sections(
         .map(|r| {
             let idx: i64 = r.try_get("idx")?;
             Ok(SectionRecord {
-                index: u32::try_from(idx).map_err(|e| ApiError::Corrupt(e.to_string()))?,
+                index: u32::try_from(idx).map_err(|e| ApiError::corrupt(e.to_string()))?,
                 speaker: r.try_get("speaker")?,
                 speaker_id: opt_uuid(r.try_get("speaker_id")?)?,
                 start_ms: r.try_get("start_ms")?,

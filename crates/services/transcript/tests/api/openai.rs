@@ -16,7 +16,7 @@ use crate::helpers::{ended, spawn_app_with};
 fn settings(server: &MockServer) -> OpenAiSettings {
     OpenAiSettings {
         url: server.uri(),
-        api_key: Some("sk-test".into()),
+        api_key: Some(quorum_service::Secret::new("sk-test")),
         model: "whisper-1".into(),
         timeout_secs: 5,
         retries: 2,
