@@ -8,15 +8,15 @@ use axum::Router;
 use quorum_auth::RevocationList;
 use quorum_bus::{Broker, Topology};
 use quorum_cache::CacheStore;
+use quorum_service::Hosted;
 use quorum_store::{Db, DbOptions};
 use quorum_tasks::TaskStore;
-use quorum_telemetry::health::FnIndicator;
-use quorum_telemetry::{Health, HealthIndicator};
+use quorum_telemetry::HealthIndicator;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use utoipa::openapi::OpenApi;
 
-use crate::plan::Plan;
+use crate::plan::{Plan, SERVICES};
 use crate::Settings;
 
 /// The backends every service of this process shares.
@@ -90,7 +90,8 @@ pub(crate) async fn open_db(settings: &Settings, data: &Path, name: &str) -> any
 }
 
 /// Builds the services of `plan` (running their migrations) and starts their background
-/// work (none for `--role read`).
+/// work: a writer's relays and consumers, or what a read-only instance needs
+/// ([`Hosted::read_only_background`]).
 pub(crate) async fn assemble(
     settings: &Settings,
     plan: &Plan,
@@ -101,196 +102,129 @@ pub(crate) async fn assemble(
     let mut running = Vec::new();
     let mut background = Vec::new();
     let mut indicators: Vec<Arc<dyn HealthIndicator>> = Vec::new();
-    let bg = plan.role().runs_background();
-
-    if plan.runs("identity") {
-        let db = open_db(settings, data, "identity").await?;
-        let identity = quorum_identity::build(
-            settings.identity.clone(),
-            quorum_identity::Deps {
-                db: db.clone(),
-                broker: b.broker.clone(),
-                cache: b.cache.clone(),
-                revocations: b.revocations.clone(),
-            },
-        )
-        .await
-        .context("starting the identity service")?;
-        if bg {
-            background.extend(identity.spawn_background(b.broker.clone(), stop.child_token()));
+    for name in SERVICES.into_iter().filter(|name| plan.runs(name)) {
+        let db = open_db(settings, data, name).await?;
+        let service = build(name, settings, b, data, db.clone())
+            .await
+            .with_context(|| format!("starting the {name} service"))?;
+        background.extend(if plan.role().runs_background() {
+            service.background(stop.child_token())
         } else {
-            // Reads only, but the JWKS it serves must follow the writers' key rotation.
-            background.push(identity.spawn_key_refresh(stop.child_token()));
-        }
+            service.read_only_background(stop.child_token())
+        });
+        indicators.extend(service.indicators());
         running.push(Running {
-            name: "identity",
-            router: identity.router(),
+            name,
+            router: service.routes(),
             db,
         });
     }
-
-    if plan.runs("meeting") {
-        let db = open_db(settings, data, "meeting").await?;
-        let meeting = quorum_meeting::build(
-            settings.meeting.clone(),
-            quorum_meeting::Deps {
-                db: db.clone(),
-                broker: b.broker.clone(),
-                cache: b.cache.clone(),
-                recordings_dir: settings
-                    .meeting
-                    .recordings_dir
-                    .clone()
-                    .unwrap_or_else(|| data.join("recordings")),
-            },
-        )
-        .await
-        .context("starting the meeting service")?;
-        if bg {
-            background.extend(meeting.spawn_background(stop.child_token()));
-        }
-        running.push(Running {
-            name: "meeting",
-            router: meeting.router(),
-            db,
-        });
-    }
-
-    if plan.runs("transcript") {
-        let db = open_db(settings, data, "transcript").await?;
-        let ts = &settings.transcript;
-        let stt =
-            quorum_transcript::engine_from_settings(&ts.stt, &data.join("models"), ts.stt_workers)
-                .map_err(anyhow::Error::msg)
-                .context("transcript.stt")?;
-        tracing::info!(
-            engine = stt.name(),
-            configured = stt.configured(),
-            "speech-to-text engine"
-        );
-        let chunks_dir = ts
-            .chunks_dir
-            .clone()
-            .unwrap_or_else(|| data.join("stt-chunks"));
-        let transcript = quorum_transcript::build(
-            ts.clone(),
-            quorum_transcript::Deps {
-                db: db.clone(),
-                broker: b.broker.clone(),
-                cache: b.cache.clone(),
-                tasks: b.tasks.clone(),
-                stt: stt.clone(),
-                chunks_dir,
-            },
-        )
-        .await
-        .context("starting the transcript service")?;
-        indicators.push(Arc::new(
-            FnIndicator::new("speechToText", move || {
-                let stt = stt.clone();
-                async move {
-                    let health = match stt.ready().await {
-                        Ok(()) => Health::up(),
-                        Err(e) => Health::down(e),
-                    };
-                    health
-                        .with_detail("engine", stt.name())
-                        .with_detail("configured", stt.configured())
-                }
-            })
-            .informational(),
-        ));
-        if bg {
-            background.extend(transcript.spawn_background(stop.child_token()));
-        }
-        running.push(Running {
-            name: "transcript",
-            router: transcript.router(),
-            db,
-        });
-    }
-
-    if plan.runs("ai") {
-        let db = open_db(settings, data, "ai").await?;
-        let ai = quorum_ai::build(
-            settings.ai.clone(),
-            quorum_ai::Deps {
-                db: db.clone(),
-                broker: b.broker.clone(),
-                cache: b.cache.clone(),
-                tasks: b.tasks.clone(),
-            },
-        )
-        .await
-        .context("starting the ai service")?;
-        if bg {
-            background.extend(ai.spawn_background(stop.child_token()));
-        }
-        running.push(Running {
-            name: "ai",
-            router: ai.router(),
-            db,
-        });
-        let ai = Arc::new(ai);
-        indicators.push(Arc::new(
-            FnIndicator::new("aiEngine", move || {
-                let ai = ai.clone();
-                async move { ai.ready().await }
-            })
-            .informational(),
-        ));
-    }
-
-    if plan.runs("todo") {
-        let db = open_db(settings, data, "todo").await?;
-        let todo = quorum_todo::build(
-            settings.todo.clone(),
-            quorum_todo::Deps {
-                db: db.clone(),
-                broker: b.broker.clone(),
-                cache: b.cache.clone(),
-            },
-        )
-        .await
-        .context("starting the todo service")?;
-        if bg {
-            background.extend(todo.spawn_background(stop.child_token()));
-        }
-        running.push(Running {
-            name: "todo",
-            router: todo.router(),
-            db,
-        });
-    }
-
-    if plan.runs("notification") {
-        let db = open_db(settings, data, "notification").await?;
-        let notification = quorum_notification::build(
-            settings.notification.clone(),
-            quorum_notification::Deps {
-                db: db.clone(),
-                broker: b.broker.clone(),
-                cache: b.cache.clone(),
-            },
-        )
-        .await
-        .context("starting the notification service")?;
-        if bg {
-            background.extend(notification.spawn_background(stop.child_token()));
-        } else {
-            background.push(notification.spawn_stream_closer(stop.child_token()));
-        }
-        indicators.push(Arc::new(notification.health()));
-        running.push(Running {
-            name: "notification",
-            router: notification.router(),
-            db,
-        });
-    }
-
     Ok(Assembled {
         running,
         background,
         indicators,
+    })
+}
+
+/// Builds one service from its settings and the backends of this process.
+async fn build(
+    name: &str,
+    settings: &Settings,
+    b: &Backends,
+    data: &Path,
+    db: Db,
+) -> anyhow::Result<Box<dyn Hosted>> {
+    Ok(match name {
+        "identity" => Box::new(
+            quorum_identity::build(
+                settings.identity.clone(),
+                quorum_identity::Deps {
+                    db,
+                    broker: b.broker.clone(),
+                    cache: b.cache.clone(),
+                    revocations: b.revocations.clone(),
+                },
+            )
+            .await?,
+        ),
+        "meeting" => Box::new(
+            quorum_meeting::build(
+                settings.meeting.clone(),
+                quorum_meeting::Deps {
+                    db,
+                    broker: b.broker.clone(),
+                    cache: b.cache.clone(),
+                    recordings_dir: settings
+                        .meeting
+                        .recordings_dir
+                        .clone()
+                        .unwrap_or_else(|| data.join("recordings")),
+                },
+            )
+            .await?,
+        ),
+        "transcript" => {
+            let ts = &settings.transcript;
+            let stt = quorum_transcript::engine_from_settings(
+                &ts.stt,
+                &data.join("models"),
+                ts.stt_workers,
+            )
+            .map_err(anyhow::Error::msg)
+            .context("transcript.stt")?;
+            tracing::info!(
+                engine = stt.name(),
+                configured = stt.configured(),
+                "speech-to-text engine"
+            );
+            let chunks_dir = ts
+                .chunks_dir
+                .clone()
+                .unwrap_or_else(|| data.join("stt-chunks"));
+            let deps = quorum_transcript::Deps {
+                db,
+                broker: b.broker.clone(),
+                cache: b.cache.clone(),
+                tasks: b.tasks.clone(),
+                stt,
+                chunks_dir,
+            };
+            Box::new(quorum_transcript::build(ts.clone(), deps).await?)
+        }
+        "ai" => Box::new(
+            quorum_ai::build(
+                settings.ai.clone(),
+                quorum_ai::Deps {
+                    db,
+                    broker: b.broker.clone(),
+                    cache: b.cache.clone(),
+                    tasks: b.tasks.clone(),
+                },
+            )
+            .await?,
+        ),
+        "todo" => Box::new(
+            quorum_todo::build(
+                settings.todo.clone(),
+                quorum_todo::Deps {
+                    db,
+                    broker: b.broker.clone(),
+                    cache: b.cache.clone(),
+                },
+            )
+            .await?,
+        ),
+        "notification" => Box::new(
+            quorum_notification::build(
+                settings.notification.clone(),
+                quorum_notification::Deps {
+                    db,
+                    broker: b.broker.clone(),
+                    cache: b.cache.clone(),
+                },
+            )
+            .await?,
+        ),
+        other => anyhow::bail!("no service is called `{other}`"),
     })
 }

@@ -6,6 +6,13 @@
 //!   and the response of a service's `ApiError` around it.
 //! - [`Secret`]: a setting that must never be printed (passwords, API keys, URLs with a
 //!   password).
+//! - [`Hosted`]: the face a built service shows the process that hosts it (routes,
+//!   background work by role, health indicators), so the process assembles any set of
+//!   services with one loop.
+
+mod hosted;
+
+pub use hosted::Hosted;
 
 use std::fmt;
 

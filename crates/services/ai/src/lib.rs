@@ -35,6 +35,7 @@ use quorum_cache::CacheStore;
 use quorum_contracts::events::TRANSCRIPT_CREATED;
 use quorum_contracts::exchanges;
 use quorum_store::Db;
+use quorum_telemetry::health::FnIndicator;
 use quorum_telemetry::Health;
 use tokio_util::sync::CancellationToken;
 use utoipa::OpenApi;
@@ -191,5 +192,27 @@ impl Ai {
             ));
         }
         handles
+    }
+}
+
+impl quorum_service::Hosted for Ai {
+    fn routes(&self) -> axum::Router {
+        self.router()
+    }
+
+    fn background(&self, shutdown: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+        self.spawn_background(shutdown)
+    }
+
+    /// `aiEngine`: [`Ai::ready`] (informational: the built-in engine answers while a chat
+    /// server is away).
+    fn indicators(&self) -> Vec<Arc<dyn quorum_telemetry::HealthIndicator>> {
+        let analyzer = self.state.analyzer.clone();
+        let indicator = FnIndicator::new("aiEngine", move || {
+            let analyzer = analyzer.clone();
+            async move { analyzer.health().await }
+        })
+        .informational();
+        vec![Arc::new(indicator)]
     }
 }

@@ -60,6 +60,7 @@ pub struct Deps {
 /// The assembled service.
 pub struct Identity {
     state: app::AppState,
+    broker: Arc<dyn Broker>,
 }
 
 /// Migrates the database, loads (or creates) the signing keys and assembles the service.
@@ -91,7 +92,10 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Identity, BuildErro
         hasher,
         settings: Arc::new(settings),
     };
-    Ok(Identity { state })
+    Ok(Identity {
+        state,
+        broker: deps.broker,
+    })
 }
 
 impl Identity {
@@ -147,5 +151,23 @@ impl Identity {
     /// The key ring (for an in-process gateway that verifies tokens directly).
     pub fn key_ring(&self) -> Arc<KeyRing> {
         self.state.ring.clone()
+    }
+}
+
+impl quorum_service::Hosted for Identity {
+    fn routes(&self) -> axum::Router {
+        self.router()
+    }
+
+    fn background(&self, shutdown: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+        self.spawn_background(self.broker.clone(), shutdown)
+    }
+
+    /// Reads only, but the JWKS it serves must follow the writers' key rotation.
+    fn read_only_background(
+        &self,
+        shutdown: CancellationToken,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        vec![self.spawn_key_refresh(shutdown)]
     }
 }

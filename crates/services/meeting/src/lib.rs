@@ -160,3 +160,13 @@ impl Meeting {
         vec![relay, directory, pipeline]
     }
 }
+
+impl quorum_service::Hosted for Meeting {
+    fn routes(&self) -> axum::Router {
+        self.router()
+    }
+
+    fn background(&self, shutdown: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+        self.spawn_background(shutdown)
+    }
+}

@@ -237,3 +237,25 @@ impl Notification {
         handles
     }
 }
+
+impl quorum_service::Hosted for Notification {
+    fn routes(&self) -> axum::Router {
+        self.router()
+    }
+
+    fn background(&self, shutdown: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+        self.spawn_background(shutdown)
+    }
+
+    /// Open event streams still end on shutdown.
+    fn read_only_background(
+        &self,
+        shutdown: CancellationToken,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        vec![self.spawn_stream_closer(shutdown)]
+    }
+
+    fn indicators(&self) -> Vec<Arc<dyn quorum_telemetry::HealthIndicator>> {
+        vec![Arc::new(self.health())]
+    }
+}

@@ -174,3 +174,13 @@ impl Todo {
         handles
     }
 }
+
+impl quorum_service::Hosted for Todo {
+    fn routes(&self) -> axum::Router {
+        self.router()
+    }
+
+    fn background(&self, shutdown: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+        self.spawn_background(shutdown)
+    }
+}

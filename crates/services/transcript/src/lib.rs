@@ -180,3 +180,33 @@ impl Transcript {
         ]
     }
 }
+
+impl quorum_service::Hosted for Transcript {
+    fn routes(&self) -> axum::Router {
+        self.router()
+    }
+
+    fn background(&self, shutdown: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+        self.spawn_background(shutdown)
+    }
+
+    /// `speechToText`: the engine's readiness (informational: recordings wait while it is
+    /// down; notes still become transcripts).
+    fn indicators(&self) -> Vec<Arc<dyn quorum_telemetry::HealthIndicator>> {
+        let stt = self.state.stt.clone();
+        let indicator = quorum_telemetry::health::FnIndicator::new("speechToText", move || {
+            let stt = stt.clone();
+            async move {
+                let health = match stt.ready().await {
+                    Ok(()) => quorum_telemetry::Health::up(),
+                    Err(e) => quorum_telemetry::Health::down(e),
+                };
+                health
+                    .with_detail("engine", stt.name())
+                    .with_detail("configured", stt.configured())
+            }
+        })
+        .informational();
+        vec![Arc::new(indicator)]
+    }
+}
