@@ -9,10 +9,13 @@
 //! - [`Hosted`]: the face a built service shows the process that hosts it (routes,
 //!   background work by role, health indicators), so the process assembles any set of
 //!   services with one loop.
+//! - [`prepare`]: the database migrations of a service, in the one order every service uses.
 
 mod hosted;
+mod prepare;
 
 pub use hosted::Hosted;
+pub use prepare::{prepare, Directory};
 
 use std::fmt;
 

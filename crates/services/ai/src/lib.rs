@@ -95,14 +95,14 @@ pub async fn build_with_engine(
             Some(openai::OpenAiEngine::new(settings.openai.clone()).map_err(BuildError::Settings)?)
         }
     };
-    deps.db
-        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
-    deps.db
-        .migrate("ai", migrations::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
+    quorum_service::prepare(
+        &deps.db,
+        "ai",
+        migrations::MIGRATIONS,
+        quorum_service::Directory::None,
+    )
+    .await
+    .map_err(BuildError::Migrate)?;
     let state = app::AppState {
         outbox: Outbox::new(deps.db.clone()),
         db: deps.db,

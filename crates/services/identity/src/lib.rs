@@ -67,14 +67,14 @@ pub struct Identity {
 /// Nothing runs until [`Identity::router`] is served and [`Identity::spawn_background`] is
 /// called.
 pub async fn build(settings: Settings, deps: Deps) -> Result<Identity, BuildError> {
-    deps.db
-        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
-    deps.db
-        .migrate("identity", migrations::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
+    quorum_service::prepare(
+        &deps.db,
+        "identity",
+        migrations::MIGRATIONS,
+        quorum_service::Directory::None,
+    )
+    .await
+    .map_err(BuildError::Migrate)?;
     let ring = keys::load_or_create(&deps.db, &settings).await?;
     let restored = sessions::restore_revocations(&deps.db, deps.revocations.as_ref())
         .await

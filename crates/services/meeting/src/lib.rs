@@ -75,17 +75,14 @@ pub struct Meeting {
 /// service. Nothing runs until [`Meeting::router`] is served and
 /// [`Meeting::spawn_background`] is called.
 pub async fn build(settings: Settings, deps: Deps) -> Result<Meeting, BuildError> {
-    deps.db
-        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
-    quorum_directory::migrate(&deps.db)
-        .await
-        .map_err(BuildError::Migrate)?;
-    deps.db
-        .migrate("meeting", migrations::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
+    quorum_service::prepare(
+        &deps.db,
+        "meeting",
+        migrations::MIGRATIONS,
+        quorum_service::Directory::Kept,
+    )
+    .await
+    .map_err(BuildError::Migrate)?;
     let recordings =
         recording::RecordingStore::open(&deps.recordings_dir, settings.recording_max_bytes)
             .map_err(|source| BuildError::RecordingsDir {

@@ -80,17 +80,14 @@ pub struct Notification {
 /// [`Notification::router`] is served and [`Notification::spawn_background`] is called.
 pub async fn build(settings: Settings, deps: Deps) -> Result<Notification, BuildError> {
     let mailer = mail::Mailer::from_settings(&settings.smtp)?.map(Arc::new);
-    deps.db
-        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
-    quorum_directory::migrate(&deps.db)
-        .await
-        .map_err(BuildError::Migrate)?;
-    deps.db
-        .migrate("notification", migrations::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
+    quorum_service::prepare(
+        &deps.db,
+        "notification",
+        migrations::MIGRATIONS,
+        quorum_service::Directory::Kept,
+    )
+    .await
+    .map_err(BuildError::Migrate)?;
     let state = app::AppState {
         outbox: Outbox::new(deps.db.clone()),
         db: deps.db,

@@ -89,17 +89,14 @@ pub struct Todo {
 /// [`Todo::spawn_background`] is called.
 pub async fn build(settings: Settings, deps: Deps) -> Result<Todo, BuildError> {
     let offset = settings.offset().map_err(BuildError::Settings)?;
-    deps.db
-        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
-    quorum_directory::migrate(&deps.db)
-        .await
-        .map_err(BuildError::Migrate)?;
-    deps.db
-        .migrate("todo", migrations::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
+    quorum_service::prepare(
+        &deps.db,
+        "todo",
+        migrations::MIGRATIONS,
+        quorum_service::Directory::Kept,
+    )
+    .await
+    .map_err(BuildError::Migrate)?;
     let outbox = Outbox::new(deps.db.clone());
     Ok(Todo {
         settings,

@@ -89,17 +89,14 @@ pub struct Transcript {
 /// [`Transcript::spawn_background`] is called.
 pub async fn build(settings: Settings, deps: Deps) -> Result<Transcript, BuildError> {
     settings.validate().map_err(BuildError::Settings)?;
-    deps.db
-        .migrate("bus", quorum_bus::outbox::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
-    quorum_directory::migrate(&deps.db)
-        .await
-        .map_err(BuildError::Migrate)?;
-    deps.db
-        .migrate("transcript", migrations::MIGRATIONS)
-        .await
-        .map_err(BuildError::Migrate)?;
+    quorum_service::prepare(
+        &deps.db,
+        "transcript",
+        migrations::MIGRATIONS,
+        quorum_service::Directory::Kept,
+    )
+    .await
+    .map_err(BuildError::Migrate)?;
     let state = app::AppState::new(
         deps.db,
         deps.broker,
