@@ -1,5 +1,8 @@
 //! Command line.
 
+// The command line talks to its user on stdout and stderr.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

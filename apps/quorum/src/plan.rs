@@ -249,10 +249,7 @@ mod tests {
             .is_err());
         // The all-in-one process needs neither, nor does preparing databases.
         Plan::all_in_one().check(&Settings::default()).unwrap();
-        plan.clone()
-            .for_migration()
-            .check(&Settings::default())
-            .unwrap();
+        plan.for_migration().check(&Settings::default()).unwrap();
         Plan::all_in_one()
             .for_migration()
             .check(&Settings::default())

@@ -1,5 +1,13 @@
 //! Black-box tests of the gateway over real HTTP.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)] // test code: a failed step should stop the test
+
 mod auth;
 mod distributed;
 mod docs_and_health;

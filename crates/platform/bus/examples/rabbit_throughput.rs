@@ -7,6 +7,14 @@
 //! ```
 //! Arguments: message count (20000). Each run uses a fresh queue and deletes it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)] // a measuring tool: it prints its figures and stops on a failed step
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

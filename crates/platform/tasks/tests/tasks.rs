@@ -1,5 +1,13 @@
 //! Task lifecycle, the status resource and its event stream.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)] // test code: a failed step should stop the test
+
 use std::sync::Arc;
 use std::time::Duration;
 

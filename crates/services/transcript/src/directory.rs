@@ -16,5 +16,5 @@ pub(crate) const CONSUMER: &str = "transcript.directory";
 
 /// The `user.*` consumer.
 pub(crate) fn consumer(state: AppState) -> Arc<Consumer<UserEvents>> {
-    Consumer::new(state.db.clone(), UserEvents::new(CONSUMER))
+    Consumer::new(state.db, UserEvents::new(CONSUMER))
 }

@@ -70,7 +70,7 @@ fn token_of_the_previous_key_verifies_after_rotation_until_it_expires() {
     // The old key stays published for access_ttl (+ leeway) after retirement, then goes.
     assert!(kids(&ring, 900).contains(&old.kid));
     assert!(!kids(&ring, 910).contains(&old.kid));
-    assert_eq!(ring.prune(at(910)), vec![old.kid.clone()]);
+    assert_eq!(ring.prune(at(910)), vec![old.kid]);
     let err = ring.verifier().unwrap().verify(&old_token).unwrap_err();
     assert!(matches!(err, AuthError::UnknownKey(_)), "{err:?}");
 }

@@ -88,7 +88,7 @@ fn hs256_token_is_rejected_even_when_keyed_with_the_public_key() {
     let (ring, key) = ring();
     let jwk = key.jwk().unwrap();
     let mut header = Header::new(Algorithm::HS256);
-    header.kid = Some(key.kid.clone());
+    header.kid = Some(key.kid);
     header.typ = Some("at+jwt".into());
     let secret = EncodingKey::from_secret(jwk.x.as_bytes());
     let token = jsonwebtoken::encode(&header, &claims(), &secret).unwrap();

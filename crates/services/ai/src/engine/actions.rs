@@ -10,6 +10,7 @@ use regex::Regex;
 
 use super::dates::{self, DateContext};
 use super::names::{self, Directory};
+use super::re;
 use super::sentences::{has_hangul, Utterance};
 use super::{actions_en, actions_ko, actions_ko_title, ActionItem};
 
@@ -33,32 +34,32 @@ pub(crate) struct Raw {
 
 static MARKER: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"^\s*(?:[-*•]\s*)?(?:\[\s?\]\s*|(?i:action\s+items?|action|todo|to-do|to\s+do|ai|task|next\s+step|follow[- ]up)\s*[:：]\s*|(?:할\s?일|액션\s?아이템|액션|과제|후속\s?조치)\s*[:：]\s*)(.+)$")
-        .expect("valid regex")
+    re(
+        r"^\s*(?:[-*•]\s*)?(?:\[\s?\]\s*|(?i:action\s+items?|action|todo|to-do|to\s+do|ai|task|next\s+step|follow[- ]up)\s*[:：]\s*|(?:할\s?일|액션\s?아이템|액션|과제|후속\s?조치)\s*[:：]\s*)(.+)$",
+    )
 });
 
 static AT_NAME: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"^@([^\s,:]+)[,:]?\s+(.+)$").expect("valid regex")
+    re(r"^@([^\s,:]+)[,:]?\s+(.+)$")
 });
 
 static DASH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"^([A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*){0,2}|[가-힣]{2,4}(?:\s?(?:님|씨))?)\s*[-–—:,]\s*(.+)$")
-        .expect("valid regex")
+    re(r"^([A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*){0,2}|[가-힣]{2,4}(?:\s?(?:님|씨))?)\s*[-–—:,]\s*(.+)$")
 });
 
 static KO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"^([가-힣]{2,4}(?:\s?(?:님|씨))?)(?:이|가|은|는|께서)?\s+(.+)$")
-        .expect("valid regex")
+    re(r"^([가-힣]{2,4}(?:\s?(?:님|씨))?)(?:이|가|은|는|께서)?\s+(.+)$")
 });
 
 /// Sentences about the meeting itself ("다음 회의는…", "the next meeting is…", "말씀드리겠습니다").
 static MEETING_TALK: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"(?i)(?:다음|후속)\s*(?:회의|미팅|모임)(?:은|는)|\b(?:next|follow[- ]?up)\s+(?:meeting|sync|call)\s+(?:is|will\s+be)\b|말씀\s*드리|설명\s*드리|소개\s*(?:해\s*)?드리|넘어가겠|마치겠|시작하겠|논의하겠|이야기하겠|얘기하겠|\bI['’]ll\s+(?:start|begin|kick\s+off|walk\s+you|hand\s+(?:it\s+)?over|go\s+first|go\s+over)")
-        .expect("valid regex")
+    re(
+        r"(?i)(?:다음|후속)\s*(?:회의|미팅|모임)(?:은|는)|\b(?:next|follow[- ]?up)\s+(?:meeting|sync|call)\s+(?:is|will\s+be)\b|말씀\s*드리|설명\s*드리|소개\s*(?:해\s*)?드리|넘어가겠|마치겠|시작하겠|논의하겠|이야기하겠|얘기하겠|\bI['’]ll\s+(?:start|begin|kick\s+off|walk\s+you|hand\s+(?:it\s+)?over|go\s+first|go\s+over)",
+    )
 });
 
 /// Opening lines that set the meeting's agenda ("오늘은 출시 일정을 검토하겠습니다", "Today we
@@ -66,13 +67,14 @@ static MEETING_TALK: LazyLock<Regex> = LazyLock::new(|| {
 /// A first-person subject ("오늘은 제가 …", "today I will …") is a real commitment.
 static AGENDA: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"(?i)^\s*(?:(?:오늘|이번\s*(?:회의|시간|주\s*회의))\s*(?:은|는|에는|에서는|회의에서는)\s|today,?\s+(?:we|we['’]ll|let['’]s)\b|in\s+this\s+meeting,?\s+(?:we|we['’]ll|let['’]s)\b)")
-        .expect("valid regex")
+    re(
+        r"(?i)^\s*(?:(?:오늘|이번\s*(?:회의|시간|주\s*회의))\s*(?:은|는|에는|에서는|회의에서는)\s|today,?\s+(?:we|we['’]ll|let['’]s)\b|in\s+this\s+meeting,?\s+(?:we|we['’]ll|let['’]s)\b)",
+    )
 });
 
 static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"(?i)제가|저는|저희\s*팀이|내가|\bI\b|\bI['’]ll\b").expect("valid regex")
+    re(r"(?i)제가|저는|저희\s*팀이|내가|\bI\b|\bI['’]ll\b")
 });
 
 fn sets_agenda(text: &str) -> bool {

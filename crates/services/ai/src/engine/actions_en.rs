@@ -9,6 +9,7 @@ use regex::Regex;
 use super::actions::{looks_like_person, Raw, Who};
 use super::dates::{self, DateContext};
 use super::names::Directory;
+use super::re;
 
 /// Capitalised words that start sentences but are nobody's name.
 pub(crate) const NOT_NAMES: &[&str] = &[
@@ -127,11 +128,6 @@ const NOT_TASKS: &[&str] = &[
 const NOT_TASK_PHRASES: &[&str] = &["share my screen", "share the screen", "share your screen"];
 
 const NAME: &str = r"[A-Z][a-zA-Z'\-]+(?:\s+[A-Z][a-zA-Z'\-]+){0,2}";
-
-fn re(pattern: &str) -> Regex {
-    // Every pattern in this module is a literal: compiling it cannot fail.
-    Regex::new(pattern).expect("valid regex")
-}
 
 static FILLER: LazyLock<Regex> = LazyLock::new(|| {
     re(

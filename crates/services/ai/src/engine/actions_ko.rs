@@ -9,12 +9,8 @@ use regex::Regex;
 
 use super::actions::{Raw, Who};
 use super::names::{Directory, Mention};
+use super::re;
 use super::sentences::is_hangul;
-
-fn re(pattern: &str) -> Regex {
-    // Every pattern in this module is a literal: compiling it cannot fail.
-    Regex::new(pattern).expect("valid regex")
-}
 
 static REQUEST: LazyLock<Regex> = LazyLock::new(|| {
     re(

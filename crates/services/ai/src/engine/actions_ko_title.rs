@@ -9,12 +9,8 @@ use regex::Regex;
 use super::actions_ko::{jong, vowel, with_vowel};
 use super::dates::{self, DateContext};
 use super::names::Directory;
+use super::re;
 use super::sentences::is_hangul;
-
-fn re(pattern: &str) -> Regex {
-    // Every pattern in this module is a literal: compiling it cannot fail.
-    Regex::new(pattern).expect("valid regex")
-}
 
 /// What is left once an ending is cut: a noun phrase, a verb stem (보내, 만들) or a verb in
 /// its connective 아/어 form (보내, 만들어, 알려).

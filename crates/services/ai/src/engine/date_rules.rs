@@ -4,21 +4,17 @@
 use std::sync::LazyLock;
 
 use chrono::{Days, NaiveTime, Weekday};
-use regex::{Captures, Regex};
+use regex::Captures;
 
 use super::dates::{
     after, clock, day_of_month, end_of_month, month_day, next_weekday, num, weekday_of_week,
     DateContext, Rule,
 };
+use super::re;
 
 const MONTHS: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
 const WEEKDAYS: &str = "monday|tuesday|wednesday|thursday|friday|saturday|sunday";
 const COUNT: &str = r"\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of";
-
-fn re(pattern: &str) -> Regex {
-    // Every pattern below is a literal built from the constants above: it cannot fail.
-    Regex::new(pattern).expect("valid date pattern")
-}
 
 fn text<'t>(caps: &Captures<'t>, i: usize) -> &'t str {
     caps.get(i).map_or("", |m| m.as_str())

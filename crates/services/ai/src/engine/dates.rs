@@ -16,6 +16,7 @@ use chrono::{
 use regex::{Captures, Regex};
 
 use super::date_rules as rules;
+use super::re;
 
 /// The meeting's local date and time, against which relative expressions are read.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -74,24 +75,17 @@ pub(crate) enum Rule {
 
 static LEFT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(
-        r"(?i)\b(?:(?:by|on|until|till|before|due|at|around|from|for|no\s+later\s+than)\s+)+$",
-    )
-    .expect("valid regex")
+    re(r"(?i)\b(?:(?:by|on|until|till|before|due|at|around|from|for|no\s+later\s+than)\s+)+$")
 });
 
 static RIGHT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(
-        r"^\s*(?:전까지|까지는|까지|중으로|중에|중|내로|내에|안으로|안에|에는|에|쯤|경|부터|날)",
-    )
-    .expect("valid regex")
+    re(r"^\s*(?:전까지|까지는|까지|중으로|중에|중|내로|내에|안으로|안에|에는|에|쯤|경|부터|날)")
 });
 
 static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"(?i)(?:\b(?:by|until|till|before|due|no\s+later\s+than)\b|까지|내로)")
-        .expect("valid regex")
+    re(r"(?i)(?:\b(?:by|until|till|before|due|no\s+later\s+than)\b|까지|내로)")
 });
 
 /// Finds the date and time in `text`. When several dates appear, the one marked as a deadline

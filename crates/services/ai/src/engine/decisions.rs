@@ -4,12 +4,8 @@
 
 use std::sync::LazyLock;
 
+use super::re;
 use regex::Regex;
-
-fn re(pattern: &str) -> Regex {
-    // Every pattern in this module is a literal: compiling it cannot fail.
-    Regex::new(pattern).expect("valid regex")
-}
 
 static DECISION: LazyLock<Regex> = LazyLock::new(|| {
     re(

@@ -23,6 +23,7 @@ mod tests;
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -174,6 +175,14 @@ impl AnalysisEngine for BuiltinEngine {
 }
 
 /// `FixedOffset` as `"+09:00"`.
+/// Compiles one of the engine's patterns. Every pattern is a literal (or built from literal
+/// constants), compiled on first use, so one that does not compile fails every test run; it
+/// never depends on input.
+#[allow(clippy::expect_used)] // literal patterns only, see above
+pub(crate) fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("the engine's literal patterns compile")
+}
+
 mod offset_serde {
     use chrono::FixedOffset;
     use serde::{Deserialize, Deserializer, Serializer};

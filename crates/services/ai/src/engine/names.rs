@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::re;
 use super::sentences::is_hangul;
 use super::Participant;
 
@@ -173,7 +174,7 @@ impl<'a> Directory<'a> {
 
 static HONORIFIC_NAME: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"([가-힣]{2,4}?)\s?(?:선생님|님|씨)").expect("valid regex")
+    re(r"([가-힣]{2,4}?)\s?(?:선생님|님|씨)")
 });
 
 fn mention<'a>(

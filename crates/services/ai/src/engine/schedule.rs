@@ -8,15 +8,11 @@ use chrono::{Days, Duration};
 use regex::Regex;
 
 use super::dates::{self, DateContext};
+use super::re;
 use super::{AnalysisInput, Lang, ScheduleSuggestion};
 
 /// Meetings with more sections than this get an hour-long follow-up by default.
 const LONG_MEETING_SECTIONS: usize = 10;
-
-fn re(pattern: &str) -> Regex {
-    // Every pattern in this module is a literal: compiling it cannot fail.
-    Regex::new(pattern).expect("valid regex")
-}
 
 static FOLLOW_UP: LazyLock<Regex> = LazyLock::new(|| {
     re(

@@ -12,6 +12,7 @@ use regex::Regex;
 use uuid::Uuid;
 
 use super::names::Directory;
+use super::re;
 use super::Section;
 
 /// One sentence with the person who said it.
@@ -26,8 +27,9 @@ pub(crate) use quorum_text::{has_hangul_syllable as has_hangul, is_hangul_syllab
 
 static SPEAKER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*)?([A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,2}|[가-힣]{2,5}(?:\s?(?:님|씨))?)\s*[:：]\s*(.+)$")
-        .expect("valid regex")
+    re(
+        r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*)?([A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,2}|[가-힣]{2,5}(?:\s?(?:님|씨))?)\s*[:：]\s*(.+)$",
+    )
 });
 
 /// Words that end in a colon but introduce notes, not a speaker.
@@ -117,8 +119,7 @@ const ABBREVIATIONS: &[&str] = &[
 /// Korean sentence endings after which a sentence ends even without punctuation.
 static KO_ENDING: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    Regex::new(r"(?:습니다|습니까|니다|세요|에요|예요|어요|아요|해요|게요|네요|죠|래요|까요)\s")
-        .expect("valid regex")
+    re(r"(?:습니다|습니까|니다|세요|에요|예요|어요|아요|해요|게요|네요|죠|래요|까요)\s")
 });
 
 /// Splits one line into trimmed, non-empty sentences.

@@ -1,5 +1,13 @@
 //! The AI service's HTTP API and consumers, against a real database, broker and task store.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)] // test code: a failed step should stop the test
+
 mod access;
 mod automatic;
 mod helpers;
