@@ -13,7 +13,7 @@
 //! - `recording.rs`: streaming an uploaded recording to disk (limit, hash, format sniffing,
 //!   nothing left behind on failure);
 //! - `app.rs`: state, cache-aside reads, authorization of writes;
-//! - `repository.rs`: SQL (portable between SQLite and PostgreSQL); `migrations.rs`: schema
+//! - `repository/`: SQL (portable between SQLite and PostgreSQL); `migrations.rs`: schema
 //!   and the seeded templates;
 //! - `directory.rs`: the `user.*` consumer that keeps the local participant directory;
 //! - `events.rs`: events written through the transactional outbox;
