@@ -44,6 +44,11 @@ impl From<sqlx::Error> for Failure {
 }
 
 impl Failure {
+    /// Stored data that cannot be read back.
+    pub fn corrupt(detail: impl Into<String>) -> Self {
+        Failure::Corrupt(detail.into())
+    }
+
     /// The error code of the problem a request answers with.
     pub fn code(&self) -> Code {
         match self {
@@ -51,6 +56,13 @@ impl Failure {
             Failure::Bus(_) => Code::EventError,
             Failure::Corrupt(_) => Code::CorruptData,
         }
+    }
+}
+
+/// A consumer retries a failure (the database or broker may be back by the next delivery).
+impl From<Failure> for quorum_bus::HandleError {
+    fn from(e: Failure) -> Self {
+        quorum_bus::HandleError::retry(e)
     }
 }
 

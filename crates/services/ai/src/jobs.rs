@@ -86,6 +86,12 @@ impl From<ApiError> for JobError {
     }
 }
 
+impl From<quorum_service::Failure> for JobError {
+    fn from(e: quorum_service::Failure) -> Self {
+        JobError::Transient(e.to_string())
+    }
+}
+
 impl JobHandler {
     pub(crate) fn new(state: AppState) -> Self {
         Self { state }

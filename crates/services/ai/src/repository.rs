@@ -5,8 +5,8 @@ use quorum_contracts::events::TranscriptCreated;
 use quorum_store::sqlx::{self, AnyConnection, Row};
 use uuid::Uuid;
 
-use crate::error::ApiError;
 use crate::views::{AnalysisView, SuggestionView};
+use quorum_service::Failure;
 
 /// The kinds of `analyses` rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,16 +36,16 @@ pub(crate) struct AnalysisRecord {
     pub(crate) doc: AnalysisView,
 }
 
-fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
+fn uuid(raw: &str) -> Result<Uuid, Failure> {
+    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
 }
 
-fn json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(raw).map_err(|e| ApiError::corrupt(format!("{what}: {e}")))
+fn json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, Failure> {
+    serde_json::from_str(raw).map_err(|e| Failure::corrupt(format!("{what}: {e}")))
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
-    serde_json::to_string(v).map_err(|e| ApiError::corrupt(e.to_string()))
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
+    serde_json::to_string(v).map_err(|e| Failure::corrupt(e.to_string()))
 }
 
 /// Keeps the latest payload of a transcript (a re-created transcript replaces it).
@@ -53,7 +53,7 @@ pub(crate) async fn save_transcript(
     conn: &mut AnyConnection,
     t: &TranscriptCreated,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO transcripts (transcript_id, meeting_id, payload, received_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (transcript_id) DO UPDATE \
@@ -71,7 +71,7 @@ pub(crate) async fn save_transcript(
 pub(crate) async fn transcript(
     conn: &mut AnyConnection,
     id: Uuid,
-) -> Result<Option<TranscriptCreated>, ApiError> {
+) -> Result<Option<TranscriptCreated>, Failure> {
     let raw: Option<String> =
         sqlx::query_scalar("SELECT payload FROM transcripts WHERE transcript_id = $1")
             .bind(id.to_string())
@@ -85,7 +85,7 @@ pub(crate) async fn transcript(
 pub(crate) async fn latest_transcript(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Option<TranscriptCreated>, ApiError> {
+) -> Result<Option<TranscriptCreated>, Failure> {
     let raw: Option<String> = sqlx::query_scalar(
         "SELECT payload FROM transcripts WHERE meeting_id = $1 \
          ORDER BY received_at DESC LIMIT 1",
@@ -103,7 +103,7 @@ pub(crate) async fn insert_analysis(
     kind: Kind,
     task_id: Option<&str>,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO analyses (id, meeting_id, transcript_id, kind, task_id, engine, result, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -141,7 +141,7 @@ pub(crate) async fn insert_analysis(
 
 const COLS: &str = "id, meeting_id, transcript_id, engine, result";
 
-fn record(row: &quorum_store::Row) -> Result<AnalysisRecord, ApiError> {
+fn record(row: &quorum_store::Row) -> Result<AnalysisRecord, Failure> {
     Ok(AnalysisRecord {
         id: uuid(&row.try_get::<String, _>("id")?)?,
         meeting_id: uuid(&row.try_get::<String, _>("meeting_id")?)?,
@@ -152,7 +152,7 @@ fn record(row: &quorum_store::Row) -> Result<AnalysisRecord, ApiError> {
 }
 
 /// Whether the automatic analysis of `transcript` exists.
-pub(crate) async fn has_auto(conn: &mut AnyConnection, transcript: Uuid) -> Result<bool, ApiError> {
+pub(crate) async fn has_auto(conn: &mut AnyConnection, transcript: Uuid) -> Result<bool, Failure> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM analyses WHERE transcript_id = $1 AND kind = 'AUTO'",
     )
@@ -166,7 +166,7 @@ pub(crate) async fn has_auto(conn: &mut AnyConnection, transcript: Uuid) -> Resu
 pub(crate) async fn latest_auto(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Option<AnalysisRecord>, ApiError> {
+) -> Result<Option<AnalysisRecord>, Failure> {
     let row = sqlx::query(&format!(
         "SELECT {COLS} FROM analyses WHERE meeting_id = $1 AND kind = 'AUTO' \
          ORDER BY created_at DESC, id DESC LIMIT 1"
@@ -181,7 +181,7 @@ pub(crate) async fn latest_auto(
 pub(crate) async fn analysis_of_task(
     conn: &mut AnyConnection,
     task_id: &str,
-) -> Result<Option<AnalysisRecord>, ApiError> {
+) -> Result<Option<AnalysisRecord>, Failure> {
     let row = sqlx::query(&format!("SELECT {COLS} FROM analyses WHERE task_id = $1"))
         .bind(task_id)
         .fetch_optional(conn)
@@ -194,7 +194,7 @@ pub(crate) async fn analysis_of_task(
 pub(crate) async fn suggestions(
     conn: &mut AnyConnection,
     id: Uuid,
-) -> Result<(Option<Uuid>, Vec<SuggestionView>), ApiError> {
+) -> Result<(Option<Uuid>, Vec<SuggestionView>), Failure> {
     let rows = sqlx::query(
         "SELECT id, meeting_id, title, start_at, duration_minutes, participant_ids, reason \
          FROM schedule_suggestions WHERE id = $1 OR analysis_id = $1 ORDER BY position",
@@ -210,9 +210,9 @@ pub(crate) async fn suggestions(
         let start_ms: i64 = row.try_get("start_at")?;
         let minutes: i64 = row.try_get("duration_minutes")?;
         let start = chrono::DateTime::from_timestamp_millis(start_ms)
-            .ok_or_else(|| ApiError::corrupt(format!("start {start_ms}")))?;
+            .ok_or_else(|| Failure::corrupt(format!("start {start_ms}")))?;
         let duration_minutes =
-            u32::try_from(minutes).map_err(|_| ApiError::corrupt(format!("duration {minutes}")))?;
+            u32::try_from(minutes).map_err(|_| Failure::corrupt(format!("duration {minutes}")))?;
         out.push(SuggestionView {
             id,
             title: row.try_get("title")?,
@@ -244,7 +244,7 @@ pub(crate) async fn insert_task(
     meeting: Uuid,
     transcript: Uuid,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     // Task status lives 24 h (quorum_tasks); who asked for it need not outlive it by much.
     sqlx::query("DELETE FROM ai_tasks WHERE created_at < $1")
         .bind(now - TASK_ROW_TTL_MS)
@@ -268,7 +268,7 @@ pub(crate) async fn insert_task(
 pub(crate) async fn task_owner(
     conn: &mut AnyConnection,
     task_id: &str,
-) -> Result<Option<TaskOwner>, ApiError> {
+) -> Result<Option<TaskOwner>, Failure> {
     let raw: Option<String> =
         sqlx::query_scalar("SELECT requester FROM ai_tasks WHERE task_id = $1")
             .bind(task_id)

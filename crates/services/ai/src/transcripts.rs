@@ -48,23 +48,17 @@ impl TranscriptHandler {
         t: &TranscriptCreated,
         a: &AnalysisRecord,
     ) -> Result<bool, HandleError> {
-        let retry = |e: ApiError| HandleError::retry(e);
         let Some(mut tx) = begin_once(&self.state.db, CONSUMER, event).await? else {
             return Ok(false);
         };
-        if repository::has_auto(&mut tx, t.transcript_id)
-            .await
-            .map_err(retry)?
-        {
+        if repository::has_auto(&mut tx, t.transcript_id).await? {
             tx.commit().await?;
             return Ok(false);
         }
-        repository::insert_analysis(&mut tx, a, Kind::Auto, None, now_millis())
-            .await
-            .map_err(retry)?;
+        repository::insert_analysis(&mut tx, a, Kind::Auto, None, now_millis()).await?;
         crate::events::analysis_completed(&self.state.outbox, &mut tx, t, a)
             .await
-            .map_err(retry)?;
+            .map_err(HandleError::retry)?;
         tx.commit().await?;
         self.state.outbox.committed();
         Ok(true)

@@ -81,7 +81,7 @@ impl AppState {
         self.participants
             .get_or_load(&meeting.to_string(), || async {
                 let mut conn = self.reader().await?;
-                repository::participants(&mut conn, meeting).await
+                Ok(repository::participants(&mut conn, meeting).await?)
             })
             .await
     }
@@ -90,7 +90,7 @@ impl AppState {
         self.templates
             .get_or_load(TEMPLATES_KEY, || async {
                 let mut conn = self.reader().await?;
-                repository::templates(&mut conn).await
+                Ok(repository::templates(&mut conn).await?)
             })
             .await
     }

@@ -47,7 +47,7 @@ impl AppState {
         self.lists
             .get_or_load(&user.to_string(), || async {
                 let mut conn = self.db.reader().acquire().await?;
-                todos::of_user(&mut conn, user).await
+                Ok(todos::of_user(&mut conn, user).await?)
             })
             .await
     }

@@ -76,7 +76,9 @@ pub(crate) async fn ingest(
                 let read_at = t.updated_at;
                 t.due_date = c.due_date;
                 t.updated_at = now_millis().max(read_at + 1);
-                todos::update(tx, t, read_at).await?;
+                if !todos::update(tx, t, read_at).await? {
+                    return Err(ApiError::Concurrent);
+                }
                 out.touched.extend(t.owners());
             }
             continue;

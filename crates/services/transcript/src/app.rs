@@ -91,7 +91,7 @@ impl AppState {
         self.sections
             .get_or_load(&id.to_string(), || async {
                 let mut conn = self.reader().await?;
-                repository::sections(&mut conn, id).await
+                Ok(repository::sections(&mut conn, id).await?)
             })
             .await
     }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::MeetingStatus;
-use crate::error::ApiError;
 use crate::views::{Localized, TemplateView};
+use quorum_service::Failure;
 
 pub(crate) mod recordings;
 
@@ -44,16 +44,16 @@ const COLS: &str = "m.id, m.title, m.status, m.owner_id, m.scheduled_at, m.start
     m.ended_at, m.agenda, m.notes, m.template_id, m.progress_completed, m.progress_total, \
     m.created_at, m.updated_at";
 
-pub(crate) fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
+pub(crate) fn uuid(raw: &str) -> Result<Uuid, Failure> {
+    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
 }
 
-fn meeting_from_row(row: &AnyRow) -> Result<MeetingRecord, ApiError> {
+fn meeting_from_row(row: &AnyRow) -> Result<MeetingRecord, Failure> {
     let status: String = row.try_get("status")?;
     Ok(MeetingRecord {
         id: uuid(&row.try_get::<String, _>("id")?)?,
         title: row.try_get("title")?,
-        status: status.parse().map_err(ApiError::corrupt)?,
+        status: status.parse().map_err(Failure::corrupt)?,
         owner_id: uuid(&row.try_get::<String, _>("owner_id")?)?,
         scheduled_at: row.try_get("scheduled_at")?,
         started_at: row.try_get("started_at")?,
@@ -71,7 +71,7 @@ fn meeting_from_row(row: &AnyRow) -> Result<MeetingRecord, ApiError> {
 pub(crate) async fn find(
     conn: &mut AnyConnection,
     id: Uuid,
-) -> Result<Option<MeetingRecord>, ApiError> {
+) -> Result<Option<MeetingRecord>, Failure> {
     let row = sqlx::query(&format!("SELECT {COLS} FROM meetings m WHERE m.id = $1"))
         .bind(id.to_string())
         .fetch_optional(conn)
@@ -83,7 +83,7 @@ pub(crate) async fn insert(
     conn: &mut AnyConnection,
     m: &MeetingRecord,
     participants: &[Uuid],
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO meetings (id, title, status, owner_id, scheduled_at, started_at, ended_at, \
          agenda, notes, template_id, progress_completed, progress_total, created_at, updated_at) \
@@ -109,12 +109,13 @@ pub(crate) async fn insert(
 }
 
 /// Writes every mutable column of `m`, provided the stored status is still `expected`
-/// (optimistic check: a concurrent transition makes this a 409 instead of a lost update).
+/// (optimistic check): `false` when a concurrent transition got there first, which the caller
+/// answers with a 409 instead of a lost update.
 pub(crate) async fn update(
     conn: &mut AnyConnection,
     m: &MeetingRecord,
     expected: MeetingStatus,
-) -> Result<(), ApiError> {
+) -> Result<bool, Failure> {
     let done = sqlx::query(
         "UPDATE meetings SET title = $1, status = $2, scheduled_at = $3, started_at = $4, \
          ended_at = $5, agenda = $6, notes = $7, updated_at = $8 WHERE id = $9 AND status = $10",
@@ -131,16 +132,12 @@ pub(crate) async fn update(
     .bind(expected.as_str())
     .execute(conn)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(ApiError::Concurrent)
-    }
+    Ok(done.rows_affected() == 1)
 }
 
 /// A write that changes nothing but takes the meeting row's lock until the transaction ends
 /// (portable `SELECT … FOR UPDATE`), to serialize with status transitions.
-pub(crate) async fn touch(conn: &mut AnyConnection, id: Uuid) -> Result<(), ApiError> {
+pub(crate) async fn touch(conn: &mut AnyConnection, id: Uuid) -> Result<(), Failure> {
     sqlx::query("UPDATE meetings SET updated_at = updated_at WHERE id = $1")
         .bind(id.to_string())
         .execute(conn)
@@ -153,7 +150,7 @@ pub(crate) async fn replace_participants(
     meeting: Uuid,
     users: &[Uuid],
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query("DELETE FROM meeting_participants WHERE meeting_id = $1")
         .bind(meeting.to_string())
         .execute(&mut *conn)
@@ -177,7 +174,7 @@ pub(crate) async fn replace_participants(
 pub(crate) async fn participants(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Vec<Participant>, ApiError> {
+) -> Result<Vec<Participant>, Failure> {
     let rows = sqlx::query(
         "SELECT p.user_id, COALESCE(d.name, '') AS name, COALESCE(d.email, '') AS email \
          FROM meeting_participants p LEFT JOIN live_users d ON d.user_id = p.user_id \
@@ -204,7 +201,7 @@ pub(crate) async fn list_for(
     status: Option<MeetingStatus>,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<MeetingRecord>, u64), ApiError> {
+) -> Result<(Vec<MeetingRecord>, u64), Failure> {
     let filter = if status.is_some() {
         "AND m.status = $2"
     } else {
@@ -242,7 +239,7 @@ pub(crate) async fn list_for(
 pub(crate) async fn meetings_of(
     conn: &mut AnyConnection,
     user: Uuid,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> Result<Vec<Uuid>, Failure> {
     let ids: Vec<String> =
         sqlx::query_scalar("SELECT meeting_id FROM meeting_participants WHERE user_id = $1")
             .bind(user.to_string())
@@ -251,7 +248,7 @@ pub(crate) async fn meetings_of(
     ids.iter().map(|s| uuid(s)).collect()
 }
 
-fn template_from_row(row: &AnyRow) -> Result<TemplateView, ApiError> {
+fn template_from_row(row: &AnyRow) -> Result<TemplateView, Failure> {
     let sections: String = row.try_get("sections")?;
     Ok(TemplateView {
         id: row.try_get("id")?,
@@ -264,7 +261,7 @@ fn template_from_row(row: &AnyRow) -> Result<TemplateView, ApiError> {
             en: row.try_get("description_en")?,
         },
         agenda_sections: serde_json::from_str(&sections)
-            .map_err(|e| ApiError::corrupt(format!("template sections: {e}")))?,
+            .map_err(|e| Failure::corrupt(format!("template sections: {e}")))?,
         duration_minutes: row.try_get("duration_minutes")?,
     })
 }
@@ -272,7 +269,7 @@ fn template_from_row(row: &AnyRow) -> Result<TemplateView, ApiError> {
 const TEMPLATE_COLS: &str =
     "id, name_ko, name_en, description_ko, description_en, sections, duration_minutes";
 
-pub(crate) async fn templates(conn: &mut AnyConnection) -> Result<Vec<TemplateView>, ApiError> {
+pub(crate) async fn templates(conn: &mut AnyConnection) -> Result<Vec<TemplateView>, Failure> {
     let rows = sqlx::query(&format!(
         "SELECT {TEMPLATE_COLS} FROM meeting_templates ORDER BY position, id"
     ))
@@ -284,7 +281,7 @@ pub(crate) async fn templates(conn: &mut AnyConnection) -> Result<Vec<TemplateVi
 pub(crate) async fn template(
     conn: &mut AnyConnection,
     id: &str,
-) -> Result<Option<TemplateView>, ApiError> {
+) -> Result<Option<TemplateView>, Failure> {
     let row = sqlx::query(&format!(
         "SELECT {TEMPLATE_COLS} FROM meeting_templates WHERE id = $1"
     ))

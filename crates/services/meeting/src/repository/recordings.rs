@@ -5,7 +5,7 @@ use quorum_store::sqlx::{self, any::AnyRow, AnyConnection, Row};
 use uuid::Uuid;
 
 use super::uuid;
-use crate::error::ApiError;
+use quorum_service::Failure;
 
 /// A stored recording (timestamps in epoch millis; `path` is absolute).
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +28,7 @@ pub(crate) struct RecordingRecord {
 const COLS: &str = "id, meeting_id, participant_id, uploaded_by, format, size_bytes, sha256, \
     duration_ms, path, created_at";
 
-fn from_row(row: &AnyRow) -> Result<RecordingRecord, ApiError> {
+fn from_row(row: &AnyRow) -> Result<RecordingRecord, Failure> {
     Ok(RecordingRecord {
         id: uuid(&row.try_get::<String, _>("id")?)?,
         meeting_id: uuid(&row.try_get::<String, _>("meeting_id")?)?,
@@ -43,7 +43,7 @@ fn from_row(row: &AnyRow) -> Result<RecordingRecord, ApiError> {
     })
 }
 
-pub(crate) async fn insert(conn: &mut AnyConnection, r: &RecordingRecord) -> Result<(), ApiError> {
+pub(crate) async fn insert(conn: &mut AnyConnection, r: &RecordingRecord) -> Result<(), Failure> {
     sqlx::query(&format!(
         "INSERT INTO recordings ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     ))
@@ -66,7 +66,7 @@ pub(crate) async fn insert(conn: &mut AnyConnection, r: &RecordingRecord) -> Res
 pub(crate) async fn all_of(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Vec<RecordingRecord>, ApiError> {
+) -> Result<Vec<RecordingRecord>, Failure> {
     page_of(conn, meeting, i64::MAX, 0).await
 }
 
@@ -76,7 +76,7 @@ pub(crate) async fn page_of(
     meeting: Uuid,
     limit: i64,
     offset: i64,
-) -> Result<Vec<RecordingRecord>, ApiError> {
+) -> Result<Vec<RecordingRecord>, Failure> {
     let rows = sqlx::query(&format!(
         "SELECT {COLS} FROM recordings WHERE meeting_id = $1 \
          ORDER BY created_at, id LIMIT $2 OFFSET $3"
@@ -89,7 +89,7 @@ pub(crate) async fn page_of(
     rows.iter().map(from_row).collect()
 }
 
-pub(crate) async fn count_of(conn: &mut AnyConnection, meeting: Uuid) -> Result<u64, ApiError> {
+pub(crate) async fn count_of(conn: &mut AnyConnection, meeting: Uuid) -> Result<u64, Failure> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recordings WHERE meeting_id = $1")
         .bind(meeting.to_string())
         .fetch_one(conn)

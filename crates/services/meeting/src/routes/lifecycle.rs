@@ -37,7 +37,9 @@ async fn transition(
     let now = now_millis();
     meeting.updated_at = now;
     change(&mut meeting, now);
-    repository::update(&mut tx, &meeting, current).await?;
+    if !repository::update(&mut tx, &meeting, current).await? {
+        return Err(ApiError::Concurrent);
+    }
     match event {
         Some(quorum_contracts::events::MEETING_ENDED) => {
             events::ended(&state.outbox, &mut tx, &meeting, &participants).await?;

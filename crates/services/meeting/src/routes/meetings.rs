@@ -245,7 +245,9 @@ pub(crate) async fn update(
         meeting.agenda = a.into_inner();
     }
     meeting.updated_at = now_millis();
-    repository::update(&mut tx, &meeting, current).await?;
+    if !repository::update(&mut tx, &meeting, current).await? {
+        return Err(ApiError::Concurrent);
+    }
     tx.commit().await?;
     state.evict(id.as_uuid()).await;
     Ok(Json(state.view(caller, id).await?))

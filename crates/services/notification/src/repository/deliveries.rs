@@ -7,7 +7,7 @@
 use quorum_store::sqlx::{self, AnyConnection, Row as _};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use quorum_service::Failure;
 
 pub(crate) const CHANNEL_EMAIL: &str = "email";
 
@@ -30,7 +30,7 @@ pub(crate) async fn insert(
     conn: &mut AnyConnection,
     d: &NewDelivery,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     let done = sqlx::query(
         "INSERT INTO deliveries (id, event_id, user_id, channel, notification_id, kind, address, \
          subject, body_text, body_html, state, attempts, created_at, updated_at) \
@@ -81,7 +81,7 @@ pub(crate) async fn claim(
     id: Uuid,
     now: i64,
     lease_ms: i64,
-) -> Result<Claim, ApiError> {
+) -> Result<Claim, Failure> {
     let took = sqlx::query(
         "UPDATE deliveries SET lease_until = $1, attempts = attempts + 1, updated_at = $2 \
          WHERE id = $3 AND state = 'PENDING' AND (lease_until IS NULL OR lease_until < $2)",
@@ -144,7 +144,7 @@ pub(crate) async fn finish(
     out: &Outgoing,
     outcome: &Outcome,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     let detail = match outcome {
         Outcome::Sent => None,
         Outcome::Transient(e) | Outcome::Failed(e) => Some(e.clone()),

@@ -8,8 +8,8 @@ pub(crate) mod refs;
 
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use quorum_service::Failure;
 
-pub(crate) fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
+pub(crate) fn uuid(raw: &str) -> Result<Uuid, Failure> {
+    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
 }

@@ -4,7 +4,7 @@ use quorum_store::sqlx::{self, any::AnyRow, AnyConnection, Row as _};
 use uuid::Uuid;
 
 use super::uuid;
-use crate::error::ApiError;
+use quorum_service::Failure;
 
 /// A notification row (timestamps in epoch millis).
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +23,7 @@ pub(crate) struct NotificationRecord {
 
 const COLS: &str = "id, event_id, user_id, kind, title, body, link, data, created_at, read_at";
 
-fn from_row(r: &AnyRow) -> Result<NotificationRecord, ApiError> {
+fn from_row(r: &AnyRow) -> Result<NotificationRecord, Failure> {
     let data: String = r.try_get("data")?;
     Ok(NotificationRecord {
         id: uuid(&r.try_get::<String, _>("id")?)?,
@@ -33,7 +33,7 @@ fn from_row(r: &AnyRow) -> Result<NotificationRecord, ApiError> {
         title: r.try_get("title")?,
         body: r.try_get("body")?,
         link: r.try_get("link")?,
-        data: serde_json::from_str(&data).map_err(|e| ApiError::corrupt(e.to_string()))?,
+        data: serde_json::from_str(&data).map_err(|e| Failure::corrupt(e.to_string()))?,
         created_at: r.try_get("created_at")?,
         read_at: r.try_get("read_at")?,
     })
@@ -43,7 +43,7 @@ fn from_row(r: &AnyRow) -> Result<NotificationRecord, ApiError> {
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     n: &NotificationRecord,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     let done = sqlx::query(&format!(
         "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT DO NOTHING"
@@ -70,7 +70,7 @@ pub(crate) async fn list(
     unread_only: bool,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<NotificationRecord>, u64), ApiError> {
+) -> Result<(Vec<NotificationRecord>, u64), Failure> {
     let filter = if unread_only {
         "user_id = $1 AND read_at IS NULL"
     } else {
@@ -101,7 +101,7 @@ pub(crate) async fn mark_read(
     user: Uuid,
     id: Uuid,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     let done = sqlx::query(
         "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3",
     )

@@ -4,10 +4,10 @@ use quorum_store::sqlx::{self, AnyConnection};
 use uuid::Uuid;
 
 use crate::domain::Preferences;
-use crate::error::ApiError;
+use quorum_service::Failure;
 
 /// `user`'s preferences (the defaults when never set).
-pub(crate) async fn get(conn: &mut AnyConnection, user: Uuid) -> Result<Preferences, ApiError> {
+pub(crate) async fn get(conn: &mut AnyConnection, user: Uuid) -> Result<Preferences, Failure> {
     let stored: Option<String> =
         sqlx::query_scalar("SELECT settings FROM preferences WHERE user_id = $1")
             .bind(user.to_string())
@@ -16,7 +16,7 @@ pub(crate) async fn get(conn: &mut AnyConnection, user: Uuid) -> Result<Preferen
     match stored {
         None => Ok(Preferences::default()),
         Some(json) => Preferences::from_stored(&json)
-            .map_err(|e| ApiError::corrupt(format!("preferences of {user}: {e}"))),
+            .map_err(|e| Failure::corrupt(format!("preferences of {user}: {e}"))),
     }
 }
 
@@ -25,8 +25,8 @@ pub(crate) async fn put(
     user: Uuid,
     prefs: &Preferences,
     now: i64,
-) -> Result<(), ApiError> {
-    let json = serde_json::to_string(prefs).map_err(|e| ApiError::corrupt(e.to_string()))?;
+) -> Result<(), Failure> {
+    let json = serde_json::to_string(prefs).map_err(|e| Failure::corrupt(e.to_string()))?;
     sqlx::query(
         "INSERT INTO preferences (user_id, settings, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (user_id) DO UPDATE SET settings = excluded.settings, \

@@ -5,7 +5,7 @@ use quorum_store::sqlx::{self, AnyConnection, Row as _};
 use uuid::Uuid;
 
 use super::uuid;
-use crate::error::ApiError;
+use quorum_service::Failure;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct MeetingRef {
@@ -25,7 +25,7 @@ pub(crate) async fn put_meeting(
     meeting: Uuid,
     m: &MeetingRef,
     at: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO meeting_refs (meeting_id, owner_id, title, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (meeting_id) DO UPDATE SET owner_id = excluded.owner_id, \
@@ -44,7 +44,7 @@ pub(crate) async fn put_meeting(
 pub(crate) async fn meeting(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Option<MeetingRef>, ApiError> {
+) -> Result<Option<MeetingRef>, Failure> {
     let row = sqlx::query("SELECT owner_id, title FROM meeting_refs WHERE meeting_id = $1")
         .bind(meeting.to_string())
         .fetch_optional(conn)
@@ -63,7 +63,7 @@ pub(crate) async fn put_todo(
     todo: Uuid,
     t: &TodoRef,
     title: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO todo_refs (todo_id, meeting_id, created_by, title) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (todo_id) DO NOTHING",
@@ -77,10 +77,7 @@ pub(crate) async fn put_todo(
     Ok(())
 }
 
-pub(crate) async fn todo(
-    conn: &mut AnyConnection,
-    todo: Uuid,
-) -> Result<Option<TodoRef>, ApiError> {
+pub(crate) async fn todo(conn: &mut AnyConnection, todo: Uuid) -> Result<Option<TodoRef>, Failure> {
     let row = sqlx::query("SELECT meeting_id, created_by FROM todo_refs WHERE todo_id = $1")
         .bind(todo.to_string())
         .fetch_optional(conn)

@@ -19,7 +19,6 @@ use quorum_store::Tx;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::error::ApiError;
 
 /// One consumer's effects on the service's tables.
 #[async_trait]
@@ -48,7 +47,7 @@ impl<E: Effects> TodoConsumer<E> {
     }
 }
 
-pub(crate) fn retry(e: ApiError) -> HandleError {
+pub(crate) fn retry(e: impl std::fmt::Display) -> HandleError {
     HandleError::retry(e)
 }
 

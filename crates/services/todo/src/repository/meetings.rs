@@ -5,8 +5,8 @@ use quorum_store::sqlx::{self, AnyConnection, Row};
 use uuid::Uuid;
 
 use super::{opt_uuid, uuid};
-use crate::error::ApiError;
 use crate::extract::names::Person;
+use quorum_service::Failure;
 
 /// Creates or refreshes the meeting row. Run first in a consumer's transaction: the row
 /// lock it takes serialises the consumers of one meeting, so the dedupe check that follows
@@ -17,7 +17,7 @@ pub(crate) async fn upsert(
     owner: Option<Uuid>,
     title: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO meetings (meeting_id, owner_id, title, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (meeting_id) DO UPDATE SET \
@@ -38,7 +38,7 @@ pub(crate) async fn upsert(
 pub(crate) async fn owner(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Option<Option<Uuid>>, ApiError> {
+) -> Result<Option<Option<Uuid>>, Failure> {
     let row = sqlx::query("SELECT owner_id FROM meetings WHERE meeting_id = $1")
         .bind(meeting.to_string())
         .fetch_optional(conn)
@@ -52,7 +52,7 @@ pub(crate) async fn add_participants(
     conn: &mut AnyConnection,
     meeting: Uuid,
     people: &[Person],
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     for p in people {
         sqlx::query(
             "INSERT INTO meeting_participants (meeting_id, user_id, name) VALUES ($1, $2, $3) \
@@ -72,7 +72,7 @@ pub(crate) async fn add_participants(
 pub(crate) async fn people(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Vec<Person>, ApiError> {
+) -> Result<Vec<Person>, Failure> {
     let rows = sqlx::query(
         "SELECT p.user_id, p.name, d.name AS directory_name FROM meeting_participants p \
          LEFT JOIN live_users d ON d.user_id = p.user_id WHERE p.meeting_id = $1 \
@@ -101,7 +101,7 @@ pub(crate) async fn is_participant(
     conn: &mut AnyConnection,
     meeting: Uuid,
     user: Uuid,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     Ok(
         sqlx::query("SELECT 1 FROM meeting_participants WHERE meeting_id = $1 AND user_id = $2")
             .bind(meeting.to_string())
@@ -116,7 +116,7 @@ pub(crate) async fn is_participant(
 pub(crate) async fn user_name(
     conn: &mut AnyConnection,
     user: Uuid,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, Failure> {
     Ok(
         sqlx::query_scalar("SELECT name FROM live_users WHERE user_id = $1")
             .bind(user.to_string())
@@ -129,7 +129,7 @@ pub(crate) async fn user_name(
 pub(crate) async fn creators_of_assigned(
     conn: &mut AnyConnection,
     user: Uuid,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> Result<Vec<Uuid>, Failure> {
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT created_by FROM todos WHERE assignee_id = $1 AND created_by IS NOT NULL",
     )

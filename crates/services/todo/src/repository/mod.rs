@@ -8,12 +8,12 @@ pub(crate) mod todos;
 
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use quorum_service::Failure;
 
-pub(crate) fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
+pub(crate) fn uuid(raw: &str) -> Result<Uuid, Failure> {
+    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
 }
 
-pub(crate) fn opt_uuid(raw: Option<String>) -> Result<Option<Uuid>, ApiError> {
+pub(crate) fn opt_uuid(raw: Option<String>) -> Result<Option<Uuid>, Failure> {
     raw.as_deref().map(uuid).transpose()
 }

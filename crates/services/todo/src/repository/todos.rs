@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{opt_uuid, uuid};
 use crate::domain::{Source, TodoStatus};
-use crate::error::ApiError;
+use quorum_service::Failure;
 
 /// A todo row (timestamps in epoch millis). Also the `TODO_LIST` cache value (as a list).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,7 +37,7 @@ const SELECT: &str = "SELECT t.id, t.meeting_id, t.title, t.status, t.source, t.
     COALESCE(d.name, t.assignee_name) AS assignee_name, t.due_date, t.created_by, \
     t.created_at, t.updated_at FROM todos t LEFT JOIN live_users d ON d.user_id = t.assignee_id";
 
-fn from_row(row: &AnyRow) -> Result<TodoRecord, ApiError> {
+fn from_row(row: &AnyRow) -> Result<TodoRecord, Failure> {
     let status: String = row.try_get("status")?;
     let source: String = row.try_get("source")?;
     let due: Option<String> = row.try_get("due_date")?;
@@ -45,15 +45,15 @@ fn from_row(row: &AnyRow) -> Result<TodoRecord, ApiError> {
         id: uuid(&row.try_get::<String, _>("id")?)?,
         meeting_id: opt_uuid(row.try_get("meeting_id")?)?,
         title: row.try_get("title")?,
-        status: status.parse().map_err(ApiError::corrupt)?,
+        status: status.parse().map_err(Failure::corrupt)?,
         source: Source::parse(&source)
-            .ok_or_else(|| ApiError::corrupt(format!("unknown source `{source}`")))?,
+            .ok_or_else(|| Failure::corrupt(format!("unknown source `{source}`")))?,
         assignee_id: opt_uuid(row.try_get("assignee_id")?)?,
         assignee_name: row.try_get("assignee_name")?,
         due_date: due
             .map(|d| {
                 NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                    .map_err(|_| ApiError::corrupt(format!("due date `{d}`")))
+                    .map_err(|_| Failure::corrupt(format!("due date `{d}`")))
             })
             .transpose()?,
         created_by: opt_uuid(row.try_get("created_by")?)?,
@@ -73,7 +73,7 @@ fn day(d: Option<NaiveDate>) -> Option<String> {
 pub(crate) async fn find(
     conn: &mut AnyConnection,
     id: Uuid,
-) -> Result<Option<TodoRecord>, ApiError> {
+) -> Result<Option<TodoRecord>, Failure> {
     let row = sqlx::query(&format!("{SELECT} WHERE t.id = $1"))
         .bind(id.to_string())
         .fetch_optional(conn)
@@ -85,7 +85,7 @@ pub(crate) async fn find(
 pub(crate) async fn of_meeting(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Vec<TodoRecord>, ApiError> {
+) -> Result<Vec<TodoRecord>, Failure> {
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE t.meeting_id = $1 ORDER BY t.created_at, t.id"
     ))
@@ -99,7 +99,7 @@ pub(crate) async fn of_meeting(
 pub(crate) async fn of_user(
     conn: &mut AnyConnection,
     user: Uuid,
-) -> Result<Vec<TodoRecord>, ApiError> {
+) -> Result<Vec<TodoRecord>, Failure> {
     let rows = sqlx::query(&format!(
         "{SELECT} WHERE t.assignee_id = $1 OR t.created_by = $2 \
          ORDER BY t.created_at DESC, t.id DESC"
@@ -111,7 +111,7 @@ pub(crate) async fn of_user(
     rows.iter().map(from_row).collect()
 }
 
-pub(crate) async fn insert(conn: &mut AnyConnection, t: &TodoRecord) -> Result<(), ApiError> {
+pub(crate) async fn insert(conn: &mut AnyConnection, t: &TodoRecord) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO todos (id, meeting_id, title, status, source, assignee_id, assignee_name, \
          due_date, created_by, created_at, updated_at) \
@@ -134,12 +134,13 @@ pub(crate) async fn insert(conn: &mut AnyConnection, t: &TodoRecord) -> Result<(
 }
 
 /// Writes the mutable columns of `t`, provided the row was not changed since it was read
-/// at `read_at` (optimistic check: a concurrent write makes this a 409, not a lost update).
+/// at `read_at` (optimistic check): `false` when a concurrent write got there first, which the
+/// caller answers with a 409 instead of a lost update.
 pub(crate) async fn update(
     conn: &mut AnyConnection,
     t: &TodoRecord,
     read_at: i64,
-) -> Result<(), ApiError> {
+) -> Result<bool, Failure> {
     let done = sqlx::query(
         "UPDATE todos SET title = $1, status = $2, assignee_id = $3, assignee_name = $4, \
          due_date = $5, updated_at = $6 WHERE id = $7 AND updated_at = $8",
@@ -154,11 +155,7 @@ pub(crate) async fn update(
     .bind(read_at)
     .execute(conn)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(ApiError::Concurrent)
-    }
+    Ok(done.rows_affected() == 1)
 }
 
 /// Gives automatically created todos of `meeting` that have no creator yet the meeting's
@@ -167,7 +164,7 @@ pub(crate) async fn adopt(
     conn: &mut AnyConnection,
     meeting: Uuid,
     owner: Uuid,
-) -> Result<u64, ApiError> {
+) -> Result<u64, Failure> {
     let done = sqlx::query(
         "UPDATE todos SET created_by = $1 WHERE meeting_id = $2 AND created_by IS NULL \
          AND source <> 'MANUAL'",
@@ -187,7 +184,7 @@ pub(crate) async fn history(
     to: TodoStatus,
     by: Option<Uuid>,
     at: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO todo_status_history (todo_id, from_status, to_status, changed_by, changed_at) \
          VALUES ($1, $2, $3, $4, $5)",
@@ -206,7 +203,7 @@ pub(crate) async fn history(
 pub(crate) async fn counts(
     conn: &mut AnyConnection,
     user: Uuid,
-) -> Result<Vec<(Option<Uuid>, TodoStatus, i64)>, ApiError> {
+) -> Result<Vec<(Option<Uuid>, TodoStatus, i64)>, Failure> {
     let rows = sqlx::query(
         "SELECT meeting_id, status, COUNT(*) AS n FROM todos \
          WHERE assignee_id = $1 OR created_by = $2 GROUP BY meeting_id, status",
@@ -220,7 +217,7 @@ pub(crate) async fn counts(
             let status: String = r.try_get("status")?;
             Ok((
                 opt_uuid(r.try_get("meeting_id")?)?,
-                status.parse().map_err(ApiError::corrupt)?,
+                status.parse().map_err(Failure::corrupt)?,
                 r.try_get("n")?,
             ))
         })

@@ -97,7 +97,9 @@ pub(crate) async fn patch(
     }
     let now = now_millis();
     todo.updated_at = now.max(read_at + 1);
-    todos::update(&mut tx, &todo, read_at).await?;
+    if !todos::update(&mut tx, &todo, read_at).await? {
+        return Err(ApiError::Concurrent);
+    }
     if status_changed {
         todos::history(&mut tx, todo.id, Some(from), todo.status, Some(caller), now).await?;
         events::status_changed(&state.outbox, &mut tx, &todo, from, caller).await?;

@@ -5,8 +5,8 @@ use quorum_store::sqlx::{self, any::AnyRow, AnyConnection, Row};
 use uuid::Uuid;
 
 use super::{json, to_json, uuid};
-use crate::error::ApiError;
 use crate::stt::SttOutput;
+use quorum_service::Failure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ChunkStatus {
@@ -24,12 +24,12 @@ impl ChunkStatus {
         }
     }
 
-    fn parse(raw: &str) -> Result<Self, ApiError> {
+    fn parse(raw: &str) -> Result<Self, Failure> {
         Ok(match raw {
             "PENDING" => Self::Pending,
             "DONE" => Self::Done,
             "FAILED" => Self::Failed,
-            other => return Err(ApiError::corrupt(format!("chunk status `{other}`"))),
+            other => return Err(Failure::corrupt(format!("chunk status `{other}`"))),
         })
     }
 }
@@ -53,7 +53,7 @@ pub(crate) struct ChunkRecord {
 const COLS: &str =
     "task_id, idx, recording_id, speaker_id, start_ms, end_ms, path, status, result, error";
 
-fn from_row(row: &AnyRow) -> Result<ChunkRecord, ApiError> {
+fn from_row(row: &AnyRow) -> Result<ChunkRecord, Failure> {
     let result: Option<String> = row.try_get("result")?;
     let speaker: Option<String> = row.try_get("speaker_id")?;
     Ok(ChunkRecord {
@@ -81,7 +81,7 @@ pub(crate) async fn insert(
     conn: &mut AnyConnection,
     chunk: &ChunkRecord,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO stt_chunks (task_id, idx, recording_id, speaker_id, start_ms, end_ms, \
          path, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -104,7 +104,7 @@ pub(crate) async fn get(
     conn: &mut AnyConnection,
     task_id: &str,
     index: u32,
-) -> Result<Option<ChunkRecord>, ApiError> {
+) -> Result<Option<ChunkRecord>, Failure> {
     let row = sqlx::query(&format!(
         "SELECT {COLS} FROM stt_chunks WHERE task_id = $1 AND idx = $2"
     ))
@@ -119,7 +119,7 @@ pub(crate) async fn get(
 pub(crate) async fn of_job(
     conn: &mut AnyConnection,
     task_id: &str,
-) -> Result<Vec<ChunkRecord>, ApiError> {
+) -> Result<Vec<ChunkRecord>, Failure> {
     let rows = sqlx::query(&format!(
         "SELECT {COLS} FROM stt_chunks WHERE task_id = $1 ORDER BY idx"
     ))
@@ -133,7 +133,7 @@ pub(crate) async fn of_job(
 pub(crate) async fn last_index(
     conn: &mut AnyConnection,
     task_id: &str,
-) -> Result<Option<u32>, ApiError> {
+) -> Result<Option<u32>, Failure> {
     let max: Option<i64> = sqlx::query_scalar("SELECT MAX(idx) FROM stt_chunks WHERE task_id = $1")
         .bind(task_id)
         .fetch_one(conn)
@@ -145,7 +145,7 @@ pub(crate) async fn last_index(
 pub(crate) async fn recordings_of(
     conn: &mut AnyConnection,
     task_id: &str,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> Result<Vec<Uuid>, Failure> {
     let rows: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT recording_id FROM stt_chunks WHERE task_id = $1")
             .bind(task_id)
@@ -158,7 +158,7 @@ pub(crate) async fn recordings_of(
 pub(crate) async fn counts(
     conn: &mut AnyConnection,
     task_id: &str,
-) -> Result<(u64, u64, u64), ApiError> {
+) -> Result<(u64, u64, u64), Failure> {
     let rows = sqlx::query(
         "SELECT status, COUNT(*) AS n FROM stt_chunks WHERE task_id = $1 GROUP BY status",
     )
@@ -184,7 +184,7 @@ pub(crate) async fn settle_done(
     index: u32,
     output: &SttOutput,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     settle(
         conn,
         task_id,
@@ -204,7 +204,7 @@ pub(crate) async fn settle_failed(
     index: u32,
     error: &str,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     settle(
         conn,
         task_id,
@@ -225,7 +225,7 @@ async fn settle(
     result: Option<String>,
     error: Option<&str>,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     let done = sqlx::query(
         "UPDATE stt_chunks SET status = $1, result = $2, error = $3, updated_at = $4 \
          WHERE task_id = $5 AND idx = $6 AND status = 'PENDING'",

@@ -5,7 +5,7 @@ use quorum_store::sqlx::{self, any::AnyRow, AnyConnection, Row};
 use uuid::Uuid;
 
 use super::{json, to_json, uuid};
-use crate::error::ApiError;
+use quorum_service::Failure;
 
 /// Where a job is: `PENDING` (queued) → `RUNNING` (a worker took it) → `DONE` (transcript
 /// from the recording) or `FAILED` (transcript from the notes).
@@ -27,13 +27,13 @@ impl JobStatus {
         }
     }
 
-    fn parse(raw: &str) -> Result<Self, ApiError> {
+    fn parse(raw: &str) -> Result<Self, Failure> {
         Ok(match raw {
             "PENDING" => Self::Pending,
             "RUNNING" => Self::Running,
             "DONE" => Self::Done,
             "FAILED" => Self::Failed,
-            other => return Err(ApiError::corrupt(format!("job status `{other}`"))),
+            other => return Err(Failure::corrupt(format!("job status `{other}`"))),
         })
     }
 
@@ -60,11 +60,11 @@ impl JobMode {
         }
     }
 
-    fn parse(raw: &str) -> Result<Self, ApiError> {
+    fn parse(raw: &str) -> Result<Self, Failure> {
         Ok(match raw {
             "CREATE" => Self::Create,
             "REPLACE" => Self::Replace,
-            other => return Err(ApiError::corrupt(format!("job mode `{other}`"))),
+            other => return Err(Failure::corrupt(format!("job mode `{other}`"))),
         })
     }
 }
@@ -85,7 +85,7 @@ pub(crate) struct JobRecord {
 
 const COLS: &str = "task_id, meeting_id, event, status, mode, warnings";
 
-fn job_from_row(row: &AnyRow) -> Result<JobRecord, ApiError> {
+fn job_from_row(row: &AnyRow) -> Result<JobRecord, Failure> {
     Ok(JobRecord {
         task_id: row.try_get("task_id")?,
         meeting_id: uuid(&row.try_get::<String, _>("meeting_id")?)?,
@@ -105,7 +105,7 @@ pub(crate) async fn insert_job(
     total_chunks: u64,
     warnings: &[String],
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO stt_jobs (task_id, meeting_id, event, status, mode, enqueued, \
          total_chunks, warnings, created_at, updated_at) \
@@ -125,7 +125,7 @@ pub(crate) async fn insert_job(
 }
 
 /// Removes a settled job and its chunks (a new recording replaces its transcript).
-pub(crate) async fn delete_job(conn: &mut AnyConnection, task_id: &str) -> Result<(), ApiError> {
+pub(crate) async fn delete_job(conn: &mut AnyConnection, task_id: &str) -> Result<(), Failure> {
     sqlx::query("DELETE FROM stt_chunks WHERE task_id = $1")
         .bind(task_id)
         .execute(&mut *conn)
@@ -143,7 +143,7 @@ pub(crate) async fn set_enqueued(
     task_id: &str,
     enqueued: bool,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query("UPDATE stt_jobs SET enqueued = $1, updated_at = $2 WHERE task_id = $3")
         .bind(i64::from(enqueued))
         .bind(now)
@@ -159,7 +159,7 @@ pub(crate) async fn lock_open_job(
     conn: &mut AnyConnection,
     task_id: &str,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     let done = sqlx::query(
         "UPDATE stt_jobs SET updated_at = $1 \
          WHERE task_id = $2 AND status IN ('PENDING', 'RUNNING')",
@@ -177,7 +177,7 @@ pub(crate) async fn grow_job(
     job: &JobRecord,
     added: u64,
     warnings: &[String],
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     let mut all = job.warnings.clone();
     all.extend_from_slice(warnings);
     sqlx::query(
@@ -194,7 +194,7 @@ pub(crate) async fn grow_job(
 }
 
 /// Open jobs whose chunks are not (all) on the work queue, oldest first.
-pub(crate) async fn unqueued_jobs(conn: &mut AnyConnection) -> Result<Vec<JobRecord>, ApiError> {
+pub(crate) async fn unqueued_jobs(conn: &mut AnyConnection) -> Result<Vec<JobRecord>, Failure> {
     let rows = sqlx::query(&format!(
         "SELECT {COLS} FROM stt_jobs WHERE enqueued = 0 AND status IN ('PENDING', 'RUNNING') \
          ORDER BY created_at LIMIT 100"
@@ -207,7 +207,7 @@ pub(crate) async fn unqueued_jobs(conn: &mut AnyConnection) -> Result<Vec<JobRec
 pub(crate) async fn job(
     conn: &mut AnyConnection,
     task_id: &str,
-) -> Result<Option<JobRecord>, ApiError> {
+) -> Result<Option<JobRecord>, Failure> {
     let row = sqlx::query(&format!("SELECT {COLS} FROM stt_jobs WHERE task_id = $1"))
         .bind(task_id)
         .fetch_optional(conn)
@@ -218,7 +218,7 @@ pub(crate) async fn job(
 pub(crate) async fn job_for_meeting(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Option<JobRecord>, ApiError> {
+) -> Result<Option<JobRecord>, Failure> {
     let row = sqlx::query(&format!(
         "SELECT {COLS} FROM stt_jobs WHERE meeting_id = $1"
     ))
@@ -236,7 +236,7 @@ pub(crate) async fn set_job_status(
     to: JobStatus,
     error: Option<&str>,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     let from: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
     let done = sqlx::query(&format!(
         "UPDATE stt_jobs SET status = $1, error = $2, updated_at = $3 \
@@ -256,7 +256,7 @@ pub(crate) async fn set_job_status(
 pub(crate) async fn stale_jobs(
     conn: &mut AnyConnection,
     before: i64,
-) -> Result<Vec<JobRecord>, ApiError> {
+) -> Result<Vec<JobRecord>, Failure> {
     let rows = sqlx::query(&format!(
         "SELECT {COLS} FROM stt_jobs WHERE status = 'PENDING' AND enqueued = 1 AND updated_at < $1 \
          ORDER BY created_at LIMIT 100"

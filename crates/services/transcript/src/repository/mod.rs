@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{DraftSection, Source, TranscriptStatus};
-use crate::error::ApiError;
+use quorum_service::Failure;
 
 /// A transcript row with its readers (timestamps in epoch millis). The `TRANSCRIPT` cache
 /// value.
@@ -68,26 +68,26 @@ pub(crate) struct SectionRecord {
     pub(crate) edited_by: Option<Uuid>,
 }
 
-pub(crate) fn uuid(raw: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(raw).map_err(|_| ApiError::corrupt(format!("`{raw}` is not a UUID")))
+pub(crate) fn uuid(raw: &str) -> Result<Uuid, Failure> {
+    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
 }
 
-fn opt_uuid(raw: Option<String>) -> Result<Option<Uuid>, ApiError> {
+fn opt_uuid(raw: Option<String>) -> Result<Option<Uuid>, Failure> {
     raw.as_deref().map(uuid).transpose()
 }
 
-fn json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(raw).map_err(|e| ApiError::corrupt(format!("{what}: {e}")))
+fn json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, Failure> {
+    serde_json::from_str(raw).map_err(|e| Failure::corrupt(format!("{what}: {e}")))
 }
 
-fn to_json<T: Serialize>(v: &T) -> Result<String, ApiError> {
-    serde_json::to_string(v).map_err(|e| ApiError::corrupt(e.to_string()))
+fn to_json<T: Serialize>(v: &T) -> Result<String, Failure> {
+    serde_json::to_string(v).map_err(|e| Failure::corrupt(e.to_string()))
 }
 
 const COLS: &str = "id, meeting_id, meeting_title, owner_id, status, language, source, \
     warnings, participants, meeting_date, stt_task_id, created_at, updated_at";
 
-fn transcript_from_row(row: &AnyRow) -> Result<TranscriptRecord, ApiError> {
+fn transcript_from_row(row: &AnyRow) -> Result<TranscriptRecord, Failure> {
     let status: String = row.try_get("status")?;
     let source: String = row.try_get("source")?;
     Ok(TranscriptRecord {
@@ -95,9 +95,9 @@ fn transcript_from_row(row: &AnyRow) -> Result<TranscriptRecord, ApiError> {
         meeting_id: uuid(&row.try_get::<String, _>("meeting_id")?)?,
         meeting_title: row.try_get("meeting_title")?,
         owner_id: uuid(&row.try_get::<String, _>("owner_id")?)?,
-        status: status.parse().map_err(ApiError::corrupt)?,
+        status: status.parse().map_err(Failure::corrupt)?,
         language: row.try_get("language")?,
-        source: source.parse().map_err(ApiError::corrupt)?,
+        source: source.parse().map_err(Failure::corrupt)?,
         warnings: json(&row.try_get::<String, _>("warnings")?, "warnings")?,
         participants: json(&row.try_get::<String, _>("participants")?, "participants")?,
         meeting_date: row.try_get("meeting_date")?,
@@ -111,7 +111,7 @@ fn transcript_from_row(row: &AnyRow) -> Result<TranscriptRecord, ApiError> {
 pub(crate) async fn find(
     conn: &mut AnyConnection,
     id: Uuid,
-) -> Result<Option<TranscriptRecord>, ApiError> {
+) -> Result<Option<TranscriptRecord>, Failure> {
     let row = sqlx::query(&format!("SELECT {COLS} FROM transcripts WHERE id = $1"))
         .bind(id.to_string())
         .fetch_optional(&mut *conn)
@@ -134,7 +134,7 @@ pub(crate) async fn find(
 pub(crate) async fn id_for_meeting(
     conn: &mut AnyConnection,
     meeting: Uuid,
-) -> Result<Option<Uuid>, ApiError> {
+) -> Result<Option<Uuid>, Failure> {
     let id: Option<String> = sqlx::query_scalar("SELECT id FROM transcripts WHERE meeting_id = $1")
         .bind(meeting.to_string())
         .fetch_optional(conn)
@@ -147,7 +147,7 @@ pub(crate) async fn insert(
     conn: &mut AnyConnection,
     t: &TranscriptRecord,
     sections: &[DraftSection],
-) -> Result<(), ApiError> {
+) -> Result<(), Failure> {
     sqlx::query(&format!(
         "INSERT INTO transcripts ({COLS}) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
@@ -201,7 +201,7 @@ pub(crate) async fn insert(
 }
 
 /// Deletes a transcript with its sections and readers.
-pub(crate) async fn delete(conn: &mut AnyConnection, id: Uuid) -> Result<(), ApiError> {
+pub(crate) async fn delete(conn: &mut AnyConnection, id: Uuid) -> Result<(), Failure> {
     for table in ["transcript_sections", "transcript_readers"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE transcript_id = $1"))
             .bind(id.to_string())
@@ -218,7 +218,7 @@ pub(crate) async fn delete(conn: &mut AnyConnection, id: Uuid) -> Result<(), Api
 pub(crate) async fn sections(
     conn: &mut AnyConnection,
     id: Uuid,
-) -> Result<Vec<SectionRecord>, ApiError> {
+) -> Result<Vec<SectionRecord>, Failure> {
     let rows = sqlx::query(
         "SELECT idx, speaker, speaker_id, start_ms, end_ms, text, verified, verified_by, \
          verified_at, edited_by FROM transcript_sections WHERE transcript_id = $1 ORDER BY idx",
@@ -230,7 +230,7 @@ pub(crate) async fn sections(
         .map(|r| {
             let idx: i64 = r.try_get("idx")?;
             Ok(SectionRecord {
-                index: u32::try_from(idx).map_err(|e| ApiError::corrupt(e.to_string()))?,
+                index: u32::try_from(idx).map_err(|e| Failure::corrupt(e.to_string()))?,
                 speaker: r.try_get("speaker")?,
                 speaker_id: opt_uuid(r.try_get("speaker_id")?)?,
                 start_ms: r.try_get("start_ms")?,
@@ -248,7 +248,7 @@ pub(crate) async fn sections(
 /// Touches the transcript row first in a write transaction, so concurrent writers of one
 /// transcript queue up (a row lock on PostgreSQL, the single writer on SQLite) and each sees
 /// the others' committed sections. `false` when it does not exist.
-pub(crate) async fn lock(conn: &mut AnyConnection, id: Uuid, now: i64) -> Result<bool, ApiError> {
+pub(crate) async fn lock(conn: &mut AnyConnection, id: Uuid, now: i64) -> Result<bool, Failure> {
     let done = sqlx::query("UPDATE transcripts SET updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id.to_string())
@@ -265,7 +265,7 @@ pub(crate) async fn correct_section(
     text: &str,
     by: Uuid,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     let done = sqlx::query(
         "UPDATE transcript_sections SET text = $1, verified = 0, verified_by = NULL, \
          verified_at = NULL, edited_by = $2, edited_at = $3 WHERE transcript_id = $4 AND idx = $5",
@@ -287,7 +287,7 @@ pub(crate) async fn verify_section(
     index: u32,
     by: Uuid,
     now: i64,
-) -> Result<Option<bool>, ApiError> {
+) -> Result<Option<bool>, Failure> {
     let done = sqlx::query(
         "UPDATE transcript_sections SET verified = 1, verified_by = $1, verified_at = $2 \
          WHERE transcript_id = $3 AND idx = $4 AND verified = 0",
@@ -314,7 +314,7 @@ pub(crate) async fn verify_section(
 pub(crate) async fn unverified_sections(
     conn: &mut AnyConnection,
     id: Uuid,
-) -> Result<i64, ApiError> {
+) -> Result<i64, Failure> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM transcript_sections WHERE transcript_id = $1 AND verified = 0",
     )
@@ -329,7 +329,7 @@ pub(crate) async fn set_status(
     id: Uuid,
     from: TranscriptStatus,
     to: TranscriptStatus,
-) -> Result<bool, ApiError> {
+) -> Result<bool, Failure> {
     let done = sqlx::query("UPDATE transcripts SET status = $1 WHERE id = $2 AND status = $3")
         .bind(to.as_str())
         .bind(id.to_string())
@@ -346,7 +346,7 @@ pub(crate) async fn share(
     users: &[Uuid],
     by: Uuid,
     now: i64,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> Result<Vec<Uuid>, Failure> {
     let mut added = Vec::new();
     for user in users {
         let done = sqlx::query(
@@ -370,7 +370,7 @@ pub(crate) async fn share(
 pub(crate) async fn id_for_task(
     conn: &mut AnyConnection,
     task_id: &str,
-) -> Result<Option<Uuid>, ApiError> {
+) -> Result<Option<Uuid>, Failure> {
     let id: Option<String> =
         sqlx::query_scalar("SELECT id FROM transcripts WHERE stt_task_id = $1")
             .bind(task_id)
