@@ -9,13 +9,7 @@
 //! offered and achieved rates, and p50/p95/max of the time from `end` to the meeting's last
 //! todo, and to its last in-app notification, read from the services' own databases.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // a measuring tool: it prints its figures and stops on a failed step
+#![allow(clippy::restriction)] // a measuring tool: prints its figures, stops on a failed step
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

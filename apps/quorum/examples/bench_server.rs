@@ -3,13 +3,7 @@
 //! prints `{"gatewayPort", "directPort", "token", "userId", "meetingId"}` on one line, and
 //! serves until killed. Rate limits are off so the load generator measures the request path.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // a measuring tool: it prints its figures and stops on a failed step
+#![allow(clippy::restriction)] // a measuring tool: prints its figures, stops on a failed step
 
 use std::time::Duration;
 

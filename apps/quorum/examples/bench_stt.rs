@@ -5,13 +5,7 @@
 //!
 //!   cargo run --release --features whisper --example bench_stt -- MODEL_DIR FILE WORKERS THREADS BEAM
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // a measuring tool: it prints its figures and stops on a failed step
+#![allow(clippy::restriction)] // a measuring tool: prints its figures, stops on a failed step
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

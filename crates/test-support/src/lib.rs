@@ -6,13 +6,7 @@
 //! SMTP server per test; and [`service`], a harness to serve and call a service and to
 //! publish and read its events.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 pub mod audio;
 pub mod backends;

@@ -1,12 +1,6 @@
 //! End-to-end tests of the all-in-one process through the gateway.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 mod async_reply;
 mod binary;

@@ -4,13 +4,7 @@
 //! `cargo run -p quorum-whisper --release --example rtf -- [model] [repeats]`
 //! (model: `tiny.en` by default; installed into the test model cache).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // a measuring tool: it prints its figures and stops on a failed step
+#![allow(clippy::restriction)] // a measuring tool: prints its figures, stops on a failed step
 
 use std::process::Command;
 use std::time::Instant;

@@ -7,13 +7,7 @@
 //! ```
 //! Arguments: message count (20000). Each run uses a fresh queue and deletes it.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // a measuring tool: it prints its figures and stops on a failed step
+#![allow(clippy::restriction)] // a measuring tool: prints its figures, stops on a failed step
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -4,13 +4,7 @@
 //! Uses `QUORUM_TEST_REDIS_URL` (the test script sets it) for the shared server, and starts a
 //! private `redis-server` for the outage test.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};

@@ -2,13 +2,7 @@
 //! permutation of a history is applied to a fresh directory (SQLite, or PostgreSQL when
 //! `QUORUM_TEST_POSTGRES_URL` is set).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 use chrono::{TimeZone as _, Utc};
 use quorum_bus::Envelope;

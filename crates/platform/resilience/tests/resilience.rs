@@ -1,12 +1,6 @@
 //! Timeout, retry and circuit breaker behaviour under paused tokio time.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

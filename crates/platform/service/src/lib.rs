@@ -109,6 +109,14 @@ macro_rules! service_error {
             }
         }
 
+        /// In a consumer, a failed step is retried (what failed may be back by the next
+        /// delivery; a message that can never succeed is rejected explicitly).
+        impl ::core::convert::From<$error> for ::quorum_bus::HandleError {
+            fn from(e: $error) -> Self {
+                ::quorum_bus::HandleError::retry(e)
+            }
+        }
+
         impl $error {
             /// Stored data that cannot be read back.
             #[allow(dead_code)]

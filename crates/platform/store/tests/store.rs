@@ -1,13 +1,7 @@
 //! The store opens SQLite files (and PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), runs
 //! migrations once, and accepts the portable SQL dialect the services are written in.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 use quorum_store::{Db, DbOptions, Migration};
 

@@ -1,12 +1,6 @@
 //! Task lifecycle, the status resource and its event stream.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 use std::sync::Arc;
 use std::time::Duration;

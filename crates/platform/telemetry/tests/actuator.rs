@@ -1,13 +1,7 @@
 //! The actuator endpoints answer as seed 000 §3.6 describes, and request metrics are
 //! labelled by matched route.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 use std::time::Duration;
 

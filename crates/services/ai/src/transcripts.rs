@@ -56,9 +56,7 @@ impl TranscriptHandler {
             return Ok(false);
         }
         repository::insert_analysis(&mut tx, a, Kind::Auto, None, now_millis()).await?;
-        crate::events::analysis_completed(&self.state.outbox, &mut tx, t, a)
-            .await
-            .map_err(HandleError::retry)?;
+        crate::events::analysis_completed(&self.state.outbox, &mut tx, t, a).await?;
         tx.commit().await?;
         self.state.outbox.committed();
         Ok(true)

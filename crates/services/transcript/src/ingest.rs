@@ -59,19 +59,9 @@ impl MeetingEndedHandler {
     }
 
     async fn decide(&self, e: &MeetingEnded, added: bool) -> Result<Decision, HandleError> {
-        let mut conn = self
-            .state
-            .db
-            .reader()
-            .acquire()
-            .await
-            .map_err(HandleError::retry)?;
-        let transcript = repository::id_for_meeting(&mut conn, e.meeting_id)
-            .await
-            .map_err(HandleError::retry)?;
-        let job = repository::job_for_meeting(&mut conn, e.meeting_id)
-            .await
-            .map_err(HandleError::retry)?;
+        let mut conn = self.state.db.reader().acquire().await?;
+        let transcript = repository::id_for_meeting(&mut conn, e.meeting_id).await?;
+        let job = repository::job_for_meeting(&mut conn, e.meeting_id).await?;
         let recordings = split::recordings_of(e);
         if !added {
             return Ok(if transcript.is_some() || job.is_some() {
@@ -84,9 +74,7 @@ impl MeetingEndedHandler {
         }
         match job {
             Some(job) if !job.status.is_settled() => {
-                let known = chunks::recordings_of(&mut conn, &job.task_id)
-                    .await
-                    .map_err(HandleError::retry)?;
+                let known = chunks::recordings_of(&mut conn, &job.task_id).await?;
                 let new: Vec<RecordingRef> = recordings
                     .into_iter()
                     .filter(|r| !known.contains(&r.recording_id))
@@ -100,11 +88,9 @@ impl MeetingEndedHandler {
             job if transcript.is_none() => Ok(Decision::Replace(recordings, job)),
             job => {
                 drop(conn);
-                let mut tx = self.state.db.begin().await.map_err(HandleError::retry)?;
-                let open = create::replaceable(&mut tx, e.meeting_id)
-                    .await
-                    .map_err(HandleError::retry)?;
-                tx.rollback().await.map_err(HandleError::retry)?;
+                let mut tx = self.state.db.begin().await?;
+                let open = create::replaceable(&mut tx, e.meeting_id).await?;
+                tx.rollback().await?;
                 Ok(match open {
                     Some(_) => Decision::Replace(recordings, job),
                     None => Decision::Skip(
@@ -199,15 +185,13 @@ impl MeetingEndedHandler {
         let replaced = match mode {
             JobMode::Create => {
                 let exists = repository::id_for_meeting(&mut tx, e.meeting_id)
-                    .await
-                    .map_err(HandleError::retry)?
+                    .await?
                     .is_some()
                     || repository::job_for_meeting(&mut tx, e.meeting_id)
-                        .await
-                        .map_err(HandleError::retry)?
+                        .await?
                         .is_some();
                 if exists {
-                    tx.commit().await.map_err(HandleError::retry)?;
+                    tx.commit().await?;
                     transcribe::note(
                         state
                             .tasks
@@ -219,9 +203,7 @@ impl MeetingEndedHandler {
                 None
             }
             JobMode::Replace => {
-                let current = repository::job_for_meeting(&mut tx, e.meeting_id)
-                    .await
-                    .map_err(HandleError::retry)?;
+                let current = repository::job_for_meeting(&mut tx, e.meeting_id).await?;
                 let same =
                     current.as_ref().map(|j| &j.task_id) == previous.as_ref().map(|j| &j.task_id);
                 if !same || current.as_ref().is_some_and(|j| !j.status.is_settled()) {
@@ -230,13 +212,9 @@ impl MeetingEndedHandler {
                     ));
                 }
                 if let Some(old) = current {
-                    repository::delete_job(&mut tx, &old.task_id)
-                        .await
-                        .map_err(HandleError::retry)?;
+                    repository::delete_job(&mut tx, &old.task_id).await?;
                 }
-                create::replaceable(&mut tx, e.meeting_id)
-                    .await
-                    .map_err(HandleError::retry)?
+                create::replaceable(&mut tx, e.meeting_id).await?
             }
         };
         if plan.chunks.is_empty() {
@@ -247,22 +225,18 @@ impl MeetingEndedHandler {
             if mode == JobMode::Create {
                 let warning = format!("{why}; the transcript was built from the meeting notes");
                 let origin = Origin::notes(e, Some(warning), Some(task_id.to_string()));
-                create::store(&state.outbox, &mut tx, e, origin)
-                    .await
-                    .map_err(HandleError::retry)?;
+                create::store(&state.outbox, &mut tx, e, origin).await?;
             }
-            tx.commit().await.map_err(HandleError::retry)?;
+            tx.commit().await?;
             state.outbox.committed();
             transcribe::note(state.tasks.fail(task_id, &why).await);
             return Ok(false);
         }
         let now = now_millis();
         let total = u64::try_from(plan.chunks.len()).unwrap_or(u64::MAX);
-        repository::insert_job(&mut tx, task_id, e, mode, total, &plan.warnings, now)
-            .await
-            .map_err(HandleError::retry)?;
+        repository::insert_job(&mut tx, task_id, e, mode, total, &plan.warnings, now).await?;
         insert_chunks(&mut tx, task_id, 0, plan, now).await?;
-        tx.commit().await.map_err(HandleError::retry)?;
+        tx.commit().await?;
         if let Some(old) = replaced {
             tracing::info!(meeting = %e.meeting_id, transcript = %old,
                 "the transcript will be replaced by one from the recordings");
@@ -283,24 +257,18 @@ impl MeetingEndedHandler {
             return Ok(());
         };
         let now = now_millis();
-        if !repository::lock_open_job(&mut tx, &job.task_id, now)
-            .await
-            .map_err(HandleError::retry)?
-        {
+        if !repository::lock_open_job(&mut tx, &job.task_id, now).await? {
             // It was assembled meanwhile: decide again (this time it is replaced).
             return Err(HandleError::Retry("the job finished meanwhile".into()));
         }
         let next = chunks::last_index(&mut tx, &job.task_id)
-            .await
-            .map_err(HandleError::retry)?
+            .await?
             .map_or(0, |i| i + 1);
         insert_chunks(&mut tx, &job.task_id, next, &plan, now).await?;
         job.event = e.clone();
         let added = u64::try_from(plan.chunks.len()).unwrap_or(u64::MAX);
-        repository::grow_job(&mut tx, &job, added, &plan.warnings)
-            .await
-            .map_err(HandleError::retry)?;
-        tx.commit().await.map_err(HandleError::retry)?;
+        repository::grow_job(&mut tx, &job, added, &plan.warnings).await?;
+        tx.commit().await?;
         tracing::info!(meeting = %e.meeting_id, task = %job.task_id, added, "tracks added to the job");
         transcribe::enqueue(state, &job.task_id).await;
         Ok(())
@@ -322,10 +290,8 @@ impl MeetingEndedHandler {
         let Some(mut tx) = begin_once(&state.db, CONSUMER, envelope.id).await? else {
             return Ok(());
         };
-        create::store(&state.outbox, &mut tx, e, Origin::notes(e, None, None))
-            .await
-            .map_err(HandleError::retry)?;
-        tx.commit().await.map_err(HandleError::retry)?;
+        create::store(&state.outbox, &mut tx, e, Origin::notes(e, None, None)).await?;
+        tx.commit().await?;
         state.outbox.committed();
         Ok(())
     }
@@ -351,9 +317,7 @@ async fn insert_chunks(
             result: None,
             error: None,
         };
-        chunks::insert(tx, &record, now)
-            .await
-            .map_err(HandleError::retry)?;
+        chunks::insert(tx, &record, now).await?;
     }
     Ok(())
 }

@@ -310,15 +310,8 @@ impl SttHandler {
     /// Records progress after a chunk settled, then assembles if it was the last.
     async fn settled(&self, task_id: &str) -> Result<(), HandleError> {
         let state = &self.state;
-        let mut conn = state
-            .db
-            .reader()
-            .acquire()
-            .await
-            .map_err(HandleError::retry)?;
-        let (pending, done, failed) = chunks::counts(&mut conn, task_id)
-            .await
-            .map_err(HandleError::retry)?;
+        let mut conn = state.db.reader().acquire().await?;
+        let (pending, done, failed) = chunks::counts(&mut conn, task_id).await?;
         drop(conn);
         note(
             state
@@ -327,9 +320,7 @@ impl SttHandler {
                 .await,
         );
         if pending == 0 {
-            assemble_if_complete(state, task_id)
-                .await
-                .map_err(HandleError::retry)?;
+            assemble_if_complete(state, task_id).await?;
         }
         Ok(())
     }
@@ -355,18 +346,9 @@ impl Handler for SttHandler {
             .map_err(|e| HandleError::Reject(format!("malformed job: {e}")))?;
         let state = &self.state;
         let last = delivery.delivery_count() >= MAX_DELIVERIES;
-        let mut conn = state
-            .db
-            .reader()
-            .acquire()
-            .await
-            .map_err(HandleError::retry)?;
-        let chunk = chunks::get(&mut conn, &job.task_id, job.index)
-            .await
-            .map_err(HandleError::retry)?;
-        let row = repository::job(&mut conn, &job.task_id)
-            .await
-            .map_err(HandleError::retry)?;
+        let mut conn = state.db.reader().acquire().await?;
+        let chunk = chunks::get(&mut conn, &job.task_id, job.index).await?;
+        let row = repository::job(&mut conn, &job.task_id).await?;
         drop(conn);
         let (Some(chunk), Some(row)) = (chunk, row) else {
             // The job was replaced or never committed: nothing to do.
@@ -377,26 +359,14 @@ impl Handler for SttHandler {
         }
         if !state.stt.configured() {
             // The engine went away after the chunk was queued: wait for one.
-            let mut conn = state
-                .db
-                .writer()
-                .acquire()
-                .await
-                .map_err(HandleError::retry)?;
-            repository::set_enqueued(&mut conn, &row.task_id, false, now_millis())
-                .await
-                .map_err(HandleError::retry)?;
+            let mut conn = state.db.writer().acquire().await?;
+            repository::set_enqueued(&mut conn, &row.task_id, false, now_millis()).await?;
             drop(conn);
             enqueue(state, &row.task_id).await;
             return Ok(());
         }
         if row.status == JobStatus::Pending {
-            let mut conn = state
-                .db
-                .writer()
-                .acquire()
-                .await
-                .map_err(HandleError::retry)?;
+            let mut conn = state.db.writer().acquire().await?;
             repository::set_job_status(
                 &mut conn,
                 &row.task_id,
@@ -405,8 +375,7 @@ impl Handler for SttHandler {
                 None,
                 now_millis(),
             )
-            .await
-            .map_err(HandleError::retry)?;
+            .await?;
         }
         note(state.tasks.mark_processing(&row.task_id).await);
         let started = std::time::Instant::now();
@@ -418,15 +387,9 @@ impl Handler for SttHandler {
             .record(started.elapsed().as_secs_f64());
         match heard {
             Ok(output) => {
-                let mut conn = state
-                    .db
-                    .writer()
-                    .acquire()
-                    .await
-                    .map_err(HandleError::retry)?;
+                let mut conn = state.db.writer().acquire().await?;
                 chunks::settle_done(&mut conn, &row.task_id, chunk.index, &output, now_millis())
-                    .await
-                    .map_err(HandleError::retry)?;
+                    .await?;
                 drop(conn);
                 self.settled(&row.task_id).await
             }
@@ -434,15 +397,9 @@ impl Handler for SttHandler {
             Err(e) => {
                 let message = e.to_string();
                 tracing::warn!(task = %row.task_id, chunk = chunk.index, error = %message, "chunk failed for good");
-                let mut conn = state
-                    .db
-                    .writer()
-                    .acquire()
-                    .await
-                    .map_err(HandleError::retry)?;
+                let mut conn = state.db.writer().acquire().await?;
                 chunks::settle_failed(&mut conn, &row.task_id, chunk.index, &message, now_millis())
-                    .await
-                    .map_err(HandleError::retry)?;
+                    .await?;
                 drop(conn);
                 self.settled(&row.task_id).await?;
                 Err(HandleError::Reject(message))

@@ -2,13 +2,7 @@
 //! `quorum_whisper::model_dir_for_tests`) on speech synthesised by espeak-ng.
 //! Run with `--release`; the multilingual `base` tests are `#[ignore]`d.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 mod install;
 mod speech;

@@ -7,13 +7,7 @@
 //! `QUORUM_TEST_POSTGRES_URL` is set. Every test uses fresh databases or uniquely named
 //! queues (deleted afterwards) and is bounded by a timeout.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 mod consumer;
 mod helpers;

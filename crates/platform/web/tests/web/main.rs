@@ -1,12 +1,6 @@
 //! Integration tests of quorum-web: one binary, one module per feature.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 mod extract;
 mod idempotency;

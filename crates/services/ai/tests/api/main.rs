@@ -1,12 +1,6 @@
 //! The AI service's HTTP API and consumers, against a real database, broker and task store.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 mod access;
 mod automatic;

@@ -95,9 +95,7 @@ impl Apply for Notify {
     async fn apply(&self, tx: &mut Tx, envelope: &Envelope) -> Result<Self::Outcome, HandleError> {
         let planned = plan::plan(tx, envelope).await?;
         let written = match &planned {
-            Some(p) => notify::write(&self.state, tx, envelope, p)
-                .await
-                .map_err(HandleError::retry)?,
+            Some(p) => notify::write(&self.state, tx, envelope, p).await?,
             None => notify::Written::default(),
         };
         tracing::info!(event = %envelope.id, kind = %envelope.kind,

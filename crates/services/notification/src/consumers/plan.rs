@@ -156,9 +156,7 @@ pub(crate) async fn plan(
                 created_by: t.created_by,
                 meeting_id: t.meeting_id,
             };
-            refs::put_todo(conn, t.todo_id, &todo, &t.title)
-                .await
-                .map_err(HandleError::retry)?;
+            refs::put_todo(conn, t.todo_id, &todo, &t.title).await?;
             let Some(assignee) = t.assignee_id else {
                 return Ok(None);
             };
@@ -176,12 +174,10 @@ pub(crate) async fn plan(
         }
         ev::TODO_COMPLETED => {
             let t: TodoStatusChanged = payload(e)?;
-            let todo = refs::todo(conn, t.todo_id)
-                .await
-                .map_err(HandleError::retry)?;
+            let todo = refs::todo(conn, t.todo_id).await?;
             let meeting_id = t.meeting_id.or(todo.as_ref().and_then(|r| r.meeting_id));
             let meeting = match meeting_id {
-                Some(m) => refs::meeting(conn, m).await.map_err(HandleError::retry)?,
+                Some(m) => refs::meeting(conn, m).await?,
                 None => None,
             };
             let target = todo
@@ -230,8 +226,7 @@ async fn meeting_title(
         return Ok(String::new());
     };
     Ok(refs::meeting(conn, m)
-        .await
-        .map_err(HandleError::retry)?
+        .await?
         .map(|r| r.title)
         .unwrap_or_default())
 }

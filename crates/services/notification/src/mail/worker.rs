@@ -52,15 +52,8 @@ impl Handler for EmailHandler {
         let envelope = Envelope::from_bytes(&delivery.message().body).map_err(reject)?;
         let job: EmailJob = envelope.data_as().map_err(reject)?;
         let claim = {
-            let mut conn = self
-                .db
-                .writer()
-                .acquire()
-                .await
-                .map_err(HandleError::retry)?;
-            deliveries::claim(&mut conn, job.delivery_id, now_millis(), self.lease_ms)
-                .await
-                .map_err(HandleError::retry)?
+            let mut conn = self.db.writer().acquire().await?;
+            deliveries::claim(&mut conn, job.delivery_id, now_millis(), self.lease_ms).await?
         };
         let out = match claim {
             Claim::Send(out) => out,
@@ -101,11 +94,9 @@ impl Handler for EmailHandler {
         };
         metrics::counter!("notification_emails_total", "outcome" => label).increment(1);
         tracing::info!(delivery = %out.id, attempt = out.attempt, outcome = label, "e-mail attempt");
-        let mut tx = self.db.begin().await.map_err(HandleError::retry)?;
-        deliveries::finish(&mut tx, &out, &outcome, now_millis())
-            .await
-            .map_err(HandleError::retry)?;
-        tx.commit().await.map_err(HandleError::retry)?;
+        let mut tx = self.db.begin().await?;
+        deliveries::finish(&mut tx, &out, &outcome, now_millis()).await?;
+        tx.commit().await?;
         result
     }
 }

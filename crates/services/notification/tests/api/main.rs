@@ -1,13 +1,7 @@
 //! The notification service against a real database, the embedded broker and a real SMTP
 //! server (`scripts/mail_sink.py`).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    clippy::print_stderr
-)] // test code: a failed step should stop the test
+#![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 mod access;
 mod email;
