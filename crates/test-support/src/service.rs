@@ -7,8 +7,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use quorum_bus::{Broker, Envelope, Message};
-use quorum_contracts::events::{UserChanged, USER_CREATED};
-use quorum_contracts::SCHEMA_VERSION;
+use quorum_contracts::events::USER_CREATED;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
@@ -120,23 +119,9 @@ impl Served {
     }
 }
 
-/// A `user.created` envelope (no subject), as the identity service publishes it.
+/// A `user.created` envelope, as the identity service publishes it.
 pub fn user_created(user: Uuid, name: &str, email: &str, locale: Option<&str>) -> Envelope {
-    let payload = UserChanged {
-        user_id: user,
-        email: email.into(),
-        name: name.into(),
-        locale: locale.map(str::to_string),
-        occurred_at: chrono::Utc::now(),
-    };
-    Envelope::new(
-        USER_CREATED,
-        "quorum/identity",
-        None,
-        SCHEMA_VERSION,
-        &payload,
-    )
-    .expect("a user.created envelope")
+    crate::users::with_locale(USER_CREATED, user, name, email, locale, chrono::Utc::now())
 }
 
 /// Publishes `envelope` on `exchange` (routing key = its type), as its service would.

@@ -16,13 +16,25 @@ use uuid::Uuid;
 
 use crate::service;
 
-/// A `user.created` / `user.updated` envelope that happened at `at`.
+/// A `user.created` / `user.updated` envelope (locale `en`) that happened at `at`.
 pub fn changed(kind: &str, user: Uuid, name: &str, email: &str, at: DateTime<Utc>) -> Envelope {
+    with_locale(kind, user, name, email, Some("en"), at)
+}
+
+/// A `user.created` / `user.updated` envelope with the user's `locale`.
+pub fn with_locale(
+    kind: &str,
+    user: Uuid,
+    name: &str,
+    email: &str,
+    locale: Option<&str>,
+    at: DateTime<Utc>,
+) -> Envelope {
     let payload = UserChanged {
         user_id: user,
         email: email.into(),
         name: name.into(),
-        locale: Some("en".into()),
+        locale: locale.map(str::to_string),
         occurred_at: at,
     };
     Envelope::new(

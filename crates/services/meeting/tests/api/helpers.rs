@@ -9,12 +9,13 @@ use std::time::Duration;
 
 use chrono::Utc;
 use quorum_bus::{Broker, Envelope, QueueSpec, Topology};
-use quorum_contracts::events::{UserChanged, UserDeleted, USER_CREATED};
-use quorum_contracts::{exchanges, SCHEMA_VERSION};
+use quorum_contracts::events::USER_CREATED;
+use quorum_contracts::exchanges;
 use quorum_meeting::{build, Deps, Meeting, Settings};
 use quorum_store::Db;
 pub(crate) use quorum_test_support::service::Resp;
 use quorum_test_support::service::{self, Served};
+use quorum_test_support::users;
 use quorum_test_support::{backends, temp_dir, test_db, TestDb};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -107,36 +108,11 @@ impl TestApp {
     }
 
     pub(crate) fn user_envelope(kind: &str, user: Uuid, name: &str, email: &str) -> Envelope {
-        let payload = UserChanged {
-            user_id: user,
-            email: email.into(),
-            name: name.into(),
-            locale: Some("ko".into()),
-            occurred_at: Utc::now(),
-        };
-        Envelope::new(
-            kind,
-            "quorum/identity",
-            Some(user.to_string()),
-            SCHEMA_VERSION,
-            &payload,
-        )
-        .unwrap()
+        users::changed(kind, user, name, email, Utc::now())
     }
 
     pub(crate) fn deleted_envelope(user: Uuid) -> Envelope {
-        let payload = UserDeleted {
-            user_id: user,
-            occurred_at: Utc::now(),
-        };
-        Envelope::new(
-            "user.deleted",
-            "quorum/identity",
-            Some(user.to_string()),
-            SCHEMA_VERSION,
-            &payload,
-        )
-        .unwrap()
+        users::deleted(user, Utc::now())
     }
 
     /// The directory's name for `user`, if it has one.
