@@ -63,6 +63,11 @@ async fn renamed_and_deleted_users_show_in_participant_lists() {
         app.directory_name(guest).await.is_none()
     })
     .await;
+    // The cached list is evicted just after the change commits: wait for what the owner sees.
+    app.eventually("the cached participant list to be evicted", || async {
+        app.get(&path, owner).await.body["participants"][1]["name"] == ""
+    })
+    .await;
     let after = app.get(&path, owner).await;
     assert_eq!(after.body["participants"][1]["userId"], guest.to_string());
     assert_eq!(after.body["participants"][1]["name"], "");
