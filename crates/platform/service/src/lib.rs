@@ -9,8 +9,10 @@
 //! - [`Hosted`]: the face a built service shows the process that hosts it (routes,
 //!   background work by role, health indicators), so the process assembles any set of
 //!   services with one loop.
+//! - [`column`]: reading back stored ids and JSON (unreadable → corrupt data), once;
 //! - [`prepare`]: the database migrations of a service, in the one order every service uses.
 
+pub mod column;
 mod hosted;
 mod prepare;
 

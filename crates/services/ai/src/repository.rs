@@ -6,6 +6,7 @@ use quorum_store::sqlx::{self, AnyConnection, Row};
 use uuid::Uuid;
 
 use crate::views::{AnalysisView, SuggestionView};
+use quorum_service::column::{json, to_json, uuid};
 use quorum_service::Failure;
 
 /// The kinds of `analyses` rows.
@@ -34,18 +35,6 @@ pub(crate) struct AnalysisRecord {
     pub(crate) transcript_id: Uuid,
     pub(crate) engine: String,
     pub(crate) doc: AnalysisView,
-}
-
-fn uuid(raw: &str) -> Result<Uuid, Failure> {
-    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
-}
-
-fn json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, Failure> {
-    serde_json::from_str(raw).map_err(|e| Failure::corrupt(format!("{what}: {e}")))
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
-    serde_json::to_string(v).map_err(|e| Failure::corrupt(e.to_string()))
 }
 
 /// Keeps the latest payload of a transcript (a re-created transcript replaces it).

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::domain::MeetingStatus;
 use crate::views::{Localized, TemplateView};
+pub(crate) use quorum_service::column::uuid;
 use quorum_service::Failure;
 
 pub(crate) mod recordings;
@@ -43,10 +44,6 @@ pub(crate) struct Participant {
 const COLS: &str = "m.id, m.title, m.status, m.owner_id, m.scheduled_at, m.started_at, \
     m.ended_at, m.agenda, m.notes, m.template_id, m.progress_completed, m.progress_total, \
     m.created_at, m.updated_at";
-
-pub(crate) fn uuid(raw: &str) -> Result<Uuid, Failure> {
-    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
-}
 
 fn meeting_from_row(row: &AnyRow) -> Result<MeetingRecord, Failure> {
     let status: String = row.try_get("status")?;

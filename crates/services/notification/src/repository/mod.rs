@@ -6,10 +6,4 @@ pub(crate) mod notifications;
 pub(crate) mod preferences;
 pub(crate) mod refs;
 
-use uuid::Uuid;
-
-use quorum_service::Failure;
-
-pub(crate) fn uuid(raw: &str) -> Result<Uuid, Failure> {
-    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
-}
+pub(crate) use quorum_service::column::uuid;

@@ -6,14 +6,4 @@
 pub(crate) mod meetings;
 pub(crate) mod todos;
 
-use uuid::Uuid;
-
-use quorum_service::Failure;
-
-pub(crate) fn uuid(raw: &str) -> Result<Uuid, Failure> {
-    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
-}
-
-pub(crate) fn opt_uuid(raw: Option<String>) -> Result<Option<Uuid>, Failure> {
-    raw.as_deref().map(uuid).transpose()
-}
+pub(crate) use quorum_service::column::{opt_uuid, uuid};

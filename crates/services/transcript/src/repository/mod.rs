@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{DraftSection, Source, TranscriptStatus};
+pub(crate) use quorum_service::column::uuid;
+use quorum_service::column::{json, opt_uuid, to_json};
 use quorum_service::Failure;
 
 /// A transcript row with its readers (timestamps in epoch millis). The `TRANSCRIPT` cache
@@ -66,22 +68,6 @@ pub(crate) struct SectionRecord {
     pub(crate) verified_by: Option<Uuid>,
     pub(crate) verified_at: Option<i64>,
     pub(crate) edited_by: Option<Uuid>,
-}
-
-pub(crate) fn uuid(raw: &str) -> Result<Uuid, Failure> {
-    Uuid::parse_str(raw).map_err(|_| Failure::corrupt(format!("`{raw}` is not a UUID")))
-}
-
-fn opt_uuid(raw: Option<String>) -> Result<Option<Uuid>, Failure> {
-    raw.as_deref().map(uuid).transpose()
-}
-
-fn json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, Failure> {
-    serde_json::from_str(raw).map_err(|e| Failure::corrupt(format!("{what}: {e}")))
-}
-
-fn to_json<T: Serialize>(v: &T) -> Result<String, Failure> {
-    serde_json::to_string(v).map_err(|e| Failure::corrupt(e.to_string()))
 }
 
 const COLS: &str = "id, meeting_id, meeting_title, owner_id, status, language, source, \
