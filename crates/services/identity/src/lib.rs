@@ -31,7 +31,6 @@ use quorum_cache::{specs, Cache, CacheStore};
 use quorum_contracts::exchanges;
 use quorum_store::Db;
 use tokio_util::sync::CancellationToken;
-use utoipa::OpenApi;
 
 mod app;
 mod domain;
@@ -101,7 +100,10 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Identity, BuildErro
 impl Identity {
     /// Every route of the service, state applied.
     pub fn router(&self) -> axum::Router {
-        routes::router(self.state.clone())
+        routes::api()
+            .with_state(self.state.clone())
+            .split_for_parts()
+            .0
     }
 
     /// The exchange it publishes to (`user.events`); it consumes nothing.
@@ -111,7 +113,7 @@ impl Identity {
 
     /// The OpenAPI document of every route.
     pub fn openapi() -> utoipa::openapi::OpenApi {
-        routes::ApiDoc::openapi()
+        routes::api().into_openapi()
     }
 
     /// The outbox relay and the key-rotation task; both stop when `shutdown` is cancelled.

@@ -2,9 +2,10 @@
 //! requests), [`tasks`] (their status, polled or streamed) and [`analysis`] (the automatic
 //! analysis of a meeting and schedule suggestions as iCalendar).
 
-use axum::routing::{get, post};
-use axum::Router;
-use utoipa::OpenApi;
+use axum::routing::get;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::app::AppState;
@@ -17,30 +18,24 @@ pub(crate) mod tasks;
 /// The public path of the task status resource.
 pub(crate) const TASKS_PATH: &str = "/api/ai/tasks";
 
-pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/ai/schedules", post(requests::schedules))
-        .route("/api/ai/summaries", post(requests::summaries))
-        .route("/api/ai/tasks/{task_id}", get(tasks::status))
-        .route("/api/ai/tasks/{task_id}/events", get(tasks::events))
-        .route(
-            "/api/ai/meetings/{meeting_id}/analysis",
-            get(analysis::latest),
-        )
+/// Every route with its OpenAPI operation, each registered once: the service's router and
+/// its OpenAPI document are both cut from this. The one exception is the `.ics` download:
+/// its documented path `/api/ai/schedules/{id}.ics` has a suffix after the parameter, which
+/// axum's matcher cannot express, so it is routed as `{file}` (the handler strips `.ics`)
+/// and documented by [`ApiDoc`].
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(requests::schedules))
+        .routes(routes!(requests::summaries))
+        .routes(routes!(tasks::status))
+        .routes(routes!(tasks::events))
+        .routes(routes!(analysis::latest))
         .route("/api/ai/schedules/{file}", get(analysis::ics))
-        .with_state(state)
 }
 
-#[derive(OpenApi)]
+#[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(
-        requests::schedules,
-        requests::summaries,
-        tasks::status,
-        tasks::events,
-        analysis::latest,
-        analysis::ics,
-    ),
+    paths(analysis::ics),
     components(schemas(
         crate::views::AiRequest,
         crate::views::AnalysisView,

@@ -2,9 +2,9 @@
 //! logout), [`profile`] (me, public profiles) and [`jwks`]; and the OpenAPI document.
 
 use axum::http::HeaderMap;
-use axum::routing::{get, post};
-use axum::Router;
-use utoipa::OpenApi;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -14,36 +14,25 @@ pub(crate) mod jwks;
 pub(crate) mod profile;
 pub(crate) mod session;
 
-pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/users/register", post(account::register))
-        .route("/api/users/login", post(session::login))
-        .route("/api/users/refresh", post(session::refresh))
-        .route("/api/users/logout", post(session::logout))
-        .route(
-            "/api/users/me",
-            get(profile::get_me)
-                .put(profile::update_me)
-                .delete(profile::delete_me),
-        )
-        .route("/api/users/{id}", get(profile::get_user))
-        .route("/.well-known/jwks.json", get(jwks::jwks))
-        .with_state(state)
+/// Every route with its OpenAPI operation, each registered once: the service's router and
+/// its OpenAPI document are both cut from this.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(account::register))
+        .routes(routes!(session::login))
+        .routes(routes!(session::refresh))
+        .routes(routes!(session::logout))
+        .routes(routes!(
+            profile::get_me,
+            profile::update_me,
+            profile::delete_me
+        ))
+        .routes(routes!(profile::get_user))
+        .routes(routes!(jwks::jwks))
 }
 
-#[derive(OpenApi)]
+#[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(
-        account::register,
-        session::login,
-        session::refresh,
-        session::logout,
-        profile::get_me,
-        profile::update_me,
-        profile::delete_me,
-        profile::get_user,
-        jwks::jwks,
-    ),
     components(schemas(
         crate::views::RegisterBody,
         crate::views::Registered,

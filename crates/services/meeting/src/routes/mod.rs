@@ -2,9 +2,11 @@
 //! (start, notes, end, cancel), [`recordings`] (upload, list) and [`templates`].
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
 use axum::Router;
-use utoipa::OpenApi;
+use utoipa::openapi::OpenApi;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
@@ -13,48 +15,40 @@ pub(crate) mod meetings;
 pub(crate) mod recordings;
 pub(crate) mod templates;
 
+/// Every route with its OpenAPI operation, each registered once: [`router`] and [`openapi`]
+/// are both cut from this. `upload_limit` bounds a multipart upload as a whole (axum's
+/// `Multipart` obeys `DefaultBodyLimit`); a raw upload is counted while it streams.
+fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(meetings::create, meetings::list))
+        .routes(routes!(templates::list))
+        .routes(routes!(meetings::get, meetings::update))
+        .routes(routes!(lifecycle::start))
+        .routes(routes!(lifecycle::notes))
+        .routes(routes!(lifecycle::end))
+        .routes(routes!(lifecycle::cancel))
+        .routes(routes!(recordings::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .routes(routes!(recordings::list))
+}
+
+/// The routes, state applied.
 pub(crate) fn router(state: AppState) -> Router {
-    // Bounds a multipart upload as a whole (axum's `Multipart` obeys `DefaultBodyLimit`); a
-    // raw upload is counted while it streams.
     let upload_limit = state
         .recordings
         .max_bytes()
         .saturating_add(recordings::MULTIPART_SLACK);
     let upload_limit = usize::try_from(upload_limit).unwrap_or(usize::MAX);
-    Router::new()
-        .route("/api/meetings", post(meetings::create).get(meetings::list))
-        .route("/api/meetings/templates", get(templates::list))
-        .route(
-            "/api/meetings/{id}",
-            get(meetings::get).put(meetings::update),
-        )
-        .route("/api/meetings/{id}/start", post(lifecycle::start))
-        .route("/api/meetings/{id}/notes", put(lifecycle::notes))
-        .route("/api/meetings/{id}/end", post(lifecycle::end))
-        .route("/api/meetings/{id}/cancel", post(lifecycle::cancel))
-        .route(
-            "/api/meetings/{id}/recording",
-            post(recordings::upload).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/api/meetings/{id}/recordings", get(recordings::list))
-        .with_state(state)
+    let (router, _) = api(upload_limit).split_for_parts();
+    router.with_state(state)
 }
 
-#[derive(OpenApi)]
+/// The OpenAPI document of [`router`]'s routes.
+pub(crate) fn openapi() -> OpenApi {
+    api(usize::MAX).into_openapi()
+}
+
+#[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(
-        meetings::create,
-        meetings::list,
-        meetings::get,
-        meetings::update,
-        lifecycle::start,
-        lifecycle::notes,
-        lifecycle::end,
-        lifecycle::cancel,
-        recordings::upload,
-        recordings::list,
-        templates::list,
-    ),
     components(schemas(
         crate::views::MeetingView,
         crate::views::ParticipantView,

@@ -155,7 +155,9 @@ fn openapi_documents_every_route() {
     assert_eq!(paths.len(), expected.len(), "{:?}", paths.keys());
     for (path, methods) in expected {
         for m in methods {
-            assert!(paths[path].get(*m).is_some(), "{m} {path}");
+            let op = &paths[path][*m];
+            assert!(op.is_object(), "{m} {path}");
+            assert_eq!(op["tags"], serde_json::json!(["meetings"]), "{m} {path}");
         }
     }
     assert!(json["components"]["schemas"]["MeetingView"].is_object());

@@ -1,9 +1,9 @@
 //! HTTP routes, one file per group: [`inbox`] (list, mark read), [`stream`] (SSE) and
 //! [`preferences`].
 
-use axum::routing::{get, post};
-use axum::Router;
-use utoipa::OpenApi;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
@@ -11,21 +11,18 @@ pub(crate) mod inbox;
 pub(crate) mod preferences;
 pub(crate) mod stream;
 
-pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/notifications", get(inbox::list))
-        .route("/api/notifications/{id}/read", post(inbox::read))
-        .route("/api/notifications/stream", get(stream::stream))
-        .route(
-            "/api/notifications/preferences",
-            get(preferences::get).put(preferences::put),
-        )
-        .with_state(state)
+/// Every route with its OpenAPI operation, each registered once: the service's router and
+/// its OpenAPI document are both cut from this.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(inbox::list))
+        .routes(routes!(inbox::read))
+        .routes(routes!(stream::stream))
+        .routes(routes!(preferences::get, preferences::put))
 }
 
-#[derive(OpenApi)]
+#[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(inbox::list, inbox::read, stream::stream, preferences::get, preferences::put),
     components(schemas(
         crate::views::NotificationView,
         crate::views::NotificationPage,

@@ -1,9 +1,9 @@
 //! HTTP routes, one file per group: [`todos`] (list, create, read), [`patch`] (changes and
 //! the status machine) and [`stats`].
 
-use axum::routing::get;
-use axum::Router;
-use utoipa::OpenApi;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
@@ -11,17 +11,17 @@ pub(crate) mod patch;
 pub(crate) mod stats;
 pub(crate) mod todos;
 
-pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/todos", get(todos::list).post(todos::create))
-        .route("/api/todos/stats", get(stats::get))
-        .route("/api/todos/{id}", get(todos::get).patch(patch::patch))
-        .with_state(state)
+/// Every route with its OpenAPI operation, each registered once: the service's router and
+/// its OpenAPI document are both cut from this.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(todos::list, todos::create))
+        .routes(routes!(stats::get))
+        .routes(routes!(todos::get, patch::patch))
 }
 
-#[derive(OpenApi)]
+#[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(todos::list, todos::create, todos::get, patch::patch, stats::get),
     components(schemas(
         crate::views::TodoView,
         crate::views::CreateTodo,

@@ -1,9 +1,9 @@
 //! HTTP routes, one file per group: [`transcripts`] (read), [`sections`] (correct, verify),
 //! [`share`] and [`tasks`] (speech-to-text status).
 
-use axum::routing::{get, post, put};
-use axum::Router;
-use utoipa::OpenApi;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
@@ -12,35 +12,21 @@ pub(crate) mod share;
 pub(crate) mod tasks;
 pub(crate) mod transcripts;
 
-pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/transcripts", get(transcripts::by_meeting))
-        .route("/api/transcripts/{id}", get(transcripts::get))
-        .route(
-            "/api/transcripts/{id}/sections/{index}",
-            put(sections::correct),
-        )
-        .route(
-            "/api/transcripts/{id}/sections/{index}/verify",
-            post(sections::verify),
-        )
-        .route("/api/transcripts/{id}/share", post(share::share))
-        .route("/api/transcripts/tasks/{taskId}", get(tasks::status))
-        .route("/api/transcripts/tasks/{taskId}/events", get(tasks::events))
-        .with_state(state)
+/// Every route with its OpenAPI operation, each registered once: the service's router and
+/// its OpenAPI document are both cut from this.
+pub(crate) fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(transcripts::by_meeting))
+        .routes(routes!(transcripts::get))
+        .routes(routes!(sections::correct))
+        .routes(routes!(sections::verify))
+        .routes(routes!(share::share))
+        .routes(routes!(tasks::status))
+        .routes(routes!(tasks::events))
 }
 
-#[derive(OpenApi)]
+#[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(
-        transcripts::by_meeting,
-        transcripts::get,
-        sections::correct,
-        sections::verify,
-        share::share,
-        tasks::status,
-        tasks::events,
-    ),
     components(schemas(
         crate::views::TranscriptView,
         crate::views::SectionView,
