@@ -228,3 +228,50 @@ async fn build(
         other => anyhow::bail!("no service is called `{other}`"),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole routing of events between the services, as the broker is told it: a queue
+    /// dropped or a binding lost in a service's `topology()` shows up here.
+    #[test]
+    fn every_consumed_queue_is_declared_and_bound_as_documented() {
+        let topology = topology(&Settings::default());
+        let mut bindings: Vec<String> = topology
+            .bindings
+            .iter()
+            .map(|b| format!("{} <- {} {}", b.queue, b.exchange, b.pattern))
+            .collect();
+        bindings.sort();
+        assert_eq!(
+            bindings,
+            [
+                "ai.transcript.queue <- transcript.events transcript.created",
+                "meeting.pipeline.queue <- todo.events todo.completed",
+                "meeting.pipeline.queue <- todo.events todo.created",
+                "meeting.pipeline.queue <- transcript.events transcript.created",
+                "meeting.user.queue <- user.events user.*",
+                "notification.ai.queue <- ai.events ai.analysis.completed",
+                "notification.meeting.queue <- meeting.events meeting.*",
+                "notification.queue <- notification.jobs notification.email",
+                "notification.todo.queue <- todo.events todo.*",
+                "notification.transcript.queue <- transcript.events transcript.*",
+                "notification.user.queue <- user.events user.*",
+                "todo.ai.queue <- ai.events ai.analysis.completed",
+                "todo.meeting.queue <- meeting.events meeting.ended",
+                "todo.user.queue <- user.events user.*",
+                "transcript.meeting.queue <- meeting.events meeting.ended",
+                "transcript.meeting.queue <- meeting.events meeting.recording_added",
+                "transcript.user.queue <- user.events user.*",
+            ]
+        );
+        for b in &topology.bindings {
+            assert!(topology.queues.iter().any(|q| q.name == b.queue), "{b:?}");
+            assert!(topology.exchanges.contains(&b.exchange), "{b:?}");
+        }
+        for work_queue in ["transcript.creation.queue", "ai.processing.queue"] {
+            assert!(topology.queues.iter().any(|q| q.name == work_queue));
+        }
+    }
+}

@@ -34,5 +34,5 @@ pub use envelope::Envelope;
 pub use error::BusError;
 pub use outbox::{inbox_record, Outbox};
 pub use rabbitmq::{RabbitBroker, RabbitOptions};
-pub use topology::{Binding, QueueSpec, Topology};
+pub use topology::{Binding, QueueSpec, Subscription, Topology};
 pub use worker::{spawn_workers, HandleError, Handler, WorkerOptions};

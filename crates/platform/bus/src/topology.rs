@@ -60,6 +60,23 @@ pub struct Binding {
     pub pattern: String,
 }
 
+/// A queue a service consumes and the events routed to it: declared once, next to its
+/// consumer, and read both by [`Topology::subscribe`] (the exchanges, the queue and its
+/// bindings) and by the workers (`spawn_workers(broker, SUBSCRIPTION.queue, …)`), so a queue
+/// can neither be consumed without being bound nor bound without being consumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subscription {
+    pub queue: &'static str,
+    /// `(exchange, pattern)` pairs bound to the queue.
+    pub binds: &'static [(&'static str, &'static str)],
+}
+
+impl Subscription {
+    pub const fn new(queue: &'static str, binds: &'static [(&'static str, &'static str)]) -> Self {
+        Self { queue, binds }
+    }
+}
+
 /// Everything a broker must declare. Services contribute parts; the process merges them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Topology {
@@ -109,6 +126,18 @@ impl Topology {
             }
         }
         out
+    }
+
+    /// A [`Subscription`]: its exchanges, its queue (plain, with a dead-letter queue) and
+    /// its bindings.
+    pub fn subscribe(mut self, subscription: &Subscription) -> Self {
+        self = self.queue(QueueSpec::new(subscription.queue));
+        for (exchange, pattern) in subscription.binds {
+            self = self
+                .exchange(exchange)
+                .bind(subscription.queue, exchange, pattern);
+        }
+        self
     }
 
     /// Adds everything `other` declares.

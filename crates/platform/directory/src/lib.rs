@@ -17,14 +17,20 @@
 //!   committed (evict the cached lists that show the user's name).
 
 use async_trait::async_trait;
-use quorum_bus::{payload, Apply, Envelope, HandleError};
+use quorum_bus::{payload, Apply, Envelope, HandleError, Subscription};
 use quorum_contracts::events::{self, UserChanged, UserDeleted};
+use quorum_contracts::exchanges;
 use quorum_store::sqlx::{self, AnyConnection, Row as _};
 use quorum_store::{Db, Migration, StoreError, Tx};
 use uuid::Uuid;
 
 /// The migration scope of the directory's tables in a service's database.
 pub const SCOPE: &str = "directory";
+
+/// A service's directory subscription: every `user.*` event, on the service's own `queue`.
+pub const fn subscription(queue: &'static str) -> Subscription {
+    Subscription::new(queue, &[(exchanges::USER, "user.*")])
+}
 
 /// The directory's schema (portable SQL, see `quorum_store`).
 pub const MIGRATIONS: &[Migration] = &[Migration::new(

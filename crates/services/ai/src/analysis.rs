@@ -6,10 +6,29 @@ use chrono::{Duration, FixedOffset};
 use quorum_contracts::events::TranscriptCreated;
 use uuid::Uuid;
 
+use crate::app::AppState;
 use crate::engine::{Analysis, AnalysisInput, Lang, Participant, Section};
+use crate::repository::AnalysisRecord;
 use crate::views::{ActionItemView, AnalysisView, SuggestionView};
 
 /// The public path of a suggestion's iCalendar file.
+/// Analyses transcript `t` with the configured engine: the record to store, or why the
+/// engine failed. The automatic analysis and the requested one both run through here.
+pub(crate) async fn run(state: &AppState, t: &TranscriptCreated) -> Result<AnalysisRecord, String> {
+    let produced = state
+        .analyzer
+        .analyze(&input(t, state.timezone))
+        .await
+        .map_err(|e| format!("analysis failed: {e}"))?;
+    Ok(AnalysisRecord {
+        id: Uuid::now_v7(),
+        meeting_id: t.meeting_id,
+        transcript_id: t.transcript_id,
+        engine: produced.engine,
+        doc: view(&produced.analysis),
+    })
+}
+
 pub(crate) fn ics_url(id: Uuid) -> String {
     format!("/api/ai/schedules/{id}.ics")
 }

@@ -114,20 +114,9 @@ impl JobHandler {
                 let t = transcript.ok_or_else(|| {
                     JobError::Failed(format!("transcript {} is not known", job.transcript_id))
                 })?;
-                let input = crate::analysis::input(&t, self.state.timezone);
-                let produced = self
-                    .state
-                    .analyzer
-                    .analyze(&input)
+                let record = crate::analysis::run(&self.state, &t)
                     .await
-                    .map_err(|e| JobError::Failed(format!("analysis failed: {e}")))?;
-                let record = AnalysisRecord {
-                    id: Uuid::now_v7(),
-                    meeting_id: job.meeting_id,
-                    transcript_id: job.transcript_id,
-                    engine: produced.engine,
-                    doc: crate::analysis::view(&produced.analysis),
-                };
+                    .map_err(JobError::Failed)?;
                 let mut tx = self.state.db.begin().await.map_err(ApiError::from)?;
                 let kind = job.kind.analysis_kind();
                 repository::insert_analysis(

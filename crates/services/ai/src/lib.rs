@@ -30,15 +30,13 @@
 
 use std::sync::Arc;
 
-use quorum_bus::{spawn_workers, Broker, Outbox, QueueSpec, Topology, WorkerOptions};
+use quorum_bus::{spawn_workers, Broker, Outbox, Topology, WorkerOptions};
 use quorum_cache::CacheStore;
-use quorum_contracts::events::TRANSCRIPT_CREATED;
 use quorum_contracts::exchanges;
 use quorum_store::Db;
 use quorum_telemetry::health::FnIndicator;
 use quorum_telemetry::Health;
 use tokio_util::sync::CancellationToken;
-use utoipa::OpenApi;
 
 mod analysis;
 mod analyzer;
@@ -121,7 +119,11 @@ pub async fn build_with_engine(
 impl Ai {
     /// The `/api/ai…` routes, state applied; mutating routes honour `Idempotency-Key`.
     pub fn router(&self) -> axum::Router {
-        routes::router(self.state.clone()).layer(quorum_web::idempotency::layer(self.cache.clone()))
+        routes::api()
+            .with_state(self.state.clone())
+            .split_for_parts()
+            .0
+            .layer(quorum_web::idempotency::layer(self.cache.clone()))
     }
 
     /// Exchanges and queues with the default settings (see [`Ai::topology_for`]).
@@ -135,19 +137,13 @@ impl Ai {
     pub fn topology_for(settings: &Settings) -> Topology {
         Topology::new()
             .exchange(exchanges::AI)
-            .exchange(exchanges::TRANSCRIPT)
-            .queue(QueueSpec::new(transcripts::QUEUE))
-            .bind(
-                transcripts::QUEUE,
-                exchanges::TRANSCRIPT,
-                TRANSCRIPT_CREATED,
-            )
+            .subscribe(&transcripts::SUBSCRIPTION)
             .queue(jobs::queue_spec(settings.queue_max_length))
     }
 
     /// The OpenAPI description of every route.
     pub fn openapi() -> utoipa::openapi::OpenApi {
-        routes::ApiDoc::openapi()
+        routes::api().into_openapi()
     }
 
     /// The engine's readiness for `/actuator/health/readiness`: the built-in engine is always
@@ -170,7 +166,7 @@ impl Ai {
             .spawn_relay(broker.clone(), shutdown.clone());
         let consumer = spawn_workers(
             broker.clone(),
-            transcripts::QUEUE,
+            transcripts::SUBSCRIPTION.queue,
             WorkerOptions {
                 concurrency: 2,
                 ..WorkerOptions::default()

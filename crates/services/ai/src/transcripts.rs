@@ -10,8 +10,9 @@
 //! not held meanwhile).
 
 use async_trait::async_trait;
-use quorum_bus::{begin_once, Delivery, Envelope, HandleError, Handler};
+use quorum_bus::{begin_once, Delivery, Envelope, HandleError, Handler, Subscription};
 use quorum_contracts::events::{TranscriptCreated, TRANSCRIPT_CREATED};
+use quorum_contracts::exchanges;
 use quorum_store::now_millis;
 use uuid::Uuid;
 
@@ -20,7 +21,10 @@ use crate::error::ApiError;
 use crate::repository::{self, AnalysisRecord, Kind};
 
 /// The queue this service consumes transcript events from.
-pub(crate) const QUEUE: &str = "ai.transcript.queue";
+pub(crate) const SUBSCRIPTION: Subscription = Subscription::new(
+    "ai.transcript.queue",
+    &[(exchanges::TRANSCRIPT, TRANSCRIPT_CREATED)],
+);
 /// The consumer's name in the inbox.
 pub(crate) const CONSUMER: &str = "ai.transcripts";
 
@@ -78,20 +82,9 @@ impl Handler for TranscriptHandler {
             tracing::debug!(transcript = %t.transcript_id, "already analysed; skipped");
             return Ok(());
         }
-        let input = crate::analysis::input(&t, self.state.timezone);
-        let produced = self
-            .state
-            .analyzer
-            .analyze(&input)
+        let record = crate::analysis::run(&self.state, &t)
             .await
-            .map_err(|e| HandleError::Reject(format!("analysis failed: {e}")))?;
-        let record = AnalysisRecord {
-            id: Uuid::now_v7(),
-            meeting_id: t.meeting_id,
-            transcript_id: t.transcript_id,
-            engine: produced.engine,
-            doc: crate::analysis::view(&produced.analysis),
-        };
+            .map_err(HandleError::Reject)?;
         if self.store(envelope.id, &t, &record).await? {
             tracing::info!(transcript = %t.transcript_id, analysis = %record.id,
                 engine = %record.engine, "automatic analysis stored");

@@ -3,7 +3,7 @@
 //! After a user's entry changes, the cached participant lists that show them are evicted.
 
 use async_trait::async_trait;
-use quorum_bus::Consumer;
+use quorum_bus::{Consumer, Subscription};
 use quorum_directory::{OnChange, UserEvents};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::repository;
 
 /// The queue this service consumes user events from.
-pub(crate) const QUEUE: &str = "meeting.user.queue";
+pub(crate) const SUBSCRIPTION: Subscription = quorum_directory::subscription("meeting.user.queue");
 /// The consumer's name in the inbox.
 pub(crate) const CONSUMER: &str = "meeting.directory";
 

@@ -31,12 +31,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use quorum_bus::{spawn_workers, Broker, Outbox, QueueSpec, Topology, WorkerOptions};
+use quorum_bus::{spawn_workers, Broker, Outbox, Topology, WorkerOptions};
 use quorum_cache::CacheStore;
 use quorum_contracts::exchanges;
 use quorum_store::Db;
 use tokio_util::sync::CancellationToken;
-use utoipa::OpenApi;
 
 mod app;
 mod directory;
@@ -110,20 +109,13 @@ impl Meeting {
     pub fn topology() -> Topology {
         Topology::new()
             .exchange(exchanges::MEETING)
-            .exchange(exchanges::USER)
-            .queue(QueueSpec::new(directory::QUEUE))
-            .bind(directory::QUEUE, exchanges::USER, "user.*")
-            .exchange(exchanges::TRANSCRIPT)
-            .exchange(exchanges::TODO)
-            .queue(QueueSpec::new(pipeline::QUEUE))
-            .bind(pipeline::QUEUE, exchanges::TRANSCRIPT, "transcript.created")
-            .bind(pipeline::QUEUE, exchanges::TODO, "todo.created")
-            .bind(pipeline::QUEUE, exchanges::TODO, "todo.completed")
+            .subscribe(&directory::SUBSCRIPTION)
+            .subscribe(&pipeline::SUBSCRIPTION)
     }
 
     /// The OpenAPI description of every route.
     pub fn openapi() -> utoipa::openapi::OpenApi {
-        routes::ApiDoc::openapi()
+        routes::openapi()
     }
 
     /// Starts the outbox relay and the participant-directory consumer; both stop (draining
@@ -142,14 +134,14 @@ impl Meeting {
         };
         let directory = spawn_workers(
             self.broker.clone(),
-            directory::QUEUE,
+            directory::SUBSCRIPTION.queue,
             options.clone(),
             directory::consumer(self.state.clone()),
             shutdown.clone(),
         );
         let pipeline = spawn_workers(
             self.broker.clone(),
-            pipeline::QUEUE,
+            pipeline::SUBSCRIPTION.queue,
             options,
             pipeline::Pipeline::consumer(self.state.clone()),
             shutdown,

@@ -6,14 +6,22 @@
 //! A transcript for a meeting that is not ENDED (already MINUTES_READY, say) changes nothing.
 
 use async_trait::async_trait;
-use quorum_bus::{payload, Apply, Envelope, HandleError};
+use quorum_bus::{payload, Apply, Envelope, HandleError, Subscription};
 use quorum_contracts::events::{self, TodoCreated, TodoStatusChanged, TranscriptCreated};
+use quorum_contracts::exchanges;
 use quorum_store::{now_millis, sqlx, Tx};
 use uuid::Uuid;
 
 use crate::app::AppState;
 
-pub(crate) const QUEUE: &str = "meeting.pipeline.queue";
+pub(crate) const SUBSCRIPTION: Subscription = Subscription::new(
+    "meeting.pipeline.queue",
+    &[
+        (exchanges::TRANSCRIPT, events::TRANSCRIPT_CREATED),
+        (exchanges::TODO, events::TODO_CREATED),
+        (exchanges::TODO, events::TODO_COMPLETED),
+    ],
+);
 const CONSUMER: &str = "meeting.pipeline";
 
 pub(crate) struct Pipeline {

@@ -33,14 +33,13 @@
 
 use std::sync::Arc;
 
-use quorum_bus::{spawn_workers, Broker, Consumer, Outbox, QueueSpec, Topology, WorkerOptions};
+use quorum_bus::{spawn_workers, Broker, Consumer, Outbox, Topology, WorkerOptions};
 use quorum_cache::CacheStore;
 use quorum_directory::UserEvents;
 use quorum_store::Db;
 use quorum_telemetry::health::FnIndicator;
 use quorum_telemetry::Health;
 use tokio_util::sync::CancellationToken;
-use utoipa::OpenApi;
 
 mod app;
 mod consumers;
@@ -110,7 +109,10 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Notification, Build
 impl Notification {
     /// The `/api/notifications…` routes, state applied.
     pub fn router(&self) -> axum::Router {
-        routes::router(self.state.clone())
+        routes::api()
+            .with_state(self.state.clone())
+            .split_for_parts()
+            .0
     }
 
     /// Exchanges and queues this service needs: its five event queues and bindings, and the
@@ -122,10 +124,7 @@ impl Notification {
             .iter()
             .chain([&consumers::USER_CONSUMER])
         {
-            t = t
-                .exchange(c.exchange)
-                .queue(QueueSpec::new(c.queue))
-                .bind(c.queue, c.exchange, c.pattern);
+            t = t.subscribe(&c.subscription);
         }
         t.exchange(mail::JOBS_EXCHANGE)
             .queue(mail::queue_spec())
@@ -134,7 +133,7 @@ impl Notification {
 
     /// The OpenAPI description of every route.
     pub fn openapi() -> utoipa::openapi::OpenApi {
-        routes::ApiDoc::openapi()
+        routes::api().into_openapi()
     }
 
     /// Whether e-mail is configured (`smtp.host` set).
@@ -195,7 +194,7 @@ impl Notification {
         for c in consumers::EVENT_CONSUMERS {
             handles.push(spawn_workers(
                 self.broker.clone(),
-                c.queue,
+                c.subscription.queue,
                 options.clone(),
                 consumers::Notify::consumer(self.state.clone(), c.name),
                 shutdown.clone(),
@@ -205,7 +204,7 @@ impl Notification {
         let directory = Consumer::new(self.state.db.clone(), UserEvents::new(c.name));
         handles.push(spawn_workers(
             self.broker.clone(),
-            c.queue,
+            c.subscription.queue,
             options,
             directory,
             shutdown.clone(),

@@ -44,13 +44,11 @@
 
 use std::sync::Arc;
 
-use quorum_bus::{spawn_workers, Broker, Handler, Outbox, QueueSpec, Topology, WorkerOptions};
+use quorum_bus::{spawn_workers, Broker, Handler, Outbox, Topology, WorkerOptions};
 use quorum_cache::CacheStore;
-use quorum_contracts::events::{AI_ANALYSIS_COMPLETED, MEETING_ENDED};
 use quorum_contracts::exchanges;
 use quorum_store::Db;
 use tokio_util::sync::CancellationToken;
-use utoipa::OpenApi;
 
 mod app;
 mod consumers;
@@ -108,7 +106,10 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Todo, BuildError> {
 impl Todo {
     /// The `/api/todos…` routes, state applied.
     pub fn router(&self) -> axum::Router {
-        routes::router(self.state.clone())
+        routes::api()
+            .with_state(self.state.clone())
+            .split_for_parts()
+            .0
     }
 
     /// Exchanges and queues this service needs: it publishes to `todo.events` and consumes
@@ -116,20 +117,14 @@ impl Todo {
     pub fn topology() -> Topology {
         Topology::new()
             .exchange(exchanges::TODO)
-            .exchange(exchanges::MEETING)
-            .exchange(exchanges::AI)
-            .exchange(exchanges::USER)
-            .queue(QueueSpec::new(meeting_ended::QUEUE))
-            .queue(QueueSpec::new(analysis::QUEUE))
-            .queue(QueueSpec::new(directory::QUEUE))
-            .bind(meeting_ended::QUEUE, exchanges::MEETING, MEETING_ENDED)
-            .bind(analysis::QUEUE, exchanges::AI, AI_ANALYSIS_COMPLETED)
-            .bind(directory::QUEUE, exchanges::USER, "user.*")
+            .subscribe(&meeting_ended::SUBSCRIPTION)
+            .subscribe(&analysis::SUBSCRIPTION)
+            .subscribe(&directory::SUBSCRIPTION)
     }
 
     /// The OpenAPI description of every route.
     pub fn openapi() -> utoipa::openapi::OpenApi {
-        routes::ApiDoc::openapi()
+        routes::api().into_openapi()
     }
 
     /// Starts the outbox relay and the three consumers; all stop (draining work in flight)
@@ -149,14 +144,17 @@ impl Todo {
         let state = &self.state;
         let workers: [(&str, Arc<dyn Handler>); 3] = [
             (
-                meeting_ended::QUEUE,
+                meeting_ended::SUBSCRIPTION.queue,
                 TodoConsumer::consumer(state.clone(), meeting_ended::MeetingEndedConsumer),
             ),
             (
-                analysis::QUEUE,
+                analysis::SUBSCRIPTION.queue,
                 TodoConsumer::consumer(state.clone(), analysis::AnalysisConsumer),
             ),
-            (directory::QUEUE, directory::consumer(state.clone())),
+            (
+                directory::SUBSCRIPTION.queue,
+                directory::consumer(state.clone()),
+            ),
         ];
         let mut handles = vec![relay];
         for (queue, handler) in workers {

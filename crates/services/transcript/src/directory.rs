@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
-use quorum_bus::Consumer;
+use quorum_bus::{Consumer, Subscription};
 use quorum_directory::UserEvents;
 
 use crate::app::AppState;
 
 /// The queue this service consumes user events from.
-pub(crate) const QUEUE: &str = "transcript.user.queue";
+pub(crate) const SUBSCRIPTION: Subscription =
+    quorum_directory::subscription("transcript.user.queue");
 /// The consumer's name in the inbox.
 pub(crate) const CONSUMER: &str = "transcript.directory";
 

@@ -18,10 +18,11 @@
 //! kept.
 
 use async_trait::async_trait;
-use quorum_bus::{begin_once, Delivery, Envelope, HandleError, Handler};
+use quorum_bus::{begin_once, Delivery, Envelope, HandleError, Handler, Subscription};
 use quorum_contracts::events::{
     MeetingEnded, RecordingRef, MEETING_ENDED, MEETING_RECORDING_ADDED,
 };
+use quorum_contracts::exchanges;
 use quorum_store::now_millis;
 
 use crate::app::AppState;
@@ -31,7 +32,13 @@ use crate::split::{self, Plan};
 use crate::transcribe;
 
 /// The queue meeting events arrive on.
-pub(crate) const QUEUE: &str = "transcript.meeting.queue";
+pub(crate) const SUBSCRIPTION: Subscription = Subscription::new(
+    "transcript.meeting.queue",
+    &[
+        (exchanges::MEETING, MEETING_ENDED),
+        (exchanges::MEETING, MEETING_RECORDING_ADDED),
+    ],
+);
 /// The consumer's name in the inbox.
 pub(crate) const CONSUMER: &str = "transcript.meetings";
 

@@ -28,13 +28,11 @@
 
 use std::sync::Arc;
 
-use quorum_bus::{spawn_workers, Broker, QueueSpec, Topology, WorkerOptions};
+use quorum_bus::{spawn_workers, Broker, Topology, WorkerOptions};
 use quorum_cache::CacheStore;
-use quorum_contracts::events::{MEETING_ENDED, MEETING_RECORDING_ADDED};
 use quorum_contracts::exchanges;
 use quorum_store::Db;
 use tokio_util::sync::CancellationToken;
-use utoipa::OpenApi;
 
 mod app;
 mod create;
@@ -112,7 +110,10 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Transcript, BuildEr
 impl Transcript {
     /// The `/api/transcripts…` routes, state applied.
     pub fn router(&self) -> axum::Router {
-        routes::router(self.state.clone())
+        routes::api()
+            .with_state(self.state.clone())
+            .split_for_parts()
+            .0
     }
 
     /// Exchanges and queues this service needs: it publishes to `transcript.events`,
@@ -122,19 +123,14 @@ impl Transcript {
     pub fn topology() -> Topology {
         Topology::new()
             .exchange(exchanges::TRANSCRIPT)
-            .exchange(exchanges::MEETING)
-            .exchange(exchanges::USER)
-            .queue(QueueSpec::new(ingest::QUEUE))
-            .bind(ingest::QUEUE, exchanges::MEETING, MEETING_ENDED)
-            .bind(ingest::QUEUE, exchanges::MEETING, MEETING_RECORDING_ADDED)
-            .queue(QueueSpec::new(directory::QUEUE))
-            .bind(directory::QUEUE, exchanges::USER, "user.*")
+            .subscribe(&ingest::SUBSCRIPTION)
+            .subscribe(&directory::SUBSCRIPTION)
             .queue(transcribe::queue_spec())
     }
 
     /// The OpenAPI description of every route.
     pub fn openapi() -> utoipa::openapi::OpenApi {
-        routes::ApiDoc::openapi()
+        routes::api().into_openapi()
     }
 
     /// Starts the outbox relay, the `meeting.ended` and directory consumers, the
@@ -154,14 +150,14 @@ impl Transcript {
             state.outbox.spawn_relay(broker.clone(), shutdown.clone()),
             spawn_workers(
                 broker.clone(),
-                ingest::QUEUE,
+                ingest::SUBSCRIPTION.queue,
                 workers(self.settings.meeting_consumers),
                 Arc::new(ingest::MeetingEndedHandler::new(state.clone())),
                 shutdown.clone(),
             ),
             spawn_workers(
                 broker.clone(),
-                directory::QUEUE,
+                directory::SUBSCRIPTION.queue,
                 workers(self.settings.directory_consumers),
                 directory::consumer(state.clone()),
                 shutdown.clone(),

@@ -19,52 +19,56 @@ pub(crate) mod plan;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use quorum_bus::{Apply, Envelope, HandleError};
+use quorum_bus::{Apply, Envelope, HandleError, Subscription};
+use quorum_contracts::events::AI_ANALYSIS_COMPLETED;
 use quorum_contracts::exchanges;
 use quorum_store::Tx;
 
 use crate::app::AppState;
 
-/// One event consumer: its queue, the exchange and pattern it binds, its inbox name.
+/// One event consumer: its subscription (queue, exchange and pattern) and its inbox name.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Consumer {
-    pub(crate) queue: &'static str,
-    pub(crate) exchange: &'static str,
-    pub(crate) pattern: &'static str,
+    pub(crate) subscription: Subscription,
     pub(crate) name: &'static str,
 }
 
+const fn consumer(
+    queue: &'static str,
+    binds: &'static [(&'static str, &'static str)],
+    name: &'static str,
+) -> Consumer {
+    Consumer {
+        subscription: Subscription::new(queue, binds),
+        name,
+    }
+}
+
 pub(crate) const EVENT_CONSUMERS: [Consumer; 4] = [
-    Consumer {
-        queue: "notification.meeting.queue",
-        exchange: exchanges::MEETING,
-        pattern: "meeting.*",
-        name: "notification.meeting",
-    },
-    Consumer {
-        queue: "notification.transcript.queue",
-        exchange: exchanges::TRANSCRIPT,
-        pattern: "transcript.*",
-        name: "notification.transcript",
-    },
-    Consumer {
-        queue: "notification.todo.queue",
-        exchange: exchanges::TODO,
-        pattern: "todo.*",
-        name: "notification.todo",
-    },
-    Consumer {
-        queue: "notification.ai.queue",
-        exchange: exchanges::AI,
-        pattern: "ai.analysis.completed",
-        name: "notification.ai",
-    },
+    consumer(
+        "notification.meeting.queue",
+        &[(exchanges::MEETING, "meeting.*")],
+        "notification.meeting",
+    ),
+    consumer(
+        "notification.transcript.queue",
+        &[(exchanges::TRANSCRIPT, "transcript.*")],
+        "notification.transcript",
+    ),
+    consumer(
+        "notification.todo.queue",
+        &[(exchanges::TODO, "todo.*")],
+        "notification.todo",
+    ),
+    consumer(
+        "notification.ai.queue",
+        &[(exchanges::AI, AI_ANALYSIS_COMPLETED)],
+        "notification.ai",
+    ),
 ];
 
 pub(crate) const USER_CONSUMER: Consumer = Consumer {
-    queue: "notification.user.queue",
-    exchange: exchanges::USER,
-    pattern: "user.*",
+    subscription: quorum_directory::subscription("notification.user.queue"),
     name: "notification.user",
 };
 

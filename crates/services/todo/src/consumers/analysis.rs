@@ -10,8 +10,9 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use chrono::{FixedOffset, NaiveDate};
-use quorum_bus::{Envelope, HandleError};
-use quorum_contracts::events::{ActionItemRef, AnalysisCompleted};
+use quorum_bus::{Envelope, HandleError, Subscription};
+use quorum_contracts::events::{ActionItemRef, AnalysisCompleted, AI_ANALYSIS_COMPLETED};
+use quorum_contracts::exchanges;
 use quorum_store::{now_millis, Tx};
 use uuid::Uuid;
 
@@ -22,7 +23,8 @@ use crate::extract::names::{self, Person};
 use crate::ingest::{ingest, Candidate};
 use crate::repository::meetings;
 
-pub(crate) const QUEUE: &str = "todo.ai.queue";
+pub(crate) const SUBSCRIPTION: Subscription =
+    Subscription::new("todo.ai.queue", &[(exchanges::AI, AI_ANALYSIS_COMPLETED)]);
 
 pub(crate) struct AnalysisConsumer;
 

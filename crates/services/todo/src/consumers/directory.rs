@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use quorum_bus::Consumer;
+use quorum_bus::{Consumer, Subscription};
 use quorum_directory::{OnChange, UserEvents};
 use uuid::Uuid;
 
@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::repository::meetings;
 
-pub(crate) const QUEUE: &str = "todo.user.queue";
+pub(crate) const SUBSCRIPTION: Subscription = quorum_directory::subscription("todo.user.queue");
 /// The consumer's name in the inbox.
 pub(crate) const CONSUMER: &str = "todo.directory";
 

@@ -10,8 +10,9 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use quorum_bus::{Envelope, HandleError};
-use quorum_contracts::events::MeetingEnded;
+use quorum_bus::{Envelope, HandleError, Subscription};
+use quorum_contracts::events::{MeetingEnded, MEETING_ENDED};
+use quorum_contracts::exchanges;
 use quorum_store::{now_millis, Tx};
 use uuid::Uuid;
 
@@ -24,7 +25,8 @@ use crate::extract::notes::{self, NoteItem};
 use crate::ingest::{ingest, Candidate};
 use crate::repository::{meetings, todos};
 
-pub(crate) const QUEUE: &str = "todo.meeting.queue";
+pub(crate) const SUBSCRIPTION: Subscription =
+    Subscription::new("todo.meeting.queue", &[(exchanges::MEETING, MEETING_ENDED)]);
 
 pub(crate) struct MeetingEndedConsumer;
 

@@ -16,22 +16,9 @@ pub(crate) struct Title(String);
 
 impl Title {
     pub(crate) fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let t = raw.trim();
-        if t.is_empty() {
-            return Err(ValidationError("`title` must not be empty".into()));
-        }
-        let n = t.chars().count();
-        if n > TITLE_MAX_CHARS {
-            return Err(ValidationError(format!(
-                "`title` must be at most {TITLE_MAX_CHARS} characters (got {n})"
-            )));
-        }
-        if t.chars().any(char::is_control) {
-            return Err(ValidationError(
-                "`title` must not contain control characters such as line breaks".into(),
-            ));
-        }
-        Ok(Self(t.to_string()))
+        quorum_web::input::one_line("title", raw, TITLE_MAX_CHARS)
+            .map(Self)
+            .map_err(ValidationError)
     }
 
     /// A title from an event: control characters become spaces and it is cut to the
