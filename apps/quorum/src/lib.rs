@@ -8,9 +8,15 @@
 //! - [`startup`]: [`Application`] — builds the backends and the services of the plan, the
 //!   gateway (in-process upstreams for its own services, HTTP for the others), binds the
 //!   listener (port 0 works), and runs until the shutdown future resolves, draining
-//!   in-flight work.
+//!   in-flight work; what it puts together lives beside it: `services` (the six services
+//!   over the shared backends, a loop over `plan::SERVICES`), `backends` (stores and
+//!   broker), `front` (the gateway and the layers of every service router) and `health`
+//!   (the process's health indicators).
 
+mod backends;
 pub mod cli;
+mod front;
+mod health;
 pub mod plan;
 mod services;
 pub mod settings;

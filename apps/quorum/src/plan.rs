@@ -141,7 +141,7 @@ impl Plan {
     /// and meet only in the shared backends.
     pub fn check(&self, settings: &Settings) -> Result<(), String> {
         let b = &settings.backends;
-        let db = b.database_url.trim();
+        let db = b.database_url.expose().trim();
         if !db.is_empty() && !db.contains("{service}") && self.services.len() > 1 {
             return Err(format!(
                 "backends.database_url must contain `{{service}}`: each service has its own \
@@ -160,14 +160,14 @@ impl Plan {
             return Ok(());
         }
         let part = self.to_string();
-        if !self.services.is_empty() && b.amqp_url.trim().is_empty() {
+        if !self.services.is_empty() && b.amqp_url.is_blank() {
             return Err(format!(
                 "`quorum serve {part}` runs a part of Quorum, whose events must reach the other \
                  processes: set backends.amqp_url (RabbitMQ). The embedded broker lives inside \
                  one process."
             ));
         }
-        if b.redis_url.trim().is_empty() {
+        if b.redis_url.is_blank() {
             return Err(format!(
                 "`quorum serve {part}` runs a part of Quorum: set backends.redis_url, through \
                  which every process shares revoked tokens, task status, rate limits and cache \

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Toml};
 use figment::Figment;
+use quorum_service::Secret;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -112,18 +113,18 @@ pub struct BackendSettings {
     /// service (`postgres://quorum:pw@db:5432/quorum_{service}`); databases that do not
     /// exist are created. A process that runs one service (`quorum serve meeting`) may name
     /// that service's database directly. Empty: one SQLite file per service in `data.dir`.
-    pub database_url: String,
+    pub database_url: Secret,
     /// Connections each service's PostgreSQL pool keeps at most.
     pub database_max_connections: u32,
     /// A RabbitMQ URL (`amqp://user:pw@host:5672/%2f`). Empty: the embedded broker
     /// (`broker.db` in `data.dir`, or the `broker` database under `database_url`).
-    pub amqp_url: String,
+    pub amqp_url: Secret,
     /// Declare RabbitMQ queues as quorum queues (replicated; needs a RabbitMQ cluster to
     /// be worth it).
     pub amqp_quorum_queues: bool,
     /// Redis for the cache (`redis://host:6379/0`), with the in-process cache as L1 in
     /// front of it. Empty: the in-process cache alone.
-    pub redis_url: String,
+    pub redis_url: Secret,
     /// Prefix of every Redis key and channel, so several deployments can share a server.
     pub redis_prefix: String,
 }
@@ -131,11 +132,11 @@ pub struct BackendSettings {
 impl Default for BackendSettings {
     fn default() -> Self {
         Self {
-            database_url: String::new(),
+            database_url: Secret::default(),
             database_max_connections: 10,
-            amqp_url: String::new(),
+            amqp_url: Secret::default(),
             amqp_quorum_queues: false,
-            redis_url: String::new(),
+            redis_url: Secret::default(),
             redis_prefix: "quorum:".into(),
         }
     }
@@ -144,29 +145,31 @@ impl Default for BackendSettings {
 impl BackendSettings {
     /// The database URL of `service`, or `None` for the embedded SQLite file.
     pub fn database_url_for(&self, service: &str) -> Option<String> {
-        let url = self.database_url.trim();
+        let url = self.database_url.expose().trim();
         (!url.is_empty()).then(|| url.replace("{service}", service))
     }
 
     /// Settings that can never work, named.
     pub fn validate(&self) -> Result<(), String> {
-        let url = self.database_url.trim();
-        if !(url.is_empty() || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            return Err(format!(
-                "backends.database_url must be a postgres:// URL (got `{url}`)"
-            ));
-        }
-        let amqp = self.amqp_url.trim();
-        if !(amqp.is_empty() || amqp.starts_with("amqp://") || amqp.starts_with("amqps://")) {
-            return Err(format!(
-                "backends.amqp_url must be an amqp:// or amqps:// URL (got `{amqp}`)"
-            ));
-        }
-        let redis = self.redis_url.trim();
-        if !(redis.is_empty() || redis.starts_with("redis://") || redis.starts_with("rediss://")) {
-            return Err(format!(
-                "backends.redis_url must be a redis:// or rediss:// URL (got `{redis}`)"
-            ));
+        let urls = [
+            (
+                "database_url",
+                &self.database_url,
+                ["postgres", "postgresql"],
+            ),
+            ("amqp_url", &self.amqp_url, ["amqp", "amqps"]),
+            ("redis_url", &self.redis_url, ["redis", "rediss"]),
+        ];
+        for (name, url, schemes) in urls {
+            let scheme = url.expose().trim().split_once("://").map(|(s, _)| s);
+            if !url.is_blank() && !scheme.is_some_and(|s| schemes.contains(&s)) {
+                return Err(format!(
+                    "backends.{name} must be a {}:// or {}:// URL (got `{}`)",
+                    schemes[0],
+                    schemes[1],
+                    url.redacted()
+                ));
+            }
         }
         if self.database_max_connections == 0 {
             return Err("backends.database_max_connections must be at least 1".into());
@@ -188,5 +191,39 @@ impl Settings {
             .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"))
             .split("__");
         fig.merge(env).extract().map_err(Box::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backend_url_is_never_shown_with_its_password() {
+        let mut backends = BackendSettings {
+            database_url: "mysql://quorum:hunter2@db/quorum".into(),
+            ..BackendSettings::default()
+        };
+        let err = backends.validate().unwrap_err();
+        assert!(
+            err.contains("backends.database_url must be a postgres://"),
+            "{err}"
+        );
+        assert!(err.contains("mysql://quorum:***@db/quorum") && !err.contains("hunter2"));
+        assert!(!format!("{backends:?}").contains("hunter2"));
+
+        backends.database_url = "postgres://quorum:hunter2@db/quorum_{service}".into();
+        backends.amqp_url = "amqp://guest:guest@rabbit/%2f".into();
+        backends.redis_url = "redis://cache:6379".into();
+        assert_eq!(backends.validate(), Ok(()));
+        assert_eq!(
+            backends.database_url_for("todo").as_deref(),
+            Some("postgres://quorum:hunter2@db/quorum_todo")
+        );
+        backends.redis_url = "http://cache".into();
+        assert!(backends
+            .validate()
+            .unwrap_err()
+            .contains("backends.redis_url"));
     }
 }

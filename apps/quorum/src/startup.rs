@@ -3,35 +3,22 @@
 
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
-use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use axum::body::Body;
-use axum::http::{Method, Request};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use axum::Router;
-use metrics_exporter_prometheus::PrometheusHandle;
-use quorum_auth::{MemoryRevocationList, RevocationList, SharedRevocationList};
-use quorum_bus::{Broker, EmbeddedBroker, RabbitBroker, RabbitOptions};
-use quorum_cache::{CacheStore, MemoryStore, RedisStore, TieredStore};
-use quorum_gateway::{
-    health_check_fn, ComponentHealth, Gateway, HealthCheck, InProcess, RedisRateLimiter, Upstream,
-};
-use quorum_store::{Db, Dialect};
-use quorum_tasks::{MemoryTaskStore, RedisTaskStore, TaskStore};
-use quorum_telemetry::health::FnIndicator;
-use quorum_telemetry::{BuildInfo, Health, HealthIndicator, HealthRegistry, Status};
+use quorum_store::Db;
+use quorum_telemetry::{BuildInfo, HealthRegistry};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::plan::{Plan, Role};
-use crate::services::{self, open_db, Backends, Running};
+use crate::backends::{shared_broker, shared_stores};
+use crate::front::{gateway, service_router};
+use crate::health::{cache_indicator, health_registry};
+use crate::plan::Plan;
+use crate::services::{self, Backends};
 use crate::Settings;
-use quorum_web::{Code, Problem};
 
 /// A built, listening Quorum process.
 pub struct Application {
@@ -222,230 +209,4 @@ impl Application {
         tracing::info!("stopped");
         result
     }
-}
-
-/// The stores every part of this process shares: in-process, or with `backends.redis_url`
-/// in Redis (the cache behind an in-process L1; revoked tokens and task status shared by
-/// every replica).
-struct Stores {
-    cache: Arc<dyn CacheStore>,
-    revocations: Arc<dyn RevocationList>,
-    tasks: Arc<dyn TaskStore>,
-}
-
-async fn shared_stores(settings: &Settings) -> anyhow::Result<Stores> {
-    let redis = settings.backends.redis_url.trim();
-    if redis.is_empty() {
-        return Ok(Stores {
-            cache: Arc::new(MemoryStore::new(settings.cache.max_entries)),
-            revocations: Arc::new(MemoryRevocationList::new()),
-            tasks: Arc::new(MemoryTaskStore::new()),
-        });
-    }
-    let redis_store = || {
-        RedisStore::new(redis, &settings.backends.redis_prefix)
-            .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))
-    };
-    let l2 = redis_store()?;
-    if let Err(e) = l2.ping().await {
-        // Not fatal: the services work without the cache, only slower.
-        tracing::warn!(error = %e, "Redis is not answering; reads go to the databases");
-    }
-    let cache = TieredStore::new(
-        l2,
-        settings.cache.max_entries,
-        Duration::from_secs(settings.cache.l1_ttl_secs.max(1)),
-    );
-    let revocations = SharedRevocationList::new(Arc::new(redis_store()?));
-    let tasks = RedisTaskStore::new(redis, &settings.backends.redis_prefix)
-        .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))?;
-    Ok(Stores {
-        cache: Arc::new(cache),
-        revocations: Arc::new(revocations),
-        tasks: Arc::new(tasks),
-    })
-}
-
-/// The broker named by `backends.amqp_url` (RabbitMQ) or the embedded one (its database is
-/// returned to be closed last).
-async fn shared_broker(
-    data: &Path,
-    settings: &Settings,
-) -> anyhow::Result<(Arc<dyn Broker>, Option<Db>)> {
-    let amqp = settings.backends.amqp_url.trim();
-    if amqp.is_empty() {
-        let db = open_db(settings, data, "broker").await?;
-        let broker = EmbeddedBroker::with_db(db.clone())
-            .await
-            .context("opening the embedded broker")?;
-        return Ok((Arc::new(broker), Some(db)));
-    }
-    let options = RabbitOptions {
-        quorum_queues: settings.backends.amqp_quorum_queues,
-        connection_name: format!("quorum {}", env!("CARGO_PKG_VERSION")),
-        ..RabbitOptions::default()
-    };
-    let broker = RabbitBroker::connect(amqp, options)
-        .await
-        .context("backends.amqp_url: connecting to RabbitMQ")?;
-    Ok((Arc::new(broker), None))
-}
-
-/// The gateway in front of this process's services (in-process) and the others
-/// (`gateway.upstreams`, over HTTP), with the process's actuator as local routes.
-fn gateway(
-    settings: &Settings,
-    plan: &Plan,
-    stores: &Stores,
-    local: &[(&'static str, Router)],
-    registry: HealthRegistry,
-    info: BuildInfo,
-    prometheus: PrometheusHandle,
-) -> anyhow::Result<Router> {
-    let mut gateway_settings = settings.gateway.clone();
-    // One source of truth for what the identity service signs and the gateway expects.
-    gateway_settings.auth.issuer = settings.identity.issuer.clone();
-    gateway_settings.auth.audience = settings.identity.audience.clone();
-    let recording_max = settings.meeting.recording_max_bytes;
-    if plan.runs("meeting") && (gateway_settings.upload_body_limit_bytes as u64) < recording_max {
-        tracing::warn!(
-            gateway_limit = gateway_settings.upload_body_limit_bytes,
-            recording_max,
-            "gateway.upload_body_limit_bytes is below meeting.recording_max_bytes: the \
-             gateway refuses (413) recordings the meeting service would take"
-        );
-    }
-    let mut builder = Gateway::builder()
-        .settings(gateway_settings)
-        .revocations(stores.revocations.clone());
-    let redis = settings.backends.redis_url.trim();
-    if !redis.is_empty() {
-        // GCRA in Redis: one limit across every gateway replica.
-        let limiter = RedisRateLimiter::new(redis, &settings.backends.redis_prefix)
-            .map_err(|e| anyhow::anyhow!("backends.redis_url: {e}"))?;
-        builder = builder.rate_limiter(Arc::new(limiter));
-    }
-    for (name, router) in local {
-        let upstream: Arc<dyn Upstream> = Arc::new(InProcess::new(router.clone()));
-        builder = builder.upstream(*name, upstream);
-    }
-    // Every routed service's API description, local or not: they are compiled in.
-    let mut documented = Vec::new();
-    for route in &settings.gateway.routes {
-        let name = route.upstream.as_str();
-        if !documented.contains(&name) {
-            documented.push(name);
-            if let Some(doc) = services::openapi(name) {
-                builder = builder.openapi(name, doc);
-            }
-        }
-    }
-    for indicator in registry.indicators() {
-        builder = builder.health_check(indicator.name(), gateway_check(indicator.clone()));
-    }
-    let ops = quorum_telemetry::ops_router(registry, info, prometheus);
-    builder
-        .local_routes(ops)
-        .build()
-        .context("building the gateway")
-}
-
-/// What every service router gets in every mode: request metrics by matched route and
-/// `Idempotency-Key` replay.
-/// A `--role read` instance refuses other methods with 421 (Misdirected Request): the
-/// gateway sends writes to the write group.
-fn service_router(
-    name: &'static str,
-    router: Router,
-    cache: Arc<dyn CacheStore>,
-    role: Role,
-) -> Router {
-    let mut router = router.layer(quorum_web::idempotency::layer(cache));
-    if role == Role::Read {
-        router = router.layer(axum::middleware::from_fn(reads_only));
-    }
-    router.layer(axum::middleware::from_fn_with_state(
-        name,
-        quorum_telemetry::metrics::track,
-    ))
-}
-
-async fn reads_only(req: Request<Body>, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
-    }
-    Problem::new(
-        Code::ReadOnlyInstance,
-        format!(
-            "this instance serves reads only (--role read); send {} to the write group",
-            req.method()
-        ),
-    )
-    .into_response()
-}
-
-/// The gateway serves the system-wide `/actuator/health`; each indicator is one component.
-fn gateway_check(indicator: Arc<dyn HealthIndicator>) -> Arc<dyn HealthCheck> {
-    health_check_fn(move || {
-        let indicator = indicator.clone();
-        async move {
-            let health = indicator.check().await;
-            let details = serde_json::Value::Object(health.details);
-            match health.status {
-                Status::Up => ComponentHealth::up(details),
-                Status::Down => ComponentHealth::down(details),
-            }
-        }
-    })
-}
-
-fn health_registry(backends: &Backends, running: &[Running]) -> HealthRegistry {
-    let mut registry = HealthRegistry::new();
-    for service in running {
-        let db = service.db.clone();
-        registry = registry.with(FnIndicator::new(
-            &format!("{}Db", service.name),
-            move || {
-                let db = db.clone();
-                async move {
-                    let engine = match db.dialect() {
-                        Dialect::Sqlite => "SQLite",
-                        Dialect::Postgres => "PostgreSQL",
-                    };
-                    match db.ping().await {
-                        Ok(()) => Health::up().with_detail("database", engine),
-                        Err(e) => Health::down(e),
-                    }
-                }
-            },
-        ));
-    }
-    let broker = backends.broker.clone();
-    registry = registry.with(FnIndicator::new("broker", move || {
-        let broker = broker.clone();
-        async move {
-            match broker.ping().await {
-                Ok(()) => Health::up().with_detail("kind", broker.kind()),
-                Err(e) => Health::down(e),
-            }
-        }
-    }));
-    registry.register(cache_indicator(backends.cache.clone()));
-    registry
-}
-
-fn cache_indicator(cache: Arc<dyn CacheStore>) -> Arc<dyn HealthIndicator> {
-    Arc::new(
-        FnIndicator::new("cache", move || {
-            let cache = cache.clone();
-            async move {
-                match cache.ping().await {
-                    Ok(()) => Health::up().with_detail("kind", cache.kind()),
-                    // The services keep working without the cache, only slower.
-                    Err(e) => Health::down(e),
-                }
-            }
-        })
-        .informational(),
-    )
 }

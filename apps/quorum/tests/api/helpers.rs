@@ -100,9 +100,9 @@ pub(crate) fn test_settings(data: &std::path::Path) -> Settings {
     let mut settings = Settings::default();
     for (key, value) in backend_env(data) {
         match key {
-            "QUORUM_BACKENDS__DATABASE_URL" => settings.backends.database_url = value,
-            "QUORUM_BACKENDS__AMQP_URL" => settings.backends.amqp_url = value,
-            "QUORUM_BACKENDS__REDIS_URL" => settings.backends.redis_url = value,
+            "QUORUM_BACKENDS__DATABASE_URL" => settings.backends.database_url = value.into(),
+            "QUORUM_BACKENDS__AMQP_URL" => settings.backends.amqp_url = value.into(),
+            "QUORUM_BACKENDS__REDIS_URL" => settings.backends.redis_url = value.into(),
             _ => settings.backends.redis_prefix = value,
         }
     }

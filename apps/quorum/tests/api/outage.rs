@@ -105,12 +105,12 @@ async fn minutes_once(app: &TestApp, owner: &User, id: &str) {
 async fn meetings_ended_while_rabbitmq_is_down_get_their_minutes_once_it_returns() {
     let data = tempfile::tempdir().unwrap();
     let mut settings = test_settings(data.path());
-    if settings.backends.amqp_url.is_empty() {
+    if settings.backends.amqp_url.is_blank() {
         eprintln!("QUORUM_TEST_AMQP_URL not set; RabbitMQ outage test skipped");
         return;
     }
-    let proxy = Proxy::start(&settings.backends.amqp_url).await;
-    settings.backends.amqp_url = proxy.url.clone();
+    let proxy = Proxy::start(settings.backends.amqp_url.expose()).await;
+    settings.backends.amqp_url = proxy.url.clone().into();
     let app = spawn_with(settings, data).await;
     let minji = app.register("Kim Minji", "minji@outage.test").await;
     let alex = app.register("Alex Park", "alex@outage.test").await;

@@ -67,12 +67,12 @@ async fn a_write_through_one_replica_is_seen_by_the_other_and_redis_can_go_away(
     let data = tempfile::tempdir().unwrap();
     let mut settings = test_settings(data.path());
     let b = &settings.backends;
-    if b.redis_url.is_empty() || b.database_url.is_empty() || b.amqp_url.is_empty() {
+    if b.redis_url.is_blank() || b.database_url.is_blank() || b.amqp_url.is_blank() {
         eprintln!("production backends not configured; replica test skipped");
         return;
     }
-    let proxy = Proxy::start(&settings.backends.redis_url).await;
-    settings.backends.redis_url = proxy.url.clone();
+    let proxy = Proxy::start(settings.backends.redis_url.expose()).await;
+    settings.backends.redis_url = proxy.url.clone().into();
     // A small limit on the todo routes, to see it hold across the replicas.
     settings.gateway.rate_limit.groups.insert(
         "todos".into(),

@@ -129,8 +129,10 @@ macro_rules! service_error {
     };
 }
 
-/// A secret setting: deserializes like a string, never printed by `Debug`.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
+/// A secret setting — an API key, a password, or a URL that may carry one
+/// (`postgres://quorum:pw@db/…`): deserializes like a string, never printed by `Debug`;
+/// [`Secret::redacted`] is what an error message may show.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
 
@@ -142,6 +144,41 @@ impl Secret {
     /// The value, for the one place that must send it.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// True when unset (empty or blank): the setting's embedded default applies.
+    pub fn is_blank(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+
+    /// For messages: a URL with its password replaced by `***`
+    /// (`amqp://guest:***@host:5672/%2f`); anything that is not such a URL, entirely `***`.
+    pub fn redacted(&self) -> String {
+        let value = self.0.trim();
+        let Some((scheme, rest)) = value.split_once("://") else {
+            return "***".into();
+        };
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, path) = rest.split_at(authority_end);
+        match authority.rsplit_once('@') {
+            Some((userinfo, host)) => {
+                let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+                format!("{scheme}://{user}:***@{host}{path}")
+            }
+            None => value.to_string(),
+        }
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.into())
     }
 }
 
@@ -160,6 +197,23 @@ mod tests {
         let s: Secret = serde_json::from_str(r#""hunter2""#).unwrap();
         assert_eq!(s.expose(), "hunter2");
         assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_redacted_url_keeps_where_it_points_and_hides_the_password() {
+        let url = Secret::new("postgres://quorum:hunter2@db:5432/quorum_{service}");
+        assert_eq!(
+            url.redacted(),
+            "postgres://quorum:***@db:5432/quorum_{service}"
+        );
+        let url = Secret::new("amqp://guest:p@ss@rabbit/%2f");
+        assert_eq!(url.redacted(), "amqp://guest:***@rabbit/%2f");
+        assert_eq!(
+            Secret::new("redis://cache:6379").redacted(),
+            "redis://cache:6379"
+        );
+        assert_eq!(Secret::new("sk-live-key").redacted(), "***");
+        assert!(Secret::new("  ").is_blank() && Secret::default().is_blank());
     }
 
     #[test]
