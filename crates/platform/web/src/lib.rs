@@ -14,6 +14,7 @@ pub mod codes;
 pub mod extract;
 pub mod id;
 pub mod idempotency;
+pub mod input;
 pub mod page;
 pub mod problem;
 
