@@ -2,6 +2,8 @@
 # Installs and starts what the test suite needs, idempotently (a second run does nothing):
 #   - espeak-ng and sox (speech generated from known text for the speech-to-text tests),
 #   - cmake and a C++ compiler (CTranslate2 is compiled from source for local Whisper),
+#   - Chromium and its WebDriver (the web app's browser tests) and Noto CJK fonts (Korean
+#     text in the pages they render and screenshot),
 #   - PostgreSQL, Redis and RabbitMQ: started when installed but not running, installed
 #     from Debian's packages when missing (skip with QUORUM_SKIP_SERVICES=1).
 # Uses apt-get (Debian/Ubuntu) and needs root or sudo for installs.
@@ -17,7 +19,10 @@ need sox sox
 need cmake cmake
 need g++ g++
 need psql postgresql-client
+need chromium chromium
+need chromedriver chromium-driver
 if ! dpkg -s libsox-fmt-all >/dev/null 2>&1; then missing+=(libsox-fmt-all); fi
+if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then missing+=(fonts-noto-cjk); fi
 if [[ "${QUORUM_SKIP_SERVICES:-}" != "1" ]]; then
   need pg_ctlcluster postgresql
   need redis-server redis-server

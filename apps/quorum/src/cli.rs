@@ -92,6 +92,7 @@ impl Cli {
             Command::CheckConfig(args) => Plan::parse(&args.services, args.role)
                 .and_then(|plan| {
                     settings.backends.validate()?;
+                    settings.web.validate()?;
                     plan.check(&settings)
                 })
                 .map(|()| println!("configuration is valid"))

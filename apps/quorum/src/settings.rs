@@ -28,6 +28,7 @@ pub struct Settings {
     pub todo: quorum_todo::Settings,
     pub notification: quorum_notification::Settings,
     pub gateway: quorum_gateway::GatewaySettings,
+    pub web: quorum_webapp::WebSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

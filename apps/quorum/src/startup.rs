@@ -49,6 +49,7 @@ impl Application {
         std::fs::create_dir_all(&data)
             .with_context(|| format!("data.dir: cannot create `{}`", data.display()))?;
         settings.backends.validate().map_err(anyhow::Error::msg)?;
+        settings.web.validate().map_err(anyhow::Error::msg)?;
         plan.check(&settings).map_err(anyhow::Error::msg)?;
         let stores = shared_stores(&settings).await?;
 
@@ -99,7 +100,7 @@ impl Application {
                 .collect(),
         };
         let router = if plan.gateway() {
-            gateway(
+            let gateway = gateway(
                 &settings,
                 &plan,
                 &stores,
@@ -107,7 +108,14 @@ impl Application {
                 registry,
                 info,
                 prometheus,
-            )?
+            )?;
+            if settings.web.enabled {
+                // The web app: pages at `/`, calling the API through this gateway.
+                quorum_webapp::WebApp::new(gateway, stores.cache.clone(), settings.web.clone())
+                    .wrap()
+            } else {
+                gateway
+            }
         } else {
             // Services only: their routers side by side, and this process's own actuator.
             let mut router = quorum_telemetry::ops_router(registry, info, prometheus);

@@ -4,6 +4,7 @@
 
 mod async_reply;
 mod binary;
+mod browser;
 mod crash;
 mod distributed;
 mod helpers;
