@@ -14,7 +14,8 @@
 //! - `i18n`: the message catalogues (`locales/en.toml`, `locales/ko.toml`), chosen from the
 //!   profile, a `lang` cookie or `Accept-Language`;
 //! - `assets`: the stylesheet, embedded, served under a content hash with a year-long cache;
-//! - `pages/`: the pages (maud templates: user text is always escaped);
+//! - `pages/`: the pages (maud templates: user text is always escaped): sign-in, the
+//!   dashboard, scheduling a meeting and its page from start to minutes;
 //! - [`WebApp::wrap`]: puts the web app in front of the gateway's router: `/api/…`,
 //!   `/actuator/…` and `/.well-known/…` go to the gateway, everything else is a page (or a
 //!   real 404 page).
@@ -95,6 +96,13 @@ impl WebApp {
             )
             .route("/logout", post(pages::auth::logout))
             .route("/language", post(pages::auth::language))
+            .route("/meetings/new", get(pages::meetings::new_page))
+            .route("/meetings", post(pages::meetings::create))
+            .route("/meetings/{id}", get(pages::meetings::show))
+            .route("/meetings/{id}/start", post(pages::meetings::start))
+            .route("/meetings/{id}/cancel", post(pages::meetings::cancel))
+            .route("/meetings/{id}/notes", post(pages::meetings::notes))
+            .route("/meetings/{id}/end", post(pages::meetings::end))
             .route(assets::STYLESHEET_ROUTE, get(assets::stylesheet))
             .fallback(pages::errors::not_found)
             .layer(axum::middleware::from_fn_with_state(

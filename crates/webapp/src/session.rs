@@ -272,6 +272,26 @@ impl FromRequestParts<AppState> for SignedIn {
 }
 
 impl SignedIn {
+    /// `method path` with a JSON body as this user: the API's answer, whatever its status.
+    pub(crate) async fn send(
+        &self,
+        state: &AppState,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<crate::api::Reply, ApiFailure> {
+        state
+            .api
+            .call(
+                method,
+                path,
+                Some(&self.session.access_token),
+                body,
+                &self.peer,
+            )
+            .await
+    }
+
     /// `GET path` as this user.
     pub(crate) async fn get<T: serde::de::DeserializeOwned>(
         &self,

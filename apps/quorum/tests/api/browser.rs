@@ -129,8 +129,37 @@ async fn text_of(b: &Browser, css: &str) -> String {
     }
 }
 
+/// Waits (up to `secs`) until the text of `css` satisfies `ok` — across page loads, when
+/// the element found may belong to the page being left.
+async fn wait_text(b: &Browser, css: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    let mut last = String::new();
+    loop {
+        if let Ok(element) = b.client.find(Locator::Css(css)).await {
+            if let Ok(text) = element.text().await {
+                if ok(&text) {
+                    return text;
+                }
+                last = text;
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "`{css}` on {} still reads {last:?}",
+            path(b).await
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
 async fn fill(b: &Browser, css: &str, value: &str) {
-    let field = b.client.find(Locator::Css(css)).await.unwrap();
+    let field = b
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap();
     field.clear().await.unwrap();
     field.send_keys(value).await.unwrap();
 }
@@ -458,4 +487,97 @@ async fn a_cross_site_or_tokenless_form_post_is_refused_and_pages_carry_their_pr
         .to_str()
         .unwrap()
         .contains("json"));
+}
+
+#[tokio::test]
+async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
+    let app = spawn_app().await;
+    let b = browser("en-US", 1280).await;
+    b.client.goto(&app.url("/register")).await.unwrap();
+    fill(&b, "#name", "Dana Park").await;
+    fill(&b, "#email", &unique_email("dana")).await;
+    fill(&b, "#password", "correct horse battery").await;
+    submit(&b, "main form").await;
+    arrive(&b, "/").await;
+
+    b.client
+        .find(Locator::LinkText("Schedule a meeting"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    arrive(&b, "/meetings/new").await;
+    fill(&b, "#title", "Launch review").await;
+    fill(&b, "#agenda", "Launch checklist").await;
+    screenshot(&b, "meeting-new-en").await;
+    submit(&b, "main form").await;
+    assert_eq!(text_of(&b, "main h1").await, "Launch review");
+    assert!(text_of(&b, ".meeting-head .meta")
+        .await
+        .starts_with("Scheduled"));
+    let meeting_path = path(&b).await;
+
+    // The dashboard lists it, linked to its page.
+    b.client.goto(&app.url("/")).await.unwrap();
+    b.client
+        .find(Locator::LinkText("Launch review"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    arrive(&b, &meeting_path).await;
+
+    submit(&b, &format!("form[action='{meeting_path}/start']")).await;
+    fill(
+        &b,
+        "#notes",
+        "Dana Park: We decided to launch on the first of next month.\nDana Park: I will send the release notes by Friday.",
+    )
+    .await;
+    submit(&b, "main form").await; // Save notes
+    wait_text(&b, "[role=alert], .meeting-head .status", 10, |t| {
+        t == "In progress"
+    })
+    .await;
+    b.client.goto(&app.url(&meeting_path)).await.unwrap();
+    let saved = b
+        .client
+        .find(Locator::Css("#notes"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        saved.contains("release notes"),
+        "the notes were not saved: {saved:?}"
+    );
+    screenshot(&b, "meeting-in-progress-en").await;
+    b.client
+        .find(Locator::Css(&format!(
+            "button[formaction='{meeting_path}/end']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The page follows the pipeline on its own until the minutes are there.
+    wait_text(&b, ".meeting-head .status", 60, |t| t == "Minutes ready").await;
+    let actions = text_of(&b, "#actions-heading + ul").await;
+    assert!(
+        actions.to_lowercase().contains("release notes"),
+        "{actions}"
+    );
+    assert!(actions.contains("Dana Park"), "{actions}");
+    let transcript = text_of(&b, "#transcript-heading + ol").await;
+    assert!(
+        transcript.contains("I will send the release notes by Friday"),
+        "{transcript}"
+    );
+    screenshot(&b, "minutes-en-desktop").await;
 }

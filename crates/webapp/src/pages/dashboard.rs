@@ -26,6 +26,7 @@ struct Page<T> {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Meeting {
+    id: String,
     title: String,
     status: String,
     scheduled_at: DateTime<Utc>,
@@ -140,7 +141,10 @@ async fn build(
     mine.sort_by_key(|(due, t)| (*due, t.due_date));
 
     let body = html! {
-        h1 { (tr.f("dashboard.greeting", &[("name", &user.session.name)])) }
+        div.page-head {
+            h1 { (tr.f("dashboard.greeting", &[("name", &user.session.name)])) }
+            a.button href="/meetings/new" { (tr.t("dashboard.schedule")) }
+        }
         div.grid {
             section.card aria-labelledby="meetings-heading" {
                 h2 id="meetings-heading" { (tr.t("dashboard.upcoming")) }
@@ -203,7 +207,7 @@ async fn build(
 fn meeting_item(tr: &Tr<'_>, m: &Meeting) -> Markup {
     html! {
         li {
-            span.title { (m.title) }
+            a.title href=(format!("/meetings/{}", m.id)) { (m.title) }
             span.meta {
                 span.status { (tr.t(&format!("meeting.status.{}", m.status))) }
                 " · " (tr.datetime(m.scheduled_at))

@@ -1,0 +1,510 @@
+//! A meeting from scheduling to minutes: the scheduling form, and one page per meeting that
+//! follows its status — start or cancel it, write the notes, end it, watch the minutes being
+//! prepared (the page refreshes itself; no script needed), then read them: summary,
+//! decisions, action items and the transcript by speaker.
+//!
+//! Every action posts a form and comes back to the meeting's page (post/redirect/get); what
+//! went wrong comes back as `?error=<key>`, a key of the message catalogue from a fixed list.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use chrono::{DateTime, NaiveDateTime, TimeZone as _, Utc};
+use maud::{html, Markup};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::api::{ApiFailure, Reply};
+use crate::csrf::CsrfToken;
+use crate::i18n::Tr;
+use crate::pages::errors::{failed, not_found, tr};
+use crate::pages::layout::{self, csrf_field};
+use crate::session::SignedIn;
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Meeting {
+    id: Uuid,
+    title: String,
+    status: String,
+    owner_id: Uuid,
+    scheduled_at: DateTime<Utc>,
+    #[serde(default)]
+    agenda: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+    participants: Vec<Participant>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Participant {
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Analysis {
+    summary: String,
+    action_items: Vec<ActionItem>,
+    decisions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActionItem {
+    title: String,
+    #[serde(default)]
+    assignee_name: Option<String>,
+    #[serde(default)]
+    due_date: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Transcript {
+    sections: Vec<Section>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Section {
+    #[serde(default)]
+    speaker: Option<String>,
+    text: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct NewMeetingForm {
+    #[serde(default)]
+    title: String,
+    /// `YYYY-MM-DDTHH:MM` from `<input type=datetime-local>`, in the display time zone.
+    #[serde(default)]
+    when: String,
+    #[serde(default)]
+    agenda: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct NotesForm {
+    #[serde(default)]
+    notes: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct PageQuery {
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// The errors a meeting page may be sent back with.
+const PAGE_ERRORS: &[&str] = &[
+    "meeting.error.forbidden",
+    "meeting.error.state",
+    "meeting.error.notes_long",
+    "meeting.error.generic",
+];
+
+fn alert(tr: &Tr<'_>, key: Option<&str>) -> Markup {
+    html! {
+        @if let Some(key) = key {
+            div.error role="alert" {
+                h2 { (tr.t("auth.error.heading")) }
+                p { (tr.t(key)) }
+            }
+        }
+    }
+}
+
+fn new_form(tr: &Tr<'_>, csrf: &CsrfToken, form: &NewMeetingForm, error: Option<&str>) -> Markup {
+    let when = if form.when.is_empty() {
+        // The next full hour, a sensible default.
+        let next = Utc::now().with_timezone(&tr.offset) + chrono::Duration::hours(1);
+        next.format("%Y-%m-%dT%H:00").to_string()
+    } else {
+        form.when.clone()
+    };
+    html! {
+        section.card.narrow.wide {
+            h1 { (tr.t("meeting.new.heading")) }
+            (alert(tr, error))
+            form method="post" action="/meetings" {
+                (csrf_field(csrf))
+                label for="title" { (tr.t("meeting.field.title")) }
+                input id="title" name="title" type="text" required maxlength="200"
+                    value=(form.title) autofocus;
+                label for="when" { (tr.t("meeting.field.when")) }
+                input id="when" name="when" type="datetime-local" required value=(when)
+                    aria-describedby="when-hint";
+                p.hint id="when-hint" { (tr.f("meeting.field.when_hint", &[("offset", &tr.offset.to_string())])) }
+                label for="agenda" { (tr.t("meeting.field.agenda")) }
+                textarea id="agenda" name="agenda" rows="4" { (form.agenda) }
+                button type="submit" { (tr.t("meeting.new.submit")) }
+            }
+        }
+    }
+}
+
+pub(crate) async fn new_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    user: SignedIn,
+    headers: HeaderMap,
+) -> Response {
+    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let title = tr.t("meeting.new.title");
+    let body = new_form(&tr, &csrf, &NewMeetingForm::default(), None);
+    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+}
+
+/// `when` (local, in `tr`'s time zone) as an instant.
+fn instant(tr: &Tr<'_>, when: &str) -> Option<DateTime<Utc>> {
+    let naive = NaiveDateTime::parse_from_str(when.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    tr.offset
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<NewMeetingForm>,
+) -> Response {
+    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let refuse = |key: &str| {
+        let title = tr.t("meeting.new.title");
+        let body = new_form(&tr, &csrf, &form, Some(key));
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            layout::page(&tr, &title, Some(&user.session), &csrf, body),
+        )
+            .into_response()
+    };
+    let title = form.title.trim();
+    if title.is_empty() {
+        return refuse("meeting.error.title_required");
+    }
+    let Some(at) = instant(&tr, &form.when) else {
+        return refuse("meeting.error.when_invalid");
+    };
+    let agenda = form.agenda.trim();
+    let body = json!({
+        "title": title,
+        "scheduledAt": at.to_rfc3339(),
+        "participantIds": [],
+        "agenda": (!agenda.is_empty()).then_some(agenda),
+    });
+    match user
+        .send(&state, Method::POST, "/api/meetings", Some(&body))
+        .await
+    {
+        Ok(reply) if reply.status == StatusCode::CREATED => {
+            match reply.body.get("id").and_then(Value::as_str) {
+                Some(id) => Redirect::to(&format!("/meetings/{id}")).into_response(),
+                None => refuse("meeting.error.generic"),
+            }
+        }
+        Ok(reply) if reply.status.is_client_error() => refuse(match reply.code() {
+            Some("validation_failed") => "meeting.error.invalid",
+            _ => "meeting.error.generic",
+        }),
+        Ok(reply) => failed(
+            &state,
+            &headers,
+            &ApiFailure::Status(reply.status, reply.code().map(str::to_owned)),
+        ),
+        Err(e) => failed(&state, &headers, &e),
+    }
+}
+
+/// The meeting's page, whatever its status.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return not_found(State(state), Extension(csrf), headers).await;
+    };
+    let meeting: Meeting = match user.get(&state, &format!("/api/meetings/{id}")).await {
+        Ok(m) => m,
+        Err(ApiFailure::Status(StatusCode::NOT_FOUND, _)) => {
+            return not_found(State(state), Extension(csrf), headers).await;
+        }
+        Err(e) => return failed(&state, &headers, &e),
+    };
+    let minutes = if meeting.status == "MINUTES_READY" {
+        let analysis_path = format!("/api/ai/meetings/{id}/analysis");
+        let transcript_path = format!("/api/transcripts?meetingId={id}");
+        let (analysis, transcript) = tokio::join!(
+            user.get::<Analysis>(&state, &analysis_path),
+            user.get::<Transcript>(&state, &transcript_path),
+        );
+        Some((analysis.ok(), transcript.ok()))
+    } else {
+        None
+    };
+    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let error = query
+        .error
+        .as_deref()
+        .and_then(|e| PAGE_ERRORS.iter().find(|k| **k == e).copied());
+    let is_owner = meeting.owner_id.to_string() == user.session.user_id;
+    let base = format!("/meetings/{}", meeting.id);
+    let body = html! {
+        article.meeting {
+            header.meeting-head {
+                h1 { (meeting.title) }
+                p.meta {
+                    span.status { (tr.t(&format!("meeting.status.{}", meeting.status))) }
+                    " · " (tr.datetime(meeting.scheduled_at))
+                }
+            }
+            (alert(&tr, error))
+            div.grid {
+                section.card aria-labelledby="people-heading" {
+                    h2 id="people-heading" { (tr.t("meeting.participants")) }
+                    ul.list { @for p in &meeting.participants { li { (p.name) } } }
+                }
+                @if let Some(agenda) = meeting.agenda.as_deref().filter(|a| !a.trim().is_empty()) {
+                    section.card aria-labelledby="agenda-heading" {
+                        h2 id="agenda-heading" { (tr.t("meeting.agenda")) }
+                        p.pre { (agenda) }
+                    }
+                }
+            }
+            @match meeting.status.as_str() {
+                "SCHEDULED" => {
+                    @if is_owner {
+                        div.actions {
+                            form method="post" action=(format!("{base}/start")) {
+                                (csrf_field(&csrf))
+                                button type="submit" { (tr.t("meeting.start")) }
+                            }
+                            form method="post" action=(format!("{base}/cancel")) {
+                                (csrf_field(&csrf))
+                                button.secondary type="submit" { (tr.t("meeting.cancel")) }
+                            }
+                        }
+                    } @else {
+                        p.empty { (tr.t("meeting.waiting")) }
+                    }
+                }
+                "IN_PROGRESS" => {
+                    section.card aria-labelledby="notes-heading" {
+                        h2 id="notes-heading" { (tr.t("meeting.notes")) }
+                        form method="post" action=(format!("{base}/notes")) {
+                            (csrf_field(&csrf))
+                            label.visually-hidden for="notes" { (tr.t("meeting.notes")) }
+                            textarea id="notes" name="notes" rows="14" aria-describedby="notes-hint" {
+                                (meeting.notes.as_deref().unwrap_or(""))
+                            }
+                            p.hint id="notes-hint" { (tr.t("meeting.notes_hint")) }
+                            div.actions {
+                                button type="submit" { (tr.t("meeting.save_notes")) }
+                                @if is_owner {
+                                    button.secondary type="submit" formaction=(format!("{base}/end")) {
+                                        (tr.t("meeting.end"))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                "ENDED" => {
+                    section.card role="status" {
+                        h2 { (tr.t("meeting.preparing_heading")) }
+                        p { (tr.t("meeting.preparing")) }
+                    }
+                }
+                "MINUTES_READY" => {
+                    @if let Some((analysis, transcript)) = &minutes {
+                        (minutes_view(&tr, analysis.as_ref(), transcript.as_ref()))
+                    }
+                }
+                _ => {
+                    p.empty { (tr.t("meeting.cancelled")) }
+                }
+            }
+        }
+    };
+    let title = meeting.title.clone();
+    let mut res = layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response();
+    if meeting.status == "ENDED" {
+        // Progress without a script: the browser asks again in a few seconds.
+        res.headers_mut()
+            .insert("refresh", axum::http::HeaderValue::from_static("3"));
+    }
+    res
+}
+
+fn minutes_view(
+    tr: &Tr<'_>,
+    analysis: Option<&Analysis>,
+    transcript: Option<&Transcript>,
+) -> Markup {
+    html! {
+        div.grid {
+            section.card aria-labelledby="summary-heading" {
+                h2 id="summary-heading" { (tr.t("minutes.summary")) }
+                @match analysis {
+                    Some(a) => { p.pre { (a.summary) } }
+                    None => { p.empty { (tr.t("minutes.no_analysis")) } }
+                }
+            }
+            section.card aria-labelledby="decisions-heading" {
+                h2 id="decisions-heading" { (tr.t("minutes.decisions")) }
+                @match analysis.map(|a| &a.decisions).filter(|d| !d.is_empty()) {
+                    Some(decisions) => { ul.list { @for d in decisions { li { (d) } } } }
+                    None => { p.empty { (tr.t("minutes.no_decisions")) } }
+                }
+            }
+            section.card aria-labelledby="actions-heading" {
+                h2 id="actions-heading" { (tr.t("minutes.actions")) }
+                @match analysis.map(|a| &a.action_items).filter(|a| !a.is_empty()) {
+                    Some(items) => {
+                        ul.list {
+                            @for item in items {
+                                li {
+                                    span.title { (item.title) }
+                                    span.meta {
+                                        (item.assignee_name.clone().unwrap_or_else(|| tr.t("minutes.unassigned")))
+                                        @if let Some(due) = item.due_date {
+                                            " · " (tr.f("todo.due", &[("date", &tr.date(due))]))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    None => { p.empty { (tr.t("minutes.no_actions")) } }
+                }
+            }
+        }
+        section.card.transcript aria-labelledby="transcript-heading" {
+            h2 id="transcript-heading" { (tr.t("minutes.transcript")) }
+            @match transcript {
+                Some(t) => {
+                    ol.sections {
+                        @for s in &t.sections {
+                            li {
+                                @if let Some(speaker) = &s.speaker { span.speaker { (speaker) } }
+                                span.text { (s.text) }
+                            }
+                        }
+                    }
+                }
+                None => { p.empty { (tr.t("minutes.no_transcript")) } }
+            }
+        }
+    }
+}
+
+/// Where an action's answer sends the browser: back to the meeting, with what went wrong.
+fn back(id: Uuid, reply: Result<Reply, ApiFailure>) -> Response {
+    let error = match reply {
+        Ok(r) if r.status.is_success() => None,
+        Ok(r) if r.status == StatusCode::FORBIDDEN => Some("meeting.error.forbidden"),
+        Ok(r) if r.status == StatusCode::CONFLICT => Some("meeting.error.state"),
+        Ok(r) if r.status == StatusCode::PAYLOAD_TOO_LARGE => Some("meeting.error.notes_long"),
+        Ok(r) if r.code() == Some("validation_failed") => Some("meeting.error.notes_long"),
+        Ok(_) | Err(_) => Some("meeting.error.generic"),
+    };
+    match error {
+        None => Redirect::to(&format!("/meetings/{id}")).into_response(),
+        Some(key) => Redirect::to(&format!("/meetings/{id}?error={key}")).into_response(),
+    }
+}
+
+async fn act(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    action: &str,
+    body: Option<Value>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return Redirect::to("/").into_response();
+    };
+    let path = format!("/api/meetings/{id}/{action}");
+    let method = if action == "notes" {
+        Method::PUT
+    } else {
+        Method::POST
+    };
+    back(id, user.send(state, method, &path, body.as_ref()).await)
+}
+
+pub(crate) async fn start(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    act(&state, &user, &id, "start", None).await
+}
+
+pub(crate) async fn cancel(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    act(&state, &user, &id, "cancel", None).await
+}
+
+pub(crate) async fn notes(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<NotesForm>,
+) -> Response {
+    act(
+        &state,
+        &user,
+        &id,
+        "notes",
+        Some(json!({ "notes": form.notes })),
+    )
+    .await
+}
+
+/// Ends the meeting with the notes as they stand in the form.
+pub(crate) async fn end(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<NotesForm>,
+) -> Response {
+    act(
+        &state,
+        &user,
+        &id,
+        "end",
+        Some(json!({ "notes": form.notes })),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Catalogues, Locale};
+
+    #[test]
+    fn a_local_time_from_the_form_is_read_in_the_display_time_zone() {
+        let c = Catalogues::load();
+        let kst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+        let tr = Tr::new(&c, Locale::Ko, kst);
+        let at = instant(&tr, "2026-12-04T10:00").unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-12-04T01:00:00+00:00");
+        assert!(instant(&tr, "tomorrow").is_none());
+    }
+}
