@@ -510,12 +510,26 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     arrive(&b, "/meetings/new").await;
     fill(&b, "#title", "Launch review").await;
     fill(&b, "#agenda", "Launch checklist").await;
+    // An address nobody registered is named in the answer; the colleague's is found.
+    fill(&b, "#invite", "nobody@example.com").await;
+    submit(&b, "main form").await;
+    let alert = text_of(&b, "[role=alert]").await;
+    assert!(
+        alert.contains("No Quorum account has the address nobody@example.com"),
+        "{alert}"
+    );
+    let bo_email = unique_email("bo");
+    app.register("Bo Han", &bo_email).await;
+    fill(&b, "#invite", &bo_email.to_uppercase()).await;
     screenshot(&b, "meeting-new-en").await;
     submit(&b, "main form").await;
-    assert_eq!(text_of(&b, "main h1").await, "Launch review");
-    assert!(text_of(&b, ".meeting-head .meta")
-        .await
-        .starts_with("Scheduled"));
+    wait_text(&b, "main h1", 10, |t| t == "Launch review").await;
+    wait_text(&b, ".meeting-head .status", 10, |t| t == "Scheduled").await;
+    let people = text_of(&b, "#people-heading + ul").await;
+    assert!(
+        people.contains("Dana Park") && people.contains("Bo Han"),
+        "{people}"
+    );
     let meeting_path = path(&b).await;
 
     // The dashboard lists it, linked to its page.

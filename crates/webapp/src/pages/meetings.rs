@@ -86,6 +86,9 @@ pub(crate) struct NewMeetingForm {
     when: String,
     #[serde(default)]
     agenda: String,
+    /// E-mail addresses of the people to invite, separated by commas, spaces or lines.
+    #[serde(default)]
+    invite: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,6 +123,17 @@ fn alert(tr: &Tr<'_>, key: Option<&str>) -> Markup {
 }
 
 fn new_form(tr: &Tr<'_>, csrf: &CsrfToken, form: &NewMeetingForm, error: Option<&str>) -> Markup {
+    let error = error.map(|key| tr.t(key));
+    new_form_with(tr, csrf, form, error.as_deref())
+}
+
+/// The form with an error already in words (it may name an address).
+fn new_form_with(
+    tr: &Tr<'_>,
+    csrf: &CsrfToken,
+    form: &NewMeetingForm,
+    error: Option<&str>,
+) -> Markup {
     let when = if form.when.is_empty() {
         // The next full hour, a sensible default.
         let next = Utc::now().with_timezone(&tr.offset) + chrono::Duration::hours(1);
@@ -130,7 +144,12 @@ fn new_form(tr: &Tr<'_>, csrf: &CsrfToken, form: &NewMeetingForm, error: Option<
     html! {
         section.card.narrow.wide {
             h1 { (tr.t("meeting.new.heading")) }
-            (alert(tr, error))
+            @if let Some(error) = error {
+                div.error role="alert" {
+                    h2 { (tr.t("auth.error.heading")) }
+                    p { (error) }
+                }
+            }
             form method="post" action="/meetings" {
                 (csrf_field(csrf))
                 label for="title" { (tr.t("meeting.field.title")) }
@@ -140,6 +159,10 @@ fn new_form(tr: &Tr<'_>, csrf: &CsrfToken, form: &NewMeetingForm, error: Option<
                 input id="when" name="when" type="datetime-local" required value=(when)
                     aria-describedby="when-hint";
                 p.hint id="when-hint" { (tr.f("meeting.field.when_hint", &[("offset", &tr.offset.to_string())])) }
+                label for="invite" { (tr.t("meeting.field.invite")) }
+                textarea id="invite" name="invite" rows="2" autocomplete="off"
+                    aria-describedby="invite-hint" { (form.invite) }
+                p.hint id="invite-hint" { (tr.t("meeting.field.invite_hint")) }
                 label for="agenda" { (tr.t("meeting.field.agenda")) }
                 textarea id="agenda" name="agenda" rows="4" { (form.agenda) }
                 button type="submit" { (tr.t("meeting.new.submit")) }
@@ -160,6 +183,16 @@ pub(crate) async fn new_page(
     layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
 }
 
+/// The addresses of an invitation field: separated by commas, semicolons or white space.
+fn addresses(raw: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = raw
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|a| !a.is_empty())
+        .collect();
+    out.dedup();
+    out
+}
+
 /// `when` (local, in `tr`'s time zone) as an instant.
 fn instant(tr: &Tr<'_>, when: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(when.trim(), "%Y-%m-%dT%H:%M").ok()?;
@@ -177,15 +210,16 @@ pub(crate) async fn create(
     Form(form): Form<NewMeetingForm>,
 ) -> Response {
     let tr = tr(&state, &headers, user.session.locale.as_deref());
-    let refuse = |key: &str| {
+    let refuse_with = |message: String| {
         let title = tr.t("meeting.new.title");
-        let body = new_form(&tr, &csrf, &form, Some(key));
+        let body = new_form_with(&tr, &csrf, &form, Some(&message));
         (
             StatusCode::UNPROCESSABLE_ENTITY,
             layout::page(&tr, &title, Some(&user.session), &csrf, body),
         )
             .into_response()
     };
+    let refuse = |key: &str| refuse_with(tr.t(key));
     let title = form.title.trim();
     if title.is_empty() {
         return refuse("meeting.error.title_required");
@@ -193,17 +227,55 @@ pub(crate) async fn create(
     let Some(at) = instant(&tr, &form.when) else {
         return refuse("meeting.error.when_invalid");
     };
+    let mut participants = Vec::new();
+    for email in addresses(&form.invite) {
+        let path = format!(
+            "/api/users/lookup?email={}",
+            form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
+        );
+        match user.send(&state, Method::GET, &path, None).await {
+            Ok(reply) if reply.status.is_success() => {
+                if let Some(id) = reply.body.get("id").and_then(Value::as_str) {
+                    participants.push(id.to_owned());
+                }
+            }
+            Ok(reply) if reply.status.is_client_error() => {
+                return refuse_with(tr.f("meeting.error.unknown_invitee", &[("email", email)]));
+            }
+            Ok(reply) => {
+                return failed(
+                    &state,
+                    &headers,
+                    &ApiFailure::Status(reply.status, reply.code().map(str::to_owned)),
+                )
+            }
+            Err(e) => return failed(&state, &headers, &e),
+        }
+    }
+    participants.retain(|id| *id != user.session.user_id);
+    participants.dedup();
     let agenda = form.agenda.trim();
     let body = json!({
         "title": title,
         "scheduledAt": at.to_rfc3339(),
-        "participantIds": [],
+        "participantIds": participants,
         "agenda": (!agenda.is_empty()).then_some(agenda),
     });
-    match user
-        .send(&state, Method::POST, "/api/meetings", Some(&body))
-        .await
-    {
+    // A colleague whose account is seconds old may not have reached the meeting service's
+    // directory yet (events are asynchronous): ask again for a moment before giving up.
+    let mut attempts = 0;
+    let created = loop {
+        let reply = user
+            .send(&state, Method::POST, "/api/meetings", Some(&body))
+            .await;
+        let waiting = matches!(&reply, Ok(r) if r.code() == Some("unknown_participants"));
+        attempts += 1;
+        if !waiting || attempts >= 10 {
+            break reply;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    };
+    match created {
         Ok(reply) if reply.status == StatusCode::CREATED => {
             match reply.body.get("id").and_then(Value::as_str) {
                 Some(id) => Redirect::to(&format!("/meetings/{id}")).into_response(),
@@ -506,5 +578,14 @@ mod tests {
         let at = instant(&tr, "2026-12-04T10:00").unwrap();
         assert_eq!(at.to_rfc3339(), "2026-12-04T01:00:00+00:00");
         assert!(instant(&tr, "tomorrow").is_none());
+    }
+
+    #[test]
+    fn invitations_are_read_from_commas_and_lines() {
+        assert_eq!(
+            addresses(" bo@example.com,\r\ncy@example.com ; dee@example.com "),
+            ["bo@example.com", "cy@example.com", "dee@example.com"]
+        );
+        assert!(addresses("  ").is_empty());
     }
 }

@@ -27,6 +27,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
             profile::update_me,
             profile::delete_me
         ))
+        .routes(routes!(profile::lookup))
         .routes(routes!(profile::get_user))
         .routes(routes!(jwks::jwks))
 }

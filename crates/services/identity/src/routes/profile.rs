@@ -149,3 +149,37 @@ pub(crate) async fn get_user(
         name: user.name,
     }))
 }
+
+/// `GET /api/users/lookup` query.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub(crate) struct Lookup {
+    /// The exact e-mail address (case-insensitive) of the person to find.
+    email: String,
+}
+
+/// Finds a user by exact e-mail address, to invite them: their id and name, never a list and
+/// never the address of anyone the caller did not name. 404 when no account has it.
+#[utoipa::path(
+    get, path = "/api/users/lookup", tag = "users", security(("bearer" = [])),
+    params(Lookup),
+    responses(
+        (status = 200, description = "The person with this address", body = PublicUserView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No account has this address", body = Problem),
+        (status = 422, description = "Not an e-mail address", body = Problem),
+    )
+)]
+pub(crate) async fn lookup(
+    State(state): State<AppState>,
+    _caller: CurrentUser,
+    quorum_web::Query(query): quorum_web::Query<Lookup>,
+) -> Result<Json<PublicUserView>, ApiError> {
+    let email = Email::parse(&query.email)?;
+    let user = users::find_by_email(&state.db, &email.key())
+        .await?
+        .ok_or_else(|| ApiError::NotFound(email.as_str().to_owned()))?;
+    Ok(Json(PublicUserView {
+        id: user.id,
+        name: user.name,
+    }))
+}

@@ -185,3 +185,46 @@ async fn public_profiles() {
         .unwrap();
     assert_problem(res, 400, "bad_request").await;
 }
+
+#[tokio::test]
+async fn a_colleague_is_found_by_exact_email_with_id_and_name_only() {
+    let app = spawn_app().await;
+    let (id, tokens) = app.signed_in("ann@example.com").await;
+    let res = app
+        .register("Bo@Example.com", "correct horse", "Bo Han")
+        .await;
+    assert_eq!(res.status(), 201);
+    let bo = res.json::<Value>().await.unwrap()["id"].clone();
+
+    let res = app
+        .authed(
+            Method::GET,
+            "/api/users/lookup?email=bo@example.COM",
+            &id,
+            &tokens,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let found: Value = res.json().await.unwrap();
+    assert_eq!(found, json!({"id": bo, "name": "Bo Han"}));
+
+    let res = app
+        .authed(
+            Method::GET,
+            "/api/users/lookup?email=nobody@example.com",
+            &id,
+            &tokens,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "user_not_found").await;
+    let res = app
+        .authed(Method::GET, "/api/users/lookup?email=bo", &id, &tokens)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422, "validation_failed").await;
+}

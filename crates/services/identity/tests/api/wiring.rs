@@ -110,6 +110,7 @@ fn openapi_documents_every_route() {
         ("/api/users/me", "put"),
         ("/api/users/me", "delete"),
         ("/api/users/{id}", "get"),
+        ("/api/users/lookup", "get"),
         ("/.well-known/jwks.json", "get"),
     ];
     for (path, method) in expected {
