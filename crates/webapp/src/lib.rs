@@ -103,6 +103,8 @@ impl WebApp {
             .route("/meetings/{id}/cancel", post(pages::meetings::cancel))
             .route("/meetings/{id}/notes", post(pages::meetings::notes))
             .route("/meetings/{id}/end", post(pages::meetings::end))
+            .route("/todos", get(pages::todos::list))
+            .route("/todos/{id}/status", post(pages::todos::set_status))
             .route(assets::STYLESHEET_ROUTE, get(assets::stylesheet))
             .fallback(pages::errors::not_found)
             .layer(axum::middleware::from_fn_with_state(

@@ -582,11 +582,11 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
 
     // The page follows the pipeline on its own until the minutes are there.
     wait_text(&b, ".meeting-head .status", 60, |t| t == "Minutes ready").await;
-    let actions = text_of(&b, "#actions-heading + ul").await;
-    assert!(
-        actions.to_lowercase().contains("release notes"),
-        "{actions}"
-    );
+    // The analysis may follow the transcript by a moment; the page keeps refreshing.
+    let actions = wait_text(&b, "#actions-heading + ul", 60, |t| {
+        t.to_lowercase().contains("release notes")
+    })
+    .await;
     assert!(actions.contains("Dana Park"), "{actions}");
     let transcript = text_of(&b, "#transcript-heading + ol").await;
     assert!(
@@ -594,4 +594,40 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         "{transcript}"
     );
     screenshot(&b, "minutes-en-desktop").await;
+
+    // The action item is Dana's to-do; it moves forward in place.
+    b.client
+        .find(Locator::LinkText("To-dos"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    arrive(&b, "/todos").await;
+    let open = wait_text(&b, "ul.todos", 20, |t| {
+        t.to_lowercase().contains("release notes")
+    })
+    .await;
+    assert!(open.contains("Open"), "{open}");
+    screenshot(&b, "todos-en-desktop").await;
+    b.client
+        .find(Locator::Css("ul.todos button[aria-label^='Mark done']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "section.card", 10, |t| t.contains("Nothing to do")).await;
+    b.client
+        .find(Locator::LinkText("Done"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let done = wait_text(&b, "ul.todos", 10, |t| {
+        t.to_lowercase().contains("release notes")
+    })
+    .await;
+    assert!(done.contains("Done"), "{done}");
 }

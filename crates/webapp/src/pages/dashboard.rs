@@ -55,7 +55,7 @@ struct Todo {
 
 /// When an open to-do is due, relative to today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Due {
+pub(crate) enum Due {
     Overdue,
     Today,
     ThisWeek,
@@ -64,7 +64,25 @@ enum Due {
 }
 
 impl Due {
-    fn of(due: Option<NaiveDate>, today: NaiveDate) -> Self {
+    pub(crate) const ALL: [Self; 5] = [
+        Self::Overdue,
+        Self::Today,
+        Self::ThisWeek,
+        Self::Later,
+        Self::None,
+    ];
+
+    pub(crate) fn css(self) -> &'static str {
+        match self {
+            Self::Overdue => "due-overdue",
+            Self::Today => "due-today",
+            Self::ThisWeek => "due-week",
+            Self::Later => "due-later",
+            Self::None => "due-none",
+        }
+    }
+
+    pub(crate) fn of(due: Option<NaiveDate>, today: NaiveDate) -> Self {
         let Some(due) = due else { return Self::None };
         let days_to_sunday = 6 - i64::from(today.weekday().num_days_from_monday());
         let days = (due - today).num_days();
@@ -76,7 +94,7 @@ impl Due {
         }
     }
 
-    fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Self::Overdue => "todo.group.overdue",
             Self::Today => "todo.group.today",
@@ -165,10 +183,10 @@ async fn build(
                 @if mine.is_empty() {
                     p.empty { (tr.t("dashboard.empty_todos")) }
                 } @else {
-                    @for group in [Due::Overdue, Due::Today, Due::ThisWeek, Due::Later, Due::None] {
+                    @for group in Due::ALL {
                         @let items: Vec<&Todo> = mine.iter().filter(|(d, _)| *d == group).map(|(_, t)| *t).collect();
                         @if !items.is_empty() {
-                            h3 class=(format!("due-{group:?}").to_lowercase()) { (tr.t(group.key())) }
+                            h3 class=(group.css()) { (tr.t(group.key())) }
                             ul.list {
                                 @for t in items {
                                     li {

@@ -42,6 +42,7 @@ pub(crate) fn page(
                     nav aria-label=(tr.t("nav.main")) {
                         @if user.is_some() {
                             a href="/" { (tr.t("nav.dashboard")) }
+                            a href="/todos" { (tr.t("nav.todos")) }
                         }
                     }
                     div.tools {

@@ -411,7 +411,10 @@ pub(crate) async fn show(
     };
     let title = meeting.title.clone();
     let mut res = layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response();
-    if meeting.status == "ENDED" {
+    // The meeting is MINUTES_READY once its transcript exists; the analysis follows a moment
+    // later from the AI service, so the page keeps following until it is there.
+    let analysing = matches!(&minutes, Some((None, _)));
+    if meeting.status == "ENDED" || analysing {
         // Progress without a script: the browser asks again in a few seconds.
         res.headers_mut()
             .insert("refresh", axum::http::HeaderValue::from_static("3"));

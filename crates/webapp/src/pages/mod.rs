@@ -1,6 +1,6 @@
 //! The pages, one file per journey: [`auth`] (sign in, create an account, sign out,
 //! language), [`dashboard`], [`meetings`] (schedule one; its page from start to
-//! minutes), and [`errors`] (404 and the error pages); [`layout`] is the
+//! minutes), [`todos`] (mine, moved forward in place), and [`errors`] (404 and the error pages); [`layout`] is the
 //! frame every page shares.
 
 pub(crate) mod auth;
@@ -8,3 +8,4 @@ pub(crate) mod dashboard;
 pub(crate) mod errors;
 pub(crate) mod layout;
 pub(crate) mod meetings;
+pub(crate) mod todos;
