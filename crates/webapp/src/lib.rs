@@ -105,6 +105,8 @@ impl WebApp {
             .route("/meetings/{id}/end", post(pages::meetings::end))
             .route("/todos", get(pages::todos::list))
             .route("/todos/{id}/status", post(pages::todos::set_status))
+            .route("/notifications", get(pages::notifications::list))
+            .route("/notifications/{id}/read", post(pages::notifications::read))
             .route(assets::STYLESHEET_ROUTE, get(assets::stylesheet))
             .fallback(pages::errors::not_found)
             .layer(axum::middleware::from_fn_with_state(

@@ -630,4 +630,51 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     })
     .await;
     assert!(done.contains("Done"), "{done}");
+
+    // The meeting's notifications, each linked to it; read one by one until none is unread.
+    b.client
+        .find(Locator::LinkText("Notifications"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    arrive(&b, "/notifications").await;
+    wait_text(&b, "ul.notifications", 20, |t| t.contains("Launch review")).await;
+    let link = b
+        .client
+        .find(Locator::Css("ul.notifications a"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap();
+    assert_eq!(link.as_deref(), Some(meeting_path.as_str()));
+    screenshot(&b, "notifications-en-desktop").await;
+    b.client
+        .goto(&app.url("/notifications?show=unread"))
+        .await
+        .unwrap();
+    for _ in 0..60 {
+        let card = match b.client.find(Locator::Css("section.card")).await {
+            Ok(card) => card.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if card.contains("No unread notifications") {
+            break;
+        }
+        if let Ok(button) = b
+            .client
+            .find(Locator::Css("ul.notifications form button"))
+            .await
+        {
+            // The page may be reloading under the click; the next round finds the new one.
+            let _ = button.click().await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    wait_text(&b, "section.card", 10, |t| {
+        t.contains("No unread notifications")
+    })
+    .await;
 }

@@ -43,6 +43,7 @@ pub(crate) fn page(
                         @if user.is_some() {
                             a href="/" { (tr.t("nav.dashboard")) }
                             a href="/todos" { (tr.t("nav.todos")) }
+                            a href="/notifications" { (tr.t("nav.notifications")) }
                         }
                     }
                     div.tools {

@@ -1,0 +1,180 @@
+//! My notifications, newest first: unread ones marked and each one marked read with a
+//! button; a notification about a meeting links to its page.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use chrono::{DateTime, Utc};
+use maud::html;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::csrf::CsrfToken;
+use crate::pages::errors::{failed, tr};
+use crate::pages::layout::{self, csrf_field};
+use crate::session::SignedIn;
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+struct Page<T> {
+    items: Vec<T>,
+    total: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    id: Uuid,
+    title: String,
+    body: String,
+    #[serde(default)]
+    link: Option<String>,
+    created_at: DateTime<Utc>,
+    #[serde(default)]
+    read_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Filter {
+    /// `unread` shows only the unread ones.
+    #[serde(default)]
+    show: Option<String>,
+}
+
+/// The pages of this app a notification may link to (anything else is shown without a link).
+fn page_link(link: Option<&str>) -> Option<&str> {
+    link.filter(|l| {
+        l.strip_prefix("/meetings/")
+            .is_some_and(|id| id.parse::<Uuid>().is_ok())
+            || *l == "/todos"
+    })
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Query(filter): Query<Filter>,
+) -> Response {
+    let unread_only = filter.show.as_deref() == Some("unread");
+    let path = if unread_only {
+        "/api/notifications?size=50&unread=true"
+    } else {
+        "/api/notifications?size=50"
+    };
+    let unread_path = "/api/notifications?size=1&unread=true";
+    let (page, unread) = tokio::join!(
+        user.get::<Page<Notification>>(&state, path),
+        user.get::<Page<serde_json::Value>>(&state, unread_path),
+    );
+    let (items, unread) = match (page, unread) {
+        (Ok(page), Ok(unread)) => (page.items, unread.total),
+        (Err(e), _) | (_, Err(e)) => return failed(&state, &headers, &e),
+    };
+    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let title = tr.t("notifications.title");
+    let back = if unread_only {
+        "/notifications?show=unread"
+    } else {
+        "/notifications"
+    };
+    let body = html! {
+        div.page-head {
+            h1 { (title) }
+            nav.tabs aria-label=(tr.t("notifications.filter")) {
+                a href="/notifications" aria-current=[(!unread_only).then_some("page")] { (tr.t("notifications.all")) }
+                a href="/notifications?show=unread" aria-current=[unread_only.then_some("page")] {
+                    (tr.count("dashboard.unread", unread))
+                }
+            }
+        }
+        section.card {
+            @if items.is_empty() {
+                p.empty { (tr.t(if unread_only { "dashboard.no_unread" } else { "notifications.empty" })) }
+            } @else {
+                ul.list.notifications {
+                    @for n in &items {
+                        li.notification.unread[n.read_at.is_none()] {
+                            div {
+                                span.title {
+                                    @if n.read_at.is_none() {
+                                        span.badge { (tr.t("notifications.new")) } " "
+                                    }
+                                    @match page_link(n.link.as_deref()) {
+                                        Some(link) => { a href=(link) { (n.title) } }
+                                        None => { (n.title) }
+                                    }
+                                }
+                                span.meta { (n.body) " · " (tr.datetime(n.created_at)) }
+                            }
+                            @if n.read_at.is_none() {
+                                form method="post" action=(format!("/notifications/{}/read", n.id)) {
+                                    (csrf_field(&csrf))
+                                    input type="hidden" name="back" value=(back);
+                                    button.secondary.small type="submit"
+                                        aria-label=(format!("{}: {}", tr.t("notifications.mark_read"), n.title)) {
+                                        (tr.t("notifications.mark_read"))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ReadForm {
+    #[serde(default)]
+    back: Option<String>,
+}
+
+/// Marks one notification read and comes back to the list.
+pub(crate) async fn read(
+    State(state): State<AppState>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<ReadForm>,
+) -> Response {
+    let back = match form.back.as_deref() {
+        Some("/notifications?show=unread") => "/notifications?show=unread",
+        _ => "/notifications",
+    };
+    let Ok(id) = id.parse::<Uuid>() else {
+        return Redirect::to(back).into_response();
+    };
+    let path = format!("/api/notifications/{id}/read");
+    match user.send(&state, Method::POST, &path, None).await {
+        // A notification already read, or gone, changes nothing the user needs to know.
+        Ok(r) if r.status.is_success() || r.status.is_client_error() => {
+            Redirect::to(back).into_response()
+        }
+        Ok(r) => failed(
+            &state,
+            &headers,
+            &crate::api::ApiFailure::Status(r.status, r.code().map(str::to_owned)),
+        ),
+        Err(e) => failed(&state, &headers, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_link;
+
+    #[test]
+    fn only_pages_of_this_app_are_linked() {
+        let meeting = "/meetings/01a23bc8-1b12-7211-a151-28aa1d049c8e";
+        assert_eq!(page_link(Some(meeting)), Some(meeting));
+        assert_eq!(page_link(Some("/todos")), Some("/todos"));
+        assert_eq!(page_link(Some("/transcripts/x")), None);
+        assert_eq!(page_link(Some("https://evil.example/")), None);
+        assert_eq!(page_link(None), None);
+    }
+}
