@@ -48,7 +48,19 @@ pub(crate) struct Reply {
     pub(crate) body: Value,
 }
 
+/// A page of a list the API answers (`items`, `total`).
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct Page<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) total: u64,
+}
+
 impl Reply {
+    /// This answer as a failure (an unexpected status).
+    pub(crate) fn failure(&self) -> ApiFailure {
+        ApiFailure::Status(self.status, self.code().map(str::to_owned))
+    }
+
     /// The problem's stable code (`email_taken`, `bad_credentials`, …) of an error answer.
     pub(crate) fn code(&self) -> Option<&str> {
         self.body.get("code").and_then(Value::as_str)
@@ -57,10 +69,7 @@ impl Reply {
     /// The body as `T`, for a successful answer.
     pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T, ApiFailure> {
         if !self.status.is_success() {
-            return Err(ApiFailure::Status(
-                self.status,
-                self.code().map(str::to_owned),
-            ));
+            return Err(self.failure());
         }
         serde_json::from_value(self.body).map_err(|e| ApiFailure::Unreadable(e.to_string()))
     }

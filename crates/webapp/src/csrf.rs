@@ -17,7 +17,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::pages::errors::forbidden;
 use crate::session::{cookie, random_token, set_cookie};
@@ -37,6 +37,14 @@ pub(crate) struct CsrfToken(pub(crate) String);
 pub(crate) async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let existing = cookie(req.headers(), COOKIE).map(str::to_owned);
     let token = existing.clone().unwrap_or_else(random_token);
+    // A browser without the cookie gets it with this answer.
+    let new_cookie = match existing {
+        Some(_) => None,
+        None => {
+            let year = Duration::from_secs(365 * 24 * 3600);
+            set_cookie(&state, req.headers(), COOKIE, &token, Some(year), "Strict")
+        }
+    };
     let (parts, body) = req.into_parts();
     let mut req = if matches!(parts.method, Method::GET | Method::HEAD) {
         Request::from_parts(parts, body)
@@ -62,16 +70,12 @@ pub(crate) async fn protect(State(state): State<AppState>, req: Request, next: N
         }
         Request::from_parts(parts, body)
     };
-    req.extensions_mut().insert(CsrfToken(token.clone()));
-    let headers = req.headers().clone();
+    req.extensions_mut().insert(CsrfToken(token));
     let mut res = next.run(req).await;
-    if existing.is_none() {
-        let year = Duration::from_secs(365 * 24 * 3600);
-        if let Some(v) = set_cookie(&state, &headers, COOKIE, &token, Some(year), "Strict") {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if let Some(v) = new_cookie {
+        res.headers_mut().append(header::SET_COOKIE, v);
     }
-    res.into_response()
+    res
 }
 
 /// The browser says the request comes from another site.

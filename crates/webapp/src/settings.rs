@@ -11,15 +11,14 @@ use serde::Deserialize;
 pub struct WebSettings {
     /// Serve the web app at `/` (the API is served either way).
     pub enabled: bool,
-    /// How long a session lasts without use; each use extends it. Never longer than the
-    /// refresh token behind it (`identity.refresh_ttl_secs`): when that expires, the user
-    /// signs in again.
+    /// How long a session lasts; extended each time its access token is refreshed. It ends
+    /// sooner when the refresh token behind it (`identity.refresh_ttl_secs`) is refused.
     pub session_ttl_secs: u64,
     /// Mark the session cookie `Secure`: `auto` (when the request came over TLS, as a proxy
     /// says with `X-Forwarded-Proto: https`), `always` or `never`.
     pub secure_cookies: SecureCookies,
-    /// The time zone dates are shown in, as a UTC offset (`+09:00`).
-    pub utc_offset: String,
+    /// The time zone dates are shown in, as a UTC offset (`+09:00`), like `ai.timezone`.
+    pub timezone: String,
 }
 
 /// When the session cookie is marked `Secure`.
@@ -37,7 +36,7 @@ impl Default for WebSettings {
             enabled: true,
             session_ttl_secs: 1_209_600,
             secure_cookies: SecureCookies::Auto,
-            utc_offset: "+09:00".into(),
+            timezone: "+09:00".into(),
         }
     }
 }
@@ -49,34 +48,19 @@ impl WebSettings {
 
     /// The display time zone; `validate` has refused anything else.
     pub(crate) fn offset(&self) -> FixedOffset {
-        parse_offset(&self.utc_offset).unwrap_or_else(|| Utc.fix())
+        self.timezone.parse().unwrap_or_else(|_| Utc.fix())
     }
 
     /// Settings that can never work, named.
     pub fn validate(&self) -> Result<(), String> {
-        if parse_offset(&self.utc_offset).is_none() {
+        if self.timezone.parse::<FixedOffset>().is_err() {
             return Err(format!(
-                "web.utc_offset must be a UTC offset such as `+09:00` (got `{}`)",
-                self.utc_offset
+                "web.timezone must be a UTC offset such as `+09:00` (got `{}`)",
+                self.timezone
             ));
         }
         Ok(())
     }
-}
-
-fn parse_offset(raw: &str) -> Option<FixedOffset> {
-    let raw = raw.trim();
-    let (sign, rest) = match raw.as_bytes().first()? {
-        b'+' => (1, &raw[1..]),
-        b'-' => (-1, &raw[1..]),
-        _ => return None,
-    };
-    let (h, m) = rest.split_once(':')?;
-    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
-    if !(0..=14).contains(&h) || !(0..60).contains(&m) {
-        return None;
-    }
-    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
 #[cfg(test)]
@@ -87,9 +71,9 @@ mod tests {
     fn an_offset_is_read_or_refused_by_name() {
         let mut s = WebSettings::default();
         assert_eq!(s.offset().local_minus_utc(), 9 * 3600);
-        s.utc_offset = "-03:30".into();
+        s.timezone = "-03:30".into();
         assert_eq!(s.offset().local_minus_utc(), -(3 * 3600 + 1800));
-        s.utc_offset = "KST".into();
-        assert!(s.validate().unwrap_err().contains("web.utc_offset"));
+        s.timezone = "KST".into();
+        assert!(s.validate().unwrap_err().contains("web.timezone"));
     }
 }

@@ -9,19 +9,13 @@ use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::api::ApiFailure;
+use crate::api::{ApiFailure, Page};
 use crate::csrf::CsrfToken;
 use crate::i18n::Tr;
 use crate::pages::errors::{failed, tr};
 use crate::pages::layout;
 use crate::session::SignedIn;
 use crate::AppState;
-
-#[derive(Debug, Deserialize)]
-struct Page<T> {
-    items: Vec<T>,
-    total: u64,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -47,8 +41,6 @@ struct Progress {
 struct Todo {
     title: String,
     status: String,
-    #[serde(default)]
-    assignee_id: Option<String>,
     #[serde(default)]
     due_date: Option<NaiveDate>,
 }
@@ -123,9 +115,11 @@ async fn build(
     user: &SignedIn,
     headers: &HeaderMap,
 ) -> Result<Markup, ApiFailure> {
+    // The API filters by assignee; the open ones (OPEN or IN_PROGRESS) are picked here.
+    let my_todos = format!("/api/todos?size=100&assigneeId={}", user.session.user_id);
     let (meetings, todos, unread) = tokio::join!(
         user.get::<Page<Meeting>>(state, "/api/meetings?size=100"),
-        user.get::<Page<Todo>>(state, "/api/todos?size=100"),
+        user.get::<Page<Todo>>(state, &my_todos),
         user.get::<Page<serde_json::Value>>(state, "/api/notifications?unread=true&size=1"),
     );
     let (meetings, todos, unread) = (meetings?.items, todos?.items, unread?.total);
@@ -153,7 +147,6 @@ async fn build(
     let mut mine: Vec<(Due, &Todo)> = todos
         .iter()
         .filter(|t| t.status != "DONE")
-        .filter(|t| t.assignee_id.as_deref() == Some(user.session.user_id.as_str()))
         .map(|t| (Due::of(t.due_date, today), t))
         .collect();
     mine.sort_by_key(|(due, t)| (*due, t.due_date));

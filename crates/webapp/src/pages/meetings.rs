@@ -242,13 +242,7 @@ pub(crate) async fn create(
             Ok(reply) if reply.status.is_client_error() => {
                 return refuse_with(tr.f("meeting.error.unknown_invitee", &[("email", email)]));
             }
-            Ok(reply) => {
-                return failed(
-                    &state,
-                    &headers,
-                    &ApiFailure::Status(reply.status, reply.code().map(str::to_owned)),
-                )
-            }
+            Ok(reply) => return failed(&state, &headers, &reply.failure()),
             Err(e) => return failed(&state, &headers, &e),
         }
     }
@@ -286,11 +280,7 @@ pub(crate) async fn create(
             Some("validation_failed") => "meeting.error.invalid",
             _ => "meeting.error.generic",
         }),
-        Ok(reply) => failed(
-            &state,
-            &headers,
-            &ApiFailure::Status(reply.status, reply.code().map(str::to_owned)),
-        ),
+        Ok(reply) => failed(&state, &headers, &reply.failure()),
         Err(e) => failed(&state, &headers, &e),
     }
 }

@@ -10,17 +10,12 @@ use maud::html;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::api::Page;
 use crate::csrf::CsrfToken;
 use crate::pages::errors::{failed, tr};
 use crate::pages::layout::{self, csrf_field};
 use crate::session::SignedIn;
 use crate::AppState;
-
-#[derive(Debug, Deserialize)]
-struct Page<T> {
-    items: Vec<T>,
-    total: u64,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -155,11 +150,7 @@ pub(crate) async fn read(
         Ok(r) if r.status.is_success() || r.status.is_client_error() => {
             Redirect::to(back).into_response()
         }
-        Ok(r) => failed(
-            &state,
-            &headers,
-            &crate::api::ApiFailure::Status(r.status, r.code().map(str::to_owned)),
-        ),
+        Ok(r) => failed(&state, &headers, &r.failure()),
         Err(e) => failed(&state, &headers, &e),
     }
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::api::Page;
 use crate::csrf::CsrfToken;
 use crate::i18n::Tr;
 use crate::pages::dashboard::Due;
@@ -21,11 +22,6 @@ use crate::session::SignedIn;
 use crate::AppState;
 
 #[derive(Debug, Deserialize)]
-struct Page<T> {
-    items: Vec<T>,
-}
-
-#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Todo {
     id: Uuid,
@@ -33,8 +29,6 @@ struct Todo {
     status: String,
     #[serde(default)]
     meeting_id: Option<Uuid>,
-    #[serde(default)]
-    assignee_id: Option<String>,
     #[serde(default)]
     due_date: Option<NaiveDate>,
 }
@@ -63,20 +57,19 @@ pub(crate) async fn list(
     Query(filter): Query<Filter>,
 ) -> Response {
     let done = filter.show.as_deref() == Some("done");
+    let me = &user.session.user_id;
     let path = if done {
-        "/api/todos?size=100&status=DONE"
+        format!("/api/todos?size=100&assigneeId={me}&status=DONE")
     } else {
-        "/api/todos?size=100"
+        format!("/api/todos?size=100&assigneeId={me}")
     };
-    let todos = match user.get::<Page<Todo>>(&state, path).await {
+    let todos = match user.get::<Page<Todo>>(&state, &path).await {
         Ok(page) => page.items,
         Err(e) => return failed(&state, &headers, &e),
     };
     let tr = tr(&state, &headers, user.session.locale.as_deref());
-    let me = user.session.user_id.as_str();
     let mut mine: Vec<&Todo> = todos
         .iter()
-        .filter(|t| t.assignee_id.as_deref() == Some(me))
         .filter(|t| (t.status == "DONE") == done)
         .collect();
     let today = Utc::now().with_timezone(&tr.offset).date_naive();
@@ -187,11 +180,7 @@ pub(crate) async fn set_status(
             let sep = if back.contains('?') { '&' } else { '?' };
             Redirect::to(&format!("{back}{sep}error=todo.error.moved")).into_response()
         }
-        Ok(r) => failed(
-            &state,
-            &headers,
-            &crate::api::ApiFailure::Status(r.status, r.code().map(str::to_owned)),
-        ),
+        Ok(r) => failed(&state, &headers, &r.failure()),
         Err(e) => failed(&state, &headers, &e),
     }
 }
