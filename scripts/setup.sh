@@ -4,6 +4,8 @@
 #   - cmake and a C++ compiler (CTranslate2 is compiled from source for local Whisper),
 #   - Chromium and its WebDriver (the web app's browser tests) and Noto CJK fonts (Korean
 #     text in the pages they render and screenshot),
+#   - axe-core from npm, pinned (the accessibility checks the browser tests run on every
+#     page), into ~/.cache/quorum/npm,
 #   - PostgreSQL, Redis and RabbitMQ: started when installed but not running, installed
 #     from Debian's packages when missing (skip with QUORUM_SKIP_SERVICES=1).
 # Uses apt-get (Debian/Ubuntu) and needs root or sudo for installs.
@@ -21,6 +23,7 @@ need g++ g++
 need psql postgresql-client
 need chromium chromium
 need chromedriver chromium-driver
+need npm npm
 if ! dpkg -s libsox-fmt-all >/dev/null 2>&1; then missing+=(libsox-fmt-all); fi
 if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then missing+=(fonts-noto-cjk); fi
 if [[ "${QUORUM_SKIP_SERVICES:-}" != "1" ]]; then
@@ -32,6 +35,16 @@ if ((${#missing[@]})); then
   echo "== installing ${missing[*]}"
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# axe-core, pinned; the browser tests read it from here (QUORUM_AXE_JS names another copy).
+axe_version=4.14.1
+axe_dir="$HOME/.cache/quorum/npm"
+if ! grep -qs "\"version\": \"$axe_version\"" "$axe_dir/node_modules/axe-core/package.json"; then
+  echo "== installing axe-core $axe_version from npm"
+  mkdir -p "$axe_dir"
+  npm install --prefix "$axe_dir" --no-save --no-audit --no-fund --loglevel=error \
+    "axe-core@$axe_version" >/dev/null
 fi
 
 [[ "${QUORUM_SKIP_SERVICES:-}" == "1" ]] && exit 0

@@ -18,6 +18,8 @@ pub const MEETING_RECORDING_ADDED: &str = "meeting.recording_added";
 pub const TRANSCRIPT_CREATED: &str = "transcript.created";
 pub const TRANSCRIPT_VERIFIED: &str = "transcript.verified";
 pub const TRANSCRIPT_SHARED: &str = "transcript.shared";
+/// A share was revoked (payload: [`TranscriptUnshared`]).
+pub const TRANSCRIPT_UNSHARED: &str = "transcript.unshared";
 pub const AI_ANALYSIS_COMPLETED: &str = "ai.analysis.completed";
 pub const TODO_CREATED: &str = "todo.created";
 pub const TODO_STATUS_CHANGED: &str = "todo.status_changed";
@@ -179,6 +181,17 @@ pub struct TranscriptShared {
     pub meeting_id: Uuid,
     pub meeting_title: String,
     pub shared_by: Uuid,
+    pub user_ids: Vec<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// `transcript.unshared`: `user_ids` may no longer read the transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptUnshared {
+    pub transcript_id: Uuid,
+    pub meeting_id: Uuid,
+    pub revoked_by: Uuid,
     pub user_ids: Vec<Uuid>,
     pub occurred_at: DateTime<Utc>,
 }

@@ -20,6 +20,33 @@ pub(crate) struct Api {
     gateway: Router,
 }
 
+/// A request body for [`Api::open`]: JSON, or an upload passed through as it arrives.
+pub(crate) struct Outgoing {
+    body: Body,
+    content_type: Option<HeaderValue>,
+    content_length: Option<HeaderValue>,
+}
+
+impl Outgoing {
+    pub(crate) fn new(body: Body) -> Self {
+        Self {
+            body,
+            content_type: None,
+            content_length: None,
+        }
+    }
+
+    pub(crate) fn typed(mut self, content_type: HeaderValue) -> Self {
+        self.content_type = Some(content_type);
+        self
+    }
+
+    pub(crate) fn sized(mut self, content_length: Option<HeaderValue>) -> Self {
+        self.content_length = content_length;
+        self
+    }
+}
+
 /// Who is asking, passed on so the gateway's per-client limits and logs see the browser,
 /// not the web app.
 #[derive(Debug, Clone, Default)]
@@ -110,33 +137,12 @@ impl Api {
         body: Option<&Value>,
         peer: &Peer,
     ) -> Result<Reply, ApiFailure> {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(token) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        if let Some(v) = &peer.forwarded_for {
-            req = req.header("x-forwarded-for", v);
-        }
-        if let Some(v) = &peer.request_id {
-            req = req.header("x-request-id", v);
-        }
-        let body = match body {
-            Some(json) => {
-                req = req.header(header::CONTENT_TYPE, "application/json");
-                Body::from(json.to_string())
-            }
-            None => Body::empty(),
+        let outgoing = match body {
+            Some(json) => Outgoing::new(Body::from(json.to_string()))
+                .typed(HeaderValue::from_static("application/json")),
+            None => Outgoing::new(Body::empty()),
         };
-        let mut req = req
-            .body(body)
-            .map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
-        if let Some(addr) = peer.addr {
-            req.extensions_mut().insert(addr);
-        }
-        let res = match self.gateway.clone().oneshot(req).await {
-            Ok(res) => res,
-            Err(never) => match never {},
-        };
+        let res = self.open(method, path, token, outgoing, peer).await?;
         let status = res.status();
         let bytes = axum::body::to_bytes(res.into_body(), MAX_ANSWER_BYTES)
             .await
@@ -147,6 +153,44 @@ impl Api {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         };
         Ok(Reply { status, body })
+    }
+
+    /// `method path` with `outgoing` as its body: the gateway's answer as it comes, its body
+    /// not yet read (an event stream is passed on as it flows).
+    pub(crate) async fn open(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        outgoing: Outgoing,
+        peer: &Peer,
+    ) -> Result<axum::response::Response, ApiFailure> {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(v) = &peer.forwarded_for {
+            req = req.header("x-forwarded-for", v);
+        }
+        if let Some(v) = &peer.request_id {
+            req = req.header("x-request-id", v);
+        }
+        if let Some(v) = outgoing.content_type {
+            req = req.header(header::CONTENT_TYPE, v);
+        }
+        if let Some(v) = outgoing.content_length {
+            req = req.header(header::CONTENT_LENGTH, v);
+        }
+        let mut req = req
+            .body(outgoing.body)
+            .map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
+        if let Some(addr) = peer.addr {
+            req.extensions_mut().insert(addr);
+        }
+        match self.gateway.clone().oneshot(req).await {
+            Ok(res) => Ok(res),
+            Err(never) => match never {},
+        }
     }
 
     pub(crate) async fn get(

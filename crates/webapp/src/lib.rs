@@ -13,7 +13,8 @@
 //!   post is refused from its `Origin`/`Sec-Fetch-Site`;
 //! - `i18n`: the message catalogues (`locales/en.toml`, `locales/ko.toml`), chosen from the
 //!   profile, a `lang` cookie or `Accept-Language`;
-//! - `assets`: the stylesheet, embedded, served under a content hash with a year-long cache;
+//! - `assets`: the stylesheet and two small script modules (live updates, recording),
+//!   embedded, served under a content hash with a year-long cache;
 //! - `pages/`: the pages (maud templates: user text is always escaped): sign-in, the
 //!   dashboard, scheduling a meeting and its page from start to minutes;
 //! - [`WebApp::wrap`]: puts the web app in front of the gateway's router: `/api/…`,
@@ -103,11 +104,28 @@ impl WebApp {
             .route("/meetings/{id}/cancel", post(pages::meetings::cancel))
             .route("/meetings/{id}/notes", post(pages::meetings::notes))
             .route("/meetings/{id}/end", post(pages::meetings::end))
+            .route("/meetings/{id}/share", post(pages::minutes::share))
+            .route(
+                "/meetings/{id}/share/{user}/revoke",
+                post(pages::minutes::revoke),
+            )
+            .route(
+                "/meetings/{id}/sections/{index}",
+                post(pages::minutes::correct),
+            )
+            .route(
+                "/meetings/{id}/sections/{index}/verify",
+                post(pages::minutes::verify),
+            )
             .route("/todos", get(pages::todos::list))
+            .route("/todos/{id}", get(pages::todos::one))
             .route("/todos/{id}/status", post(pages::todos::set_status))
             .route("/notifications", get(pages::notifications::list))
             .route("/notifications/{id}/read", post(pages::notifications::read))
-            .route(assets::STYLESHEET_ROUTE, get(assets::stylesheet))
+            .route("/live", get(pages::live::notifications))
+            .route("/meetings/{id}/progress", get(pages::live::progress))
+            .route("/meetings/{id}/recording", post(pages::live::upload))
+            .route(assets::ROUTE, get(assets::serve))
             .fallback(pages::errors::not_found)
             .layer(axum::middleware::from_fn_with_state(
                 self.state.clone(),

@@ -292,6 +292,28 @@ impl SignedIn {
             .await
     }
 
+    /// `method path` with `outgoing` as this user: the answer unread (see [`Api::open`]).
+    ///
+    /// [`Api::open`]: crate::api::Api::open
+    pub(crate) async fn open(
+        &self,
+        state: &AppState,
+        method: Method,
+        path: &str,
+        outgoing: crate::api::Outgoing,
+    ) -> Result<Response, ApiFailure> {
+        state
+            .api
+            .open(
+                method,
+                path,
+                Some(&self.session.access_token),
+                outgoing,
+                &self.peer,
+            )
+            .await
+    }
+
     /// `GET path` as this user.
     pub(crate) async fn get<T: serde::de::DeserializeOwned>(
         &self,

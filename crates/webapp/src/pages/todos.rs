@@ -9,7 +9,7 @@ use axum::{Extension, Form};
 use chrono::{NaiveDate, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::api::Page;
@@ -114,7 +114,7 @@ fn item(tr: &Tr<'_>, csrf: &CsrfToken, t: &Todo, show: &str, due: Option<Due>) -
         _ => &[],
     };
     html! {
-        li.todo {
+        li.todo id=(format!("todo-{}", t.id)) {
             div {
                 span.title { (t.title) }
                 span.meta {
@@ -183,4 +183,22 @@ pub(crate) async fn set_status(
         Ok(r) => failed(&state, &headers, &r.failure()),
         Err(e) => failed(&state, &headers, &e),
     }
+}
+
+/// A to-do's own address (notifications link to it): the list, at the to-do — done ones
+/// are in the other tab.
+pub(crate) async fn one(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return Redirect::to("/todos").into_response();
+    };
+    let done = matches!(
+        user.get::<Value>(&state, &format!("/api/todos/{id}")).await,
+        Ok(t) if t.get("status").and_then(Value::as_str) == Some("DONE")
+    );
+    let list = if done { "/todos?show=done" } else { "/todos" };
+    Redirect::to(&format!("{list}#todo-{id}")).into_response()
 }

@@ -119,7 +119,7 @@ pub(crate) async fn plan(
                 kind: Kind::TranscriptCreated,
                 recipients: recipients(&t.participant_ids, &[]),
                 facts: meeting_facts(&t.meeting_title),
-                link: format!("/transcripts/{}", t.transcript_id),
+                link: format!("/meetings/{}", t.meeting_id),
                 data: json!({ "meetingId": t.meeting_id, "transcriptId": t.transcript_id }),
             }
         }
@@ -129,7 +129,7 @@ pub(crate) async fn plan(
                 kind: Kind::TranscriptShared,
                 recipients: recipients(&t.user_ids, &[Some(t.shared_by)]),
                 facts: meeting_facts(&t.meeting_title),
-                link: format!("/transcripts/{}", t.transcript_id),
+                link: format!("/meetings/{}", t.meeting_id),
                 data: json!({ "meetingId": t.meeting_id, "transcriptId": t.transcript_id,
                     "sharedBy": t.shared_by }),
             }

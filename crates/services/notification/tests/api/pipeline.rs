@@ -33,10 +33,8 @@ async fn shared_transcripts_and_summaries_reach_the_right_people() {
     .await;
     let got = app.wait_notifications(reader, 1).await;
     assert_eq!(got[0]["kind"], "transcript.shared");
-    assert_eq!(
-        got[0]["link"],
-        format!("/transcripts/{}", shared.transcript_id)
-    );
+    // The minutes are read on their meeting's page in the web app, by readers too.
+    assert_eq!(got[0]["link"], format!("/meetings/{}", shared.meeting_id));
 
     let analysis = AnalysisCompleted {
         analysis_id: Uuid::now_v7(),

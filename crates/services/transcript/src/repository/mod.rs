@@ -352,6 +352,23 @@ pub(crate) async fn share(
     Ok(added)
 }
 
+/// Removes a reader it was shared with (never a participant); whether there was one.
+pub(crate) async fn unshare(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    user: Uuid,
+) -> Result<bool, Failure> {
+    let done = sqlx::query(
+        "DELETE FROM transcript_readers WHERE transcript_id = $1 AND user_id = $2 \
+         AND participant = 0",
+    )
+    .bind(id.to_string())
+    .bind(user.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The transcript whose speech-to-text task is `task_id`.
 pub(crate) async fn id_for_task(
     conn: &mut AnyConnection,

@@ -21,6 +21,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sections::correct))
         .routes(routes!(sections::verify))
         .routes(routes!(share::share))
+        .routes(routes!(share::revoke))
         .routes(routes!(tasks::status))
         .routes(routes!(tasks::events))
 }

@@ -1,8 +1,9 @@
-//! Sharing a transcript with users outside the meeting (the owner only).
+//! Sharing a transcript with users outside the meeting, and revoking a share (the owner
+//! only). Who it is shared with is the transcript's `sharedWith`.
 
 use axum::extract::State;
 use quorum_store::now_millis;
-use quorum_web::{CurrentUser, Json, PathId};
+use quorum_web::{parse_id, CurrentUser, Json, Path, PathId, TypedId};
 use uuid::Uuid;
 
 use super::TranscriptId;
@@ -11,10 +12,22 @@ use crate::domain::ValidationError;
 use crate::error::ApiError;
 use crate::events;
 use crate::repository;
+use crate::repository::TranscriptRecord;
 use crate::views::{ShareBody, TranscriptView};
 
 /// Most users one share request may name.
 const MAX_USERS: usize = 100;
+
+/// The transcript, if the caller owns the meeting (403 for other readers, 404 for others).
+async fn as_owner(state: &AppState, caller: Uuid, id: Uuid) -> Result<TranscriptRecord, ApiError> {
+    let t = state.visible(caller, id).await?;
+    if t.owner_id != caller {
+        return Err(ApiError::Forbidden(
+            "only the meeting's owner may share its transcript or revoke a share",
+        ));
+    }
+    Ok(t)
+}
 
 /// Lets `userIds` read the transcript. Participants can already; naming them (or users it
 /// is already shared with) changes nothing. Publishes `transcript.shared` with the users
@@ -36,12 +49,7 @@ pub(crate) async fn share(
     PathId(id): PathId<TranscriptId>,
     Json(body): Json<ShareBody>,
 ) -> Result<Json<TranscriptView>, ApiError> {
-    let t = state.visible(caller, id.as_uuid()).await?;
-    if t.owner_id != caller {
-        return Err(ApiError::Forbidden(
-            "only the meeting's owner may share its transcript",
-        ));
-    }
+    let t = as_owner(&state, caller, id.as_uuid()).await?;
     if body.user_ids.is_empty() || body.user_ids.len() > MAX_USERS {
         return Err(ValidationError(format!(
             "`userIds` must name 1 to {MAX_USERS} users (got {})",
@@ -73,5 +81,47 @@ pub(crate) async fn share(
         state.outbox.committed();
     }
     state.evict(t.id).await;
+    Ok(Json(state.view(caller, t.id).await?))
+}
+
+/// Revokes the share with `userId`: from now on they cannot read the transcript (its
+/// participants always can; they are not in `sharedWith` and cannot be revoked). Publishes
+/// `transcript.unshared`.
+#[utoipa::path(
+    delete, path = "/api/transcripts/{id}/share/{userId}", tag = "transcripts",
+    params(
+        ("id" = String, Path, description = "transcript id"),
+        ("userId" = String, Path, description = "a user it was shared with"),
+    ),
+    responses(
+        (status = 200, description = "the transcript without that reader", body = TranscriptView),
+        (status = 403, description = "not the meeting's owner", body = quorum_web::Problem),
+        (status = 404, description = "unknown transcript, or not shared with that user",
+            body = quorum_web::Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(caller = %caller, transcript = %path.0))]
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Path(path): Path<(String, String)>,
+) -> Result<Json<TranscriptView>, ApiError> {
+    let id = parse_id(&path.0, TranscriptId::WHAT)?;
+    let user = parse_id(&path.1, "user id")?;
+    let t = as_owner(&state, caller, id).await?;
+    let now = now_millis();
+    let mut tx = state.db.begin().await?;
+    repository::lock(&mut tx, t.id, now).await?;
+    if !repository::unshare(&mut tx, t.id, user).await? {
+        return Err(ApiError::NotFound(format!(
+            "a share of transcript `{}` with user `{user}`",
+            t.id
+        )));
+    }
+    events::unshared(&state.outbox, &mut tx, &t, caller, user, now).await?;
+    tx.commit().await?;
+    state.outbox.committed();
+    state.evict(t.id).await;
+    tracing::info!(%user, "share revoked");
     Ok(Json(state.view(caller, t.id).await?))
 }

@@ -1,6 +1,6 @@
 //! Who may read, change and share a transcript.
 
-use quorum_contracts::events::TranscriptShared;
+use quorum_contracts::events::{TranscriptShared, TranscriptUnshared};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
@@ -97,6 +97,82 @@ async fn the_owner_shares_with_known_users_who_may_then_read_but_not_verify() {
     let shared: TranscriptShared = events[0].data_as().unwrap();
     assert_eq!(shared.user_ids, [reader]);
     assert_eq!(shared.shared_by, owner);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.pending_events().await, 0);
+}
+
+#[tokio::test]
+async fn the_owner_revokes_a_share_and_the_reader_loses_the_transcript_at_once() {
+    let app = spawn_app().await;
+    let owner = app.given_user("Owner").await;
+    let guest = app.given_user("Guest").await;
+    let reader = app.given_user("Reader").await;
+    let e = ended(
+        owner,
+        &[(owner, "Owner"), (guest, "Guest")],
+        Some("Owner: hi"),
+        None,
+    );
+    app.end_meeting(&e).await;
+    let t = app.transcript_of(e.meeting_id, owner).await;
+    app.events(1).await;
+    let path = format!("/api/transcripts/{}", t["id"].as_str().unwrap());
+    let shared = app
+        .post(
+            &format!("{path}/share"),
+            owner,
+            json!({"userIds": [reader]}),
+        )
+        .await;
+    assert_eq!(shared.body["sharedWith"], json!([reader]));
+    app.events(1).await;
+    // The reader has it (and the cache holds it) before the share is revoked.
+    assert_eq!(app.get(&path, reader).await.status, StatusCode::OK);
+
+    let revoke = |user: Uuid| format!("{path}/share/{user}");
+    let by_guest = app
+        .call(Method::DELETE, &revoke(reader), Some(guest), None)
+        .await;
+    assert_eq!(by_guest.status, StatusCode::FORBIDDEN);
+    let by_reader = app
+        .call(Method::DELETE, &revoke(reader), Some(reader), None)
+        .await;
+    assert_eq!(by_reader.status, StatusCode::FORBIDDEN);
+    // A participant reads it by taking part: there is no share of theirs to revoke.
+    let participant = app
+        .call(Method::DELETE, &revoke(guest), Some(owner), None)
+        .await;
+    assert_eq!(participant.status, StatusCode::NOT_FOUND);
+    let bad = app
+        .call(
+            Method::DELETE,
+            &format!("{path}/share/nobody"),
+            Some(owner),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let res = app
+        .call(Method::DELETE, &revoke(reader), Some(owner), None)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{:?}", res.body);
+    assert_eq!(res.body["sharedWith"], json!([]));
+    let gone = app.get(&path, reader).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&path, guest).await.status, StatusCode::OK);
+    let events = app.events(1).await;
+    assert_eq!(events[0].kind, "transcript.unshared");
+    let unshared: TranscriptUnshared = events[0].data_as().unwrap();
+    assert_eq!(
+        (unshared.user_ids, unshared.revoked_by),
+        (vec![reader], owner)
+    );
+    // Revoking again finds nothing and publishes nothing.
+    let again = app
+        .call(Method::DELETE, &revoke(reader), Some(owner), None)
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(app.pending_events().await, 0);
 }
