@@ -122,6 +122,17 @@ impl WebApp {
             .route("/todos/{id}/status", post(pages::todos::set_status))
             .route("/notifications", get(pages::notifications::list))
             .route("/notifications/{id}/read", post(pages::notifications::read))
+            .route(
+                "/notifications/read-all",
+                post(pages::notifications::read_all),
+            )
+            .route("/settings", get(pages::settings::page))
+            .route("/settings/profile", post(pages::settings::profile))
+            .route("/settings/password", post(pages::settings::password))
+            .route(
+                "/settings/sign-out-everywhere",
+                post(pages::settings::everywhere),
+            )
             .route("/live", get(pages::live::notifications))
             .route("/meetings/{id}/progress", get(pages::live::progress))
             .route("/meetings/{id}/recording", post(pages::live::upload))

@@ -72,6 +72,11 @@ fn key(id: &str) -> String {
     format!("web:session:{}", URL_SAFE_NO_PAD.encode(digest))
 }
 
+/// Where the keys of a user's sessions are listed (for "sign out everywhere").
+fn index_key(user_id: &str) -> String {
+    format!("web:sessions-of:{user_id}")
+}
+
 pub(crate) fn now_secs() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -88,7 +93,46 @@ impl Sessions {
     /// Stores a new session; the id goes into the cookie.
     pub(crate) async fn create(&self, session: &Session) -> Option<String> {
         let id = random_token();
-        self.put(&id, session).await.then_some(id)
+        if !self.put(&id, session).await {
+            return None;
+        }
+        self.list(&session.user_id, &key(&id)).await;
+        Some(id)
+    }
+
+    /// Adds `session_key` to the user's list, dropping the sessions that have ended.
+    async fn list(&self, user_id: &str, session_key: &str) {
+        let index = index_key(user_id);
+        let mut keys: Vec<String> = match self.store.get(&index).await {
+            Ok(Some(bytes)) => serde_json::from_slice(&bytes).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let mut live = Vec::with_capacity(keys.len() + 1);
+        for k in keys.drain(..) {
+            if matches!(self.store.get(&k).await, Ok(Some(_))) {
+                live.push(k);
+            }
+        }
+        live.push(session_key.to_owned());
+        if let Ok(bytes) = serde_json::to_vec(&live) {
+            if let Err(e) = self.store.set(&index, bytes, self.ttl).await {
+                tracing::warn!(error = %e, "session store unavailable; session not listed");
+            }
+        }
+    }
+
+    /// Ends every session of `user_id` in every browser at once.
+    pub(crate) async fn end_all(&self, user_id: &str) {
+        let index = index_key(user_id);
+        let keys: Vec<String> = match self.store.get(&index).await {
+            Ok(Some(bytes)) => serde_json::from_slice(&bytes).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        for k in keys.iter().chain(std::iter::once(&index)) {
+            if let Err(e) = self.store.delete(k).await {
+                tracing::warn!(error = %e, "session store unavailable; a session was not ended");
+            }
+        }
     }
 
     pub(crate) async fn get(&self, id: &str) -> Option<Session> {

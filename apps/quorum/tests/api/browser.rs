@@ -714,24 +714,11 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         .goto(&app.url("/notifications?show=unread"))
         .await
         .unwrap();
-    for _ in 0..60 {
-        let card = match b.client.find(Locator::Css("section.card")).await {
-            Ok(card) => card.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        if card.contains("No unread notifications") {
-            break;
-        }
-        if let Ok(button) = b
-            .client
-            .find(Locator::Css("ul.notifications form button"))
-            .await
-        {
-            // The page may be reloading under the click; the next round finds the new one.
-            let _ = button.click().await;
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    // One read by its own button, then the rest at once.
+    let before = text_of(&b, "nav.tabs a[aria-current=page]").await;
+    submit(&b, "ul.notifications form").await;
+    wait_text(&b, "nav.tabs a[aria-current=page]", 10, |t| t != before).await;
+    submit(&b, "form[action='/notifications/read-all']").await;
     wait_text(&b, "section.card", 10, |t| {
         t.contains("No unread notifications")
     })
@@ -974,4 +961,69 @@ async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
         words.contains("launch plan") && words.contains("alice kim"),
         "{transcript}"
     );
+}
+
+#[tokio::test]
+async fn settings_change_the_name_and_password_and_sign_out_of_every_browser_in_korean() {
+    let app = spawn_app().await;
+    let email = unique_email("daeun");
+    app.register("정다은", &email).await;
+    let a = browser("ko-KR", 1280).await;
+    let b = browser("en-US", 375).await;
+    sign_in(&a, &app, &email).await;
+    sign_in(&b, &app, &email).await;
+
+    // The name in the header leads to the settings.
+    a.client
+        .find(Locator::Css("header a.who"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    arrive(&a, "/settings").await;
+    assert_eq!(text_of(&a, "main h1").await, "설정");
+    fill(&a, "#name", "정다은 팀장").await;
+    submit(&a, "form[action='/settings/profile']").await;
+    let saved = text_of(&a, "[role=status]").await;
+    assert!(saved.contains("프로필을 저장했습니다"), "{saved}");
+    assert_eq!(text_of(&a, "header a.who").await, "정다은 팀장");
+
+    // A wrong current password is said so, in Korean; nothing changes.
+    fill(&a, "#current", "not my password").await;
+    fill(&a, "#new", "a much better passphrase").await;
+    submit(&a, "form[action='/settings/password']").await;
+    let alert = text_of(&a, "[role=alert]").await;
+    assert!(
+        alert.contains("현재 비밀번호가 올바르지 않습니다"),
+        "{alert}"
+    );
+    screenshot(&a, "settings-ko-desktop").await;
+
+    // The right one: this browser stays signed in, the other one is signed out at once.
+    fill(&a, "#current", "correct horse battery").await;
+    fill(&a, "#new", "a much better passphrase").await;
+    submit(&a, "form[action='/settings/password']").await;
+    let saved = text_of(&a, "[role=status]").await;
+    assert!(saved.contains("비밀번호를 바꿨습니다"), "{saved}");
+    a.client.goto(&app.url("/")).await.unwrap();
+    assert_eq!(text_of(&a, "main h1").await, "정다은 팀장님, 안녕하세요");
+    b.client.goto(&app.url("/todos")).await.unwrap();
+    arrive(&b, "/login").await;
+    b.client.goto(&app.url("/login")).await.unwrap();
+    fill(&b, "#email", &email).await;
+    fill(&b, "#password", "a much better passphrase").await;
+    submit(&b, "main form").await;
+    arrive(&b, "/").await;
+    b.client.goto(&app.url("/settings")).await.unwrap();
+    screenshot(&b, "settings-en-phone").await;
+
+    // Sign out everywhere: both browsers are out.
+    a.client.goto(&app.url("/settings")).await.unwrap();
+    submit(&a, "form[action='/settings/sign-out-everywhere']").await;
+    arrive(&a, "/login").await;
+    b.client.goto(&app.url("/todos")).await.unwrap();
+    arrive(&b, "/login").await;
+    a.client.goto(&app.url("/")).await.unwrap();
+    arrive(&a, "/login").await;
 }

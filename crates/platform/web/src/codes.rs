@@ -64,6 +64,7 @@ codes! {
     // What the caller may do.
     Forbidden = (FORBIDDEN, "forbidden", "The caller may read this transcript but not do this to it (the message says who may)."),
     NotMeetingOwner = (FORBIDDEN, "not_meeting_owner", "Only the meeting's owner may do this."),
+    WrongPassword = (FORBIDDEN, "wrong_password", "The current password given to change it is not the account's."),
     TodoForbidden = (FORBIDDEN, "todo_forbidden", "Only the todo's assignee, its creator or the meeting's owner may change it."),
     // What does not exist (or is hidden from the caller: existence is not revealed).
     NotFound = (NOT_FOUND, "not_found", "No such resource, or the caller may not see it."),

@@ -37,6 +37,8 @@ pub(crate) enum ApiError {
     InvalidRefreshToken,
     #[error("the refresh token was already used; every session of its family is revoked")]
     RefreshTokenReused,
+    #[error("the current password is not correct")]
+    WrongPassword,
     #[error("{0}")]
     Unauthorized(String),
     #[error("user `{0}` was not found")]
@@ -59,6 +61,7 @@ impl ApiErrorKind for ApiError {
             ApiError::BadCredentials => Code::BadCredentials,
             ApiError::InvalidRefreshToken => Code::InvalidRefreshToken,
             ApiError::RefreshTokenReused => Code::RefreshTokenReused,
+            ApiError::WrongPassword => Code::WrongPassword,
             ApiError::Unauthorized(_) => Code::Unauthorized,
             ApiError::NotFound(_) => Code::UserNotFound,
             ApiError::Auth(_) => Code::TokenError,

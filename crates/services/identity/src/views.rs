@@ -40,6 +40,19 @@ pub(crate) struct RefreshBody {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LogoutBody {
     pub(crate) refresh_token: Option<String>,
+    /// Sign out of every session of the account: every refresh family is revoked (other
+    /// devices' access tokens lapse within `identity.access_ttl_secs`).
+    #[serde(default)]
+    pub(crate) everywhere: bool,
+}
+
+/// `PUT /api/users/me/password`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ChangePassword {
+    pub(crate) current_password: String,
+    /// 8 to 1024 characters.
+    pub(crate) new_password: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

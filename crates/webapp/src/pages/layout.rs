@@ -91,7 +91,7 @@ fn frame(
                             }
                         }
                         @if let Some(user) = user {
-                            span.who { (user.name) }
+                            a.who href="/settings" title=(tr.t("settings.title")) { (user.name) }
                             form method="post" action="/logout" {
                                 (csrf_field(csrf))
                                 button.link type="submit" { (tr.t("nav.signout")) }

@@ -5,6 +5,7 @@
 //! - [`minutes`]: read, correct, verify, share and revoke;
 //! - [`todos`]: mine, moved forward in place;
 //! - [`notifications`];
+//! - [`settings`]: name, language, password, sign out everywhere;
 //! - [`live`]: the live streams and the recording upload the scripts use;
 //! - [`errors`]: 404 and the error pages;
 //! - [`layout`]: the frame every page shares.
@@ -17,4 +18,5 @@ pub(crate) mod live;
 pub(crate) mod meetings;
 pub(crate) mod minutes;
 pub(crate) mod notifications;
+pub(crate) mod settings;
 pub(crate) mod todos;

@@ -1,5 +1,5 @@
-//! My notifications, newest first: unread ones marked and each one marked read with a
-//! button; a notification about a meeting links to its page.
+//! My notifications, newest first: unread ones marked, each one marked read with a button,
+//! or all at once; a notification about a meeting or a to-do links to its page.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method};
@@ -40,9 +40,10 @@ pub(crate) struct Filter {
 /// The pages of this app a notification may link to (anything else is shown without a link).
 fn page_link(link: Option<&str>) -> Option<&str> {
     link.filter(|l| {
-        l.strip_prefix("/meetings/")
-            .is_some_and(|id| id.parse::<Uuid>().is_ok())
-            || *l == "/todos"
+        ["/meetings/", "/todos/"].iter().any(|prefix| {
+            l.strip_prefix(prefix)
+                .is_some_and(|id| id.parse::<Uuid>().is_ok())
+        }) || *l == "/todos"
     })
 }
 
@@ -83,6 +84,13 @@ pub(crate) async fn list(
                 a href="/notifications?show=unread" aria-current=[unread_only.then_some("page")] {
                     (tr.count("dashboard.unread", unread))
                 }
+            }
+        }
+        @if unread > 0 {
+            form.actions.end method="post" action="/notifications/read-all" {
+                (csrf_field(&csrf))
+                input type="hidden" name="back" value=(back);
+                button.secondary.small type="submit" { (tr.t("notifications.mark_all_read")) }
             }
         }
         section.card {
@@ -129,6 +137,16 @@ pub(crate) struct ReadForm {
     back: Option<String>,
 }
 
+impl ReadForm {
+    /// The list to come back to (one of the two tabs, nothing else).
+    fn back(&self) -> &'static str {
+        match self.back.as_deref() {
+            Some("/notifications?show=unread") => "/notifications?show=unread",
+            _ => "/notifications",
+        }
+    }
+}
+
 /// Marks one notification read and comes back to the list.
 pub(crate) async fn read(
     State(state): State<AppState>,
@@ -137,21 +155,50 @@ pub(crate) async fn read(
     Path(id): Path<String>,
     axum::Form(form): axum::Form<ReadForm>,
 ) -> Response {
-    let back = match form.back.as_deref() {
-        Some("/notifications?show=unread") => "/notifications?show=unread",
-        _ => "/notifications",
-    };
     let Ok(id) = id.parse::<Uuid>() else {
-        return Redirect::to(back).into_response();
+        return Redirect::to(form.back()).into_response();
     };
-    let path = format!("/api/notifications/{id}/read");
-    match user.send(&state, Method::POST, &path, None).await {
+    mark(
+        &state,
+        &user,
+        &headers,
+        &format!("/api/notifications/{id}/read"),
+        form.back(),
+    )
+    .await
+}
+
+/// Marks every unread notification read and comes back to the list.
+pub(crate) async fn read_all(
+    State(state): State<AppState>,
+    user: SignedIn,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<ReadForm>,
+) -> Response {
+    mark(
+        &state,
+        &user,
+        &headers,
+        "/api/notifications/read-all",
+        form.back(),
+    )
+    .await
+}
+
+async fn mark(
+    state: &AppState,
+    user: &SignedIn,
+    headers: &HeaderMap,
+    path: &str,
+    back: &str,
+) -> Response {
+    match user.send(state, Method::POST, path, None).await {
         // A notification already read, or gone, changes nothing the user needs to know.
         Ok(r) if r.status.is_success() || r.status.is_client_error() => {
             Redirect::to(back).into_response()
         }
-        Ok(r) => failed(&state, &headers, &r.failure()),
-        Err(e) => failed(&state, &headers, &e),
+        Ok(r) => failed(state, headers, &r.failure()),
+        Err(e) => failed(state, headers, &e),
     }
 }
 
@@ -164,6 +211,8 @@ mod tests {
         let meeting = "/meetings/01a23bc8-1b12-7211-a151-28aa1d049c8e";
         assert_eq!(page_link(Some(meeting)), Some(meeting));
         assert_eq!(page_link(Some("/todos")), Some("/todos"));
+        let todo = "/todos/01a23bc8-1b12-7211-a151-28aa1d049c8e";
+        assert_eq!(page_link(Some(todo)), Some(todo));
         assert_eq!(page_link(Some("/transcripts/x")), None);
         assert_eq!(page_link(Some("https://evil.example/")), None);
         assert_eq!(page_link(None), None);

@@ -112,6 +112,22 @@ pub(crate) async fn update(
     Ok(done.rows_affected())
 }
 
+/// Replaces the password hash.
+pub(crate) async fn set_password(
+    tx: &mut Tx,
+    id: &str,
+    hash: &str,
+    now: i64,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 pub(crate) async fn delete(tx: &mut Tx, id: &str) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(id)

@@ -22,6 +22,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(session::login))
         .routes(routes!(session::refresh))
         .routes(routes!(session::logout))
+        .routes(routes!(session::change_password))
         .routes(routes!(
             profile::get_me,
             profile::update_me,
@@ -40,6 +41,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         crate::views::LoginBody,
         crate::views::RefreshBody,
         crate::views::LogoutBody,
+        crate::views::ChangePassword,
         crate::views::TokenPair,
         crate::views::UserView,
         crate::views::PublicUserView,

@@ -190,3 +190,103 @@ async fn logout_needs_the_callers_own_valid_token() {
         .unwrap();
     assert_problem(res, 400, "bad_request").await;
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_the_account_and_no_other() {
+    let app = spawn_app().await;
+    let (ann, here) = app.signed_in("ann@example.com").await;
+    let elsewhere: Value = app
+        .login("ann@example.com", "correct horse")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (_, bob) = app.signed_in("bob@example.com").await;
+
+    let res = app
+        .authed(Method::POST, "/api/users/logout", &ann, &here)
+        .json(&json!({"everywhere": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let jti = app
+        .verifier()
+        .await
+        .verify(here["accessToken"].as_str().unwrap())
+        .unwrap()
+        .jti;
+    assert!(app.is_revoked(&jti).await);
+    for tokens in [&here, &elsewhere] {
+        assert_problem(
+            refresh(&app, &tokens["refreshToken"]).await,
+            401,
+            "invalid_refresh_token",
+        )
+        .await;
+    }
+    assert_eq!(refresh(&app, &bob["refreshToken"]).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_password_change_needs_the_current_one_and_ends_every_earlier_session() {
+    let app = spawn_app().await;
+    let (ann, here) = app.signed_in("ann@example.com").await;
+    let elsewhere: Value = app
+        .login("ann@example.com", "correct horse")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let change = |current: &str, new: &str| {
+        app.authed(Method::PUT, "/api/users/me/password", &ann, &here)
+            .json(&json!({"currentPassword": current, "newPassword": new}))
+            .send()
+    };
+    assert_problem(
+        change("not my password", "battery staple horse")
+            .await
+            .unwrap(),
+        403,
+        "wrong_password",
+    )
+    .await;
+    assert_problem(
+        change("correct horse", "short").await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    // Refused attempts changed nothing.
+    assert_eq!(
+        app.login("ann@example.com", "correct horse").await.status(),
+        200
+    );
+
+    let res = change("correct horse", "battery staple horse")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let fresh: Value = res.json().await.unwrap();
+    for tokens in [&here, &elsewhere] {
+        assert_problem(
+            refresh(&app, &tokens["refreshToken"]).await,
+            401,
+            "invalid_refresh_token",
+        )
+        .await;
+    }
+    assert_eq!(refresh(&app, &fresh["refreshToken"]).await.status(), 200);
+    assert_problem(
+        app.login("ann@example.com", "correct horse").await,
+        401,
+        "bad_credentials",
+    )
+    .await;
+    assert_eq!(
+        app.login("ann@example.com", "battery staple horse")
+            .await
+            .status(),
+        200
+    );
+}

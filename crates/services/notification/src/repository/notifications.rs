@@ -96,6 +96,23 @@ pub(crate) async fn list(
 }
 
 /// Marks `id` read if it is `user`'s (keeping the first read time); false when it is not.
+/// Marks every unread notification of `user` created up to `now` read; how many.
+pub(crate) async fn mark_all_read(
+    conn: &mut AnyConnection,
+    user: Uuid,
+    now: i64,
+) -> Result<u64, Failure> {
+    let done = sqlx::query(
+        "UPDATE notifications SET read_at = $1 \
+         WHERE user_id = $2 AND read_at IS NULL AND created_at <= $1",
+    )
+    .bind(now)
+    .bind(user.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 pub(crate) async fn mark_read(
     conn: &mut AnyConnection,
     user: Uuid,

@@ -1,4 +1,4 @@
-//! The caller's notifications: list (newest first) and mark read.
+//! The caller's notifications: list (newest first), mark one read, mark all read.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -65,4 +65,29 @@ pub(crate) async fn read(
     } else {
         Err(ApiError::NotFound(id.to_string()))
     }
+}
+
+/// How many notifications `read-all` marked.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct MarkedRead {
+    pub(crate) marked: u64,
+}
+
+/// Marks every unread notification of the caller read — those that exist when the request
+/// arrives; one that arrives meanwhile stays unread.
+#[utoipa::path(
+    post, path = "/api/notifications/read-all", tag = "notifications",
+    responses(
+        (status = 200, description = "how many were unread", body = MarkedRead),
+        (status = 401, body = quorum_web::Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(caller = %caller))]
+pub(crate) async fn read_all(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+) -> Result<Json<MarkedRead>, ApiError> {
+    let mut conn = state.db.writer().acquire().await?;
+    let marked = notifications::mark_all_read(&mut conn, caller, now_millis()).await?;
+    Ok(Json(MarkedRead { marked }))
 }

@@ -17,6 +17,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(inbox::list))
         .routes(routes!(inbox::read))
+        .routes(routes!(inbox::read_all))
         .routes(routes!(stream::stream))
         .routes(routes!(preferences::get, preferences::put))
 }
@@ -26,6 +27,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
     components(schemas(
         crate::views::NotificationView,
         crate::views::NotificationPage,
+        inbox::MarkedRead,
         crate::domain::Preferences,
         crate::domain::PreferencesInput,
         crate::domain::Channels,

@@ -65,6 +65,43 @@ async fn a_user_reads_marks_and_pages_through_only_their_own_notifications() {
 }
 
 #[tokio::test]
+async fn mark_all_read_touches_only_the_callers_unread_notifications() {
+    let app = spawn_with(None).await;
+    let owner = Uuid::now_v7();
+    let guest = Uuid::now_v7();
+    let other = Uuid::now_v7();
+    for title in ["First", "Second", "Third"] {
+        app.publish_meeting(&meeting_created(title, owner, &[owner, guest, other]))
+            .await;
+    }
+    app.wait_notifications(guest, 3).await;
+    app.wait_notifications(other, 3).await;
+    let first = app.notifications(guest).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let read = format!("/api/notifications/{first}/read");
+    app.call(Method::POST, &read, Some(guest), None).await;
+
+    let all = "/api/notifications/read-all";
+    let res = app.call(Method::POST, all, Some(guest), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{:?}", res.body);
+    assert_eq!(res.body["marked"], 2, "the one already read is not counted");
+    let unread = app.get("/api/notifications?unread=true", guest).await;
+    assert_eq!(unread.body["total"], 0);
+    // The one read first keeps the time it was read.
+    let kept = app.notifications(guest).await;
+    assert!(kept.iter().all(|n| n["readAt"].is_string()));
+    // Nobody else's changed.
+    let theirs = app.get("/api/notifications?unread=true", other).await;
+    assert_eq!(theirs.body["total"], 3);
+    let again = app.call(Method::POST, all, Some(guest), None).await;
+    assert_eq!(again.body["marked"], 0);
+    let anonymous = app.call(Method::POST, all, None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
 async fn requests_without_an_identity_or_with_bad_parameters_are_refused() {
     let app = spawn_with(None).await;
     for path in [
