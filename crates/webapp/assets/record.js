@@ -89,6 +89,7 @@ if (box) {
         const item = document.createElement("li");
         item.textContent = answer.track || name;
         list.append(item);
+        $("record-uploads").hidden = false;
       }
     };
     xhr.onerror = () => done(box.dataset.failed);

@@ -106,6 +106,10 @@ impl WebApp {
             .route("/meetings/{id}/end", post(pages::meetings::end))
             .route("/meetings/{id}/share", post(pages::minutes::share))
             .route(
+                "/meetings/{id}/follow-up/{file}",
+                get(pages::minutes::ics).post(pages::minutes::schedule_follow_up),
+            )
+            .route(
                 "/meetings/{id}/share/{user}/revoke",
                 post(pages::minutes::revoke),
             )

@@ -654,6 +654,39 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     );
     screenshot(&b, "minutes-en-desktop").await;
 
+    // The suggested follow-up: a calendar file, or a meeting scheduled in one click.
+    let ics_link = b
+        .client
+        .find(Locator::Css("#follow-up a[download]"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let ics: Value = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then((r) => r.text()).then(done, (e) => done(String(e)));",
+            vec![json!(ics_link)],
+        )
+        .await
+        .unwrap();
+    let ics = ics.as_str().unwrap_or_default();
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR") && ics.contains("Bo Han"),
+        "{ics}"
+    );
+    let suggested = text_of(&b, "#follow-up li .title").await;
+    submit(&b, "#follow-up form").await;
+    wait_text(&b, "main h1", 10, |t| t == suggested).await;
+    assert_ne!(path(&b).await, meeting_path);
+    wait_text(&b, ".meeting-head .status", 10, |t| t == "Scheduled").await;
+    let invited = text_of(&b, "#people-heading + ul").await;
+    assert!(invited.contains("Bo Han"), "{invited}");
+    b.client.goto(&app.url(&meeting_path)).await.unwrap();
+
     // The action item is Dana's to-do; it moves forward in place.
     b.client
         .find(Locator::LinkText("To-dos"))

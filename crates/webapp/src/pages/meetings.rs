@@ -413,7 +413,7 @@ fn recorder(tr: &Tr<'_>, base: &str) -> Markup {
             p.hint #record-hint { (tr.t("record.hint")) }
             progress #record-upload hidden aria-label=(tr.t("record.uploading")) {}
             p #record-status role="status" aria-live="polite" {}
-            h3 { (tr.t("record.uploads")) }
+            h3 #record-uploads hidden { (tr.t("record.uploads")) }
             ul.list #record-list {}
         }
         noscript { p.hint { (tr.t("record.noscript")) } }

@@ -6,6 +6,7 @@
 //! Every action posts a form and comes back to the meeting's page, at the section or card it
 //! changed (post/redirect/get).
 
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::api::{ApiFailure, Reply};
+use crate::api::{ApiFailure, Outgoing, Reply};
 use crate::csrf::CsrfToken;
 use crate::i18n::Tr;
 use crate::pages::layout::csrf_field;
@@ -28,6 +29,22 @@ pub(crate) struct Analysis {
     summary: String,
     action_items: Vec<ActionItem>,
     decisions: Vec<String>,
+    #[serde(default)]
+    schedule_suggestions: Vec<Suggestion>,
+}
+
+/// A suggested follow-up meeting.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Suggestion {
+    id: Uuid,
+    title: String,
+    start: chrono::DateTime<chrono::Utc>,
+    duration_minutes: u32,
+    #[serde(default)]
+    participant_ids: Vec<Uuid>,
+    #[serde(default)]
+    reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,6 +210,9 @@ pub(crate) fn view(
                         None => { p.empty { (tr.t("minutes.no_actions")) } }
                     }
                 }
+                @if let Some(a) = analysis {
+                    (follow_up(tr, csrf, base, &a.schedule_suggestions))
+                }
             }
         }
         @match &minutes.transcript {
@@ -207,6 +227,39 @@ pub(crate) fn view(
         @if viewer == Viewer::Owner {
             @if let Some(t) = &minutes.transcript {
                 (share_view(tr, csrf, base, t, &minutes.readers))
+            }
+        }
+    }
+}
+
+fn follow_up(tr: &Tr<'_>, csrf: &CsrfToken, base: &str, suggestions: &[Suggestion]) -> Markup {
+    html! {
+        section.card #follow-up aria-labelledby="follow-up-heading" {
+            h2 id="follow-up-heading" { (tr.t("minutes.follow_up.heading")) }
+            @if suggestions.is_empty() {
+                p.empty { (tr.t("minutes.follow_up.none")) }
+            } @else {
+                ul.list {
+                    @for s in suggestions {
+                        li {
+                            span.title { (s.title) }
+                            span.meta {
+                                (tr.datetime(s.start)) " · "
+                                (tr.f("minutes.follow_up.minutes", &[("n", &s.duration_minutes.to_string())]))
+                            }
+                            @if !s.reason.is_empty() { span.meta { (s.reason) } }
+                            div.actions {
+                                form method="post" action=(format!("{base}/follow-up/{}", s.id)) {
+                                    (csrf_field(csrf))
+                                    button.small type="submit" { (tr.t("minutes.follow_up.schedule")) }
+                                }
+                                a href=(format!("{base}/follow-up/{}.ics", s.id)) download {
+                                    (tr.t("minutes.follow_up.ics"))
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -473,6 +526,78 @@ pub(crate) async fn verify(
     let path = format!("/api/transcripts/{id}/sections/{index}/verify");
     let reply = user.send(&state, Method::POST, &path, None).await;
     back(meeting, &anchor, reply)
+}
+
+/// A suggested follow-up as an iCalendar file, from the API.
+pub(crate) async fn ics(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((_meeting, file)): Path<(String, String)>,
+) -> Response {
+    let Some(Ok(id)) = file.strip_suffix(".ics").map(str::parse::<Uuid>) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let path = format!("/api/ai/schedules/{id}.ics");
+    match user
+        .open(&state, Method::GET, &path, Outgoing::new(Body::empty()))
+        .await
+    {
+        Ok(res) if res.status() == StatusCode::OK => res,
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Schedules the suggested follow-up as a meeting of its own (the caller its owner, the
+/// suggestion's participants invited) and goes to it.
+pub(crate) async fn schedule_follow_up(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((meeting, suggestion)): Path<(String, String)>,
+) -> Response {
+    let (Ok(meeting), Ok(suggestion)) = (meeting.parse::<Uuid>(), suggestion.parse::<Uuid>())
+    else {
+        return Redirect::to("/").into_response();
+    };
+    let path = format!("/api/ai/meetings/{meeting}/analysis");
+    let found = match user.get::<Analysis>(&state, &path).await {
+        Ok(a) => a
+            .schedule_suggestions
+            .into_iter()
+            .find(|s| s.id == suggestion),
+        Err(_) => None,
+    };
+    let Some(s) = found else {
+        return back(
+            meeting,
+            "follow-up",
+            Err(ApiFailure::Unreadable("no such suggestion".into())),
+        );
+    };
+    let me = user.session.user_id.clone();
+    let participants: Vec<String> = s
+        .participant_ids
+        .iter()
+        .map(Uuid::to_string)
+        .filter(|id| *id != me)
+        .collect();
+    let body = json!({
+        "title": s.title,
+        "scheduledAt": s.start.to_rfc3339(),
+        "participantIds": participants,
+        "agenda": (!s.reason.is_empty()).then_some(&s.reason),
+    });
+    match user
+        .send(&state, Method::POST, "/api/meetings", Some(&body))
+        .await
+    {
+        Ok(r) if r.status == StatusCode::CREATED => {
+            match r.body.get("id").and_then(Value::as_str) {
+                Some(id) => Redirect::to(&format!("/meetings/{id}")).into_response(),
+                None => back(meeting, "follow-up", Ok(r)),
+            }
+        }
+        other => back(meeting, "follow-up", other),
+    }
 }
 
 #[cfg(test)]
