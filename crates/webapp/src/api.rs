@@ -25,6 +25,8 @@ pub(crate) struct Outgoing {
     body: Body,
     content_type: Option<HeaderValue>,
     content_length: Option<HeaderValue>,
+    /// Headers passed on from the browser (a player's `Range`).
+    passed: Vec<(header::HeaderName, HeaderValue)>,
 }
 
 impl Outgoing {
@@ -33,7 +35,22 @@ impl Outgoing {
             body,
             content_type: None,
             content_length: None,
+            passed: Vec::new(),
         }
+    }
+
+    /// Passes `names` on from `headers` when present.
+    pub(crate) fn passing(
+        mut self,
+        headers: &axum::http::HeaderMap,
+        names: &[header::HeaderName],
+    ) -> Self {
+        for name in names {
+            if let Some(v) = headers.get(name) {
+                self.passed.push((name.clone(), v.clone()));
+            }
+        }
+        self
     }
 
     pub(crate) fn typed(mut self, content_type: HeaderValue) -> Self {
@@ -180,6 +197,9 @@ impl Api {
         }
         if let Some(v) = outgoing.content_length {
             req = req.header(header::CONTENT_LENGTH, v);
+        }
+        for (name, value) in outgoing.passed {
+            req = req.header(name, value);
         }
         let mut req = req
             .body(outgoing.body)

@@ -164,13 +164,18 @@ impl<'a> Tr<'a> {
     /// `f` for a count: `{key}_one` when `count` is 1 and the language has that form
     /// (English does; Korean does not), else `key`; `{count}` is filled in.
     pub(crate) fn count(&self, key: &str, count: u64) -> String {
+        self.counted(key, count, &[("count", &count.to_string())])
+    }
+
+    /// `f` with the form for `count` (`{key}_one` when it is 1, as in [`Tr::count`]).
+    pub(crate) fn counted(&self, key: &str, count: u64, args: &[(&str, &str)]) -> String {
         let one = format!("{key}_one");
         let key = if count == 1 && self.catalogues.lookup(self.locale, &one).is_some() {
             one.as_str()
         } else {
             key
         };
-        self.f(key, &[("count", &count.to_string())])
+        self.f(key, args)
     }
 
     /// A moment in the display time zone, written as people of this language write it.

@@ -140,6 +140,10 @@ impl WebApp {
             .route("/live", get(pages::live::notifications))
             .route("/meetings/{id}/progress", get(pages::live::progress))
             .route("/meetings/{id}/recording", post(pages::live::upload))
+            .route(
+                "/meetings/{id}/recordings/{recording}/audio",
+                get(pages::live::audio),
+            )
             .route(assets::ROUTE, get(assets::serve))
             .fallback(pages::errors::not_found)
             .layer(axum::middleware::from_fn_with_state(

@@ -994,6 +994,52 @@ async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
         words.contains("launch plan") && words.contains("alice kim"),
         "{transcript}"
     );
+
+    // The recording plays beside the transcript: fetched by byte ranges, and a section's
+    // time plays from there with its line highlighted.
+    let player = "document.querySelector('#player audio')";
+    let ranged: Value = b
+        .client
+        .execute_async(
+            &format!(
+                "const done = arguments[arguments.length - 1];
+                 fetch({player}.src, {{ headers: {{ Range: 'bytes=0-99' }} }})
+                   .then((r) => r.arrayBuffer().then((b) => done([r.status, b.byteLength])))
+                   .catch((e) => done(String(e)));"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ranged, json!([206, 100]));
+    b.client
+        .find(Locator::Css("#section-0 a.time"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut playing = false;
+    for _ in 0..50 {
+        let state: Value = b
+            .client
+            .execute(
+                &format!(
+                    "return [{player}.currentTime > 0, \
+                     !!document.querySelector('#section-0.playing')]"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        if state == json!([true, true]) {
+            playing = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(playing, "the recording did not play from the section");
+    screenshot(&b, "minutes-recording-en-desktop").await;
 }
 
 #[tokio::test]

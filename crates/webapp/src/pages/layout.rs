@@ -60,6 +60,7 @@ fn frame(
                 @if user.is_some() {
                     script type="module" src=(assets::url("live.js")) {}
                     script type="module" src=(assets::url("record.js")) {}
+                    script type="module" src=(assets::url("player.js")) {}
                 }
                 @if follow {
                     noscript { meta http-equiv="refresh" content="4"; }

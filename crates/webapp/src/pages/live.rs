@@ -6,7 +6,9 @@
 //! - `GET /meetings/{id}/progress`: the speech-to-text task of the meeting's recording
 //!   (`/api/transcripts/tasks/{taskId}/events`) while it is transcribed; `204 No Content`
 //!   when there is nothing to follow (an `EventSource` then stops asking);
-//! - `POST /meetings/{id}/recording`: one track, the body as the browser sends it.
+//! - `POST /meetings/{id}/recording`: one track, the body as the browser sends it;
+//! - `GET /meetings/{id}/recordings/{recordingId}/audio`: a track for the player, by byte
+//!   ranges.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -85,6 +87,28 @@ pub(crate) async fn progress(
         user.open(&state, Method::GET, &path, Outgoing::new(Body::empty()))
             .await,
     )
+}
+
+/// A recording's audio for the page's player, by byte ranges (`Range` passed on, `206` passed
+/// back), so the player seeks without downloading the whole file.
+pub(crate) async fn audio(
+    State(state): State<AppState>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Path((meeting, recording)): Path<(String, String)>,
+) -> Response {
+    let (Ok(meeting), Ok(recording)) = (meeting.parse::<Uuid>(), recording.parse::<Uuid>()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let path = format!("/api/meetings/{meeting}/recordings/{recording}/audio");
+    let outgoing = Outgoing::new(Body::empty()).passing(
+        &headers,
+        &[header::RANGE, header::IF_RANGE, header::IF_MODIFIED_SINCE],
+    );
+    match user.open(&state, Method::GET, &path, outgoing).await {
+        Ok(res) => res,
+        Err(_) => StatusCode::BAD_GATEWAY.into_response(),
+    }
 }
 
 /// What an upload's answer says, in the user's language.

@@ -42,6 +42,7 @@ struct Meeting {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Participant {
+    user_id: Uuid,
     name: String,
 }
 
@@ -278,7 +279,12 @@ pub(crate) async fn show(
     };
     let is_owner = meeting.owner_id.to_string() == user.session.user_id;
     let minutes = if meeting.status == "MINUTES_READY" {
-        Some(minutes::load(&state, &user, id, is_owner).await)
+        let names: Vec<(Uuid, String)> = meeting
+            .participants
+            .iter()
+            .map(|p| (p.user_id, p.name.clone()))
+            .collect();
+        Some(minutes::load(&state, &user, id, is_owner, names).await)
     } else {
         None
     };

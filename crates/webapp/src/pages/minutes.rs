@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::api::{ApiFailure, Outgoing, Reply};
+use crate::api::{ApiFailure, Outgoing, Page, Reply};
 use crate::csrf::CsrfToken;
 use crate::i18n::Tr;
 use crate::pages::layout::csrf_field;
@@ -74,10 +74,31 @@ struct Section {
     #[serde(default)]
     speaker: Option<String>,
     #[serde(default)]
+    speaker_id: Option<Uuid>,
+    #[serde(default)]
     start_ms: Option<i64>,
+    #[serde(default)]
+    end_ms: Option<i64>,
     text: String,
     #[serde(default)]
     verified: bool,
+}
+
+/// A recording of the meeting (one speaker's track), as the API lists it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Recording {
+    id: Uuid,
+    participant_id: Uuid,
+    duration_ms: i64,
+}
+
+/// A track the page plays, with its speaker's name.
+struct Track {
+    id: Uuid,
+    speaker: Uuid,
+    name: String,
+    duration_ms: i64,
 }
 
 /// A colleague the minutes were shared with.
@@ -92,6 +113,8 @@ pub(crate) struct Minutes {
     transcript: Option<Transcript>,
     /// The colleagues they were shared with (read for the owner only).
     readers: Vec<Reader>,
+    /// The meeting's recordings, for playback (participants only).
+    tracks: Vec<Track>,
 }
 
 impl Minutes {
@@ -101,6 +124,7 @@ impl Minutes {
             analysis: None,
             transcript: Some(transcript),
             readers: Vec::new(),
+            tracks: Vec::new(),
         }
     }
 }
@@ -122,13 +146,35 @@ pub(crate) async fn transcript(
     user.get(state, &transcript_path(meeting)).await
 }
 
-/// The minutes of `meeting`, as far as they exist.
-pub(crate) async fn load(state: &AppState, user: &SignedIn, meeting: Uuid, owner: bool) -> Minutes {
+/// The minutes of `meeting`, as far as they exist; `names` are its participants'.
+pub(crate) async fn load(
+    state: &AppState,
+    user: &SignedIn,
+    meeting: Uuid,
+    owner: bool,
+    names: Vec<(Uuid, String)>,
+) -> Minutes {
     let analysis_path = format!("/api/ai/meetings/{meeting}/analysis");
-    let (analysis, transcript) = tokio::join!(
+    let recordings_path = format!("/api/meetings/{meeting}/recordings?size=100");
+    let (analysis, transcript, recordings) = tokio::join!(
         user.get::<Analysis>(state, &analysis_path),
         self::transcript(state, user, meeting),
+        user.get::<Page<Recording>>(state, &recordings_path),
     );
+    let tracks = recordings
+        .map(|page| page.items)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| Track {
+            id: r.id,
+            speaker: r.participant_id,
+            name: names
+                .iter()
+                .find(|(id, _)| *id == r.participant_id)
+                .map_or_else(String::new, |(_, name)| name.clone()),
+            duration_ms: r.duration_ms,
+        })
+        .collect();
     let transcript = transcript.ok();
     let mut readers = Vec::new();
     if owner {
@@ -154,6 +200,7 @@ pub(crate) async fn load(state: &AppState, user: &SignedIn, meeting: Uuid, owner
         analysis: analysis.ok(),
         transcript,
         readers,
+        tracks,
     }
 }
 
@@ -215,8 +262,11 @@ pub(crate) fn view(
                 }
             }
         }
+        @if !minutes.tracks.is_empty() {
+            (player(tr, base, &minutes.tracks))
+        }
         @match &minutes.transcript {
-            Some(t) => { (transcript_view(tr, csrf, base, t, viewer)) }
+            Some(t) => { (transcript_view(tr, csrf, base, t, viewer, !minutes.tracks.is_empty())) }
             None => {
                 section.card.transcript aria-labelledby="transcript-heading" {
                     h2 id="transcript-heading" { (tr.t("minutes.transcript")) }
@@ -279,12 +329,33 @@ fn action_item(tr: &Tr<'_>, item: &ActionItem) -> Markup {
     }
 }
 
+/// The recordings, one player per track; the transcript's times seek in them (`player.js`).
+fn player(tr: &Tr<'_>, base: &str, tracks: &[Track]) -> Markup {
+    html! {
+        section.card #player aria-labelledby="player-heading" {
+            h2 id="player-heading" { (tr.t("minutes.recording")) }
+            @for t in tracks {
+                figure.track {
+                    figcaption {
+                        (if t.name.is_empty() { tr.t("minutes.unassigned") } else { t.name.clone() })
+                        " · " (clock(t.duration_ms))
+                    }
+                    audio controls preload="metadata" data-speaker=(t.speaker)
+                        src=(format!("{base}/recordings/{}/audio", t.id)) {}
+                }
+            }
+            p.hint { (tr.t("minutes.seek_hint")) }
+        }
+    }
+}
+
 fn transcript_view(
     tr: &Tr<'_>,
     csrf: &CsrfToken,
     base: &str,
     t: &Transcript,
     viewer: Viewer,
+    playable: bool,
 ) -> Markup {
     let verified = t.sections.iter().filter(|s| s.verified).count();
     let counts = [
@@ -300,7 +371,7 @@ fn transcript_view(
                     @if t.status == "VERIFIED" {
                         span.badge { (tr.t("minutes.verified_all")) }
                     } @else {
-                        (tr.f("minutes.verified_count", &counts))
+                        (tr.counted("minutes.verified_count", t.sections.len() as u64, &counts))
                     }
                 }
             }
@@ -308,7 +379,15 @@ fn transcript_view(
                 @for s in &t.sections {
                     li id=(format!("section-{}", s.index)) class=[s.verified.then_some("verified")] {
                         p.line {
-                            @if let Some(ms) = s.start_ms { span.time { (clock(ms)) } }
+                            @if let Some(ms) = s.start_ms {
+                                @if playable {
+                                    a.time href=(format!("#section-{}", s.index)) data-seek=(ms)
+                                        data-end=[s.end_ms] data-speaker=[s.speaker_id]
+                                        title=(tr.t("minutes.play_from")) { (clock(ms)) }
+                                } @else {
+                                    span.time { (clock(ms)) }
+                                }
+                            }
                             @if let Some(speaker) = &s.speaker { span.speaker { (speaker) } }
                             span.text { (s.text) }
                             @if s.verified {

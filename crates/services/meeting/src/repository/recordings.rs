@@ -62,6 +62,22 @@ pub(crate) async fn insert(conn: &mut AnyConnection, r: &RecordingRecord) -> Res
     Ok(())
 }
 
+/// One recording of `meeting`.
+pub(crate) async fn one_of(
+    conn: &mut AnyConnection,
+    meeting: Uuid,
+    id: Uuid,
+) -> Result<Option<RecordingRecord>, Failure> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLS} FROM recordings WHERE meeting_id = $1 AND id = $2"
+    ))
+    .bind(meeting.to_string())
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 /// Every recording of `meeting`, in upload order.
 pub(crate) async fn all_of(
     conn: &mut AnyConnection,

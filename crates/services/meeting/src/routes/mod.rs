@@ -29,6 +29,7 @@ fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(lifecycle::cancel))
         .routes(routes!(recordings::upload).layer(DefaultBodyLimit::max(upload_limit)))
         .routes(routes!(recordings::list))
+        .routes(routes!(recordings::audio))
 }
 
 /// The routes, state applied.

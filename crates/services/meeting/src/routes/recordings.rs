@@ -117,6 +117,77 @@ pub(crate) async fn list(
     Ok(Json(Page::new(items, req, total)))
 }
 
+/// The `Content-Type` of a stored format.
+fn audio_type(format: &str) -> &'static str {
+    match format {
+        "wav" => "audio/wav",
+        "flac" => "audio/flac",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "m4a" => "audio/mp4",
+        "webm" => "audio/webm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A recording's audio, for playback: byte ranges (`Range: bytes=…` → `206`), so a player
+/// can seek without downloading the whole file. Participants only.
+#[utoipa::path(
+    get, path = "/api/meetings/{id}/recordings/{recordingId}/audio", tag = "meetings",
+    params(
+        ("id" = String, Path, description = "meeting id"),
+        ("recordingId" = String, Path, description = "recording id"),
+        ("Range" = Option<String>, Header, description = "`bytes=start-end`, for part of the file"),
+    ),
+    responses(
+        (status = 200, description = "the whole file", content_type = "audio/*", body = Vec<u8>),
+        (status = 206, description = "the range asked for (`Content-Range`)", content_type = "audio/*", body = Vec<u8>),
+        (status = 404, description = "unknown, or the caller does not take part", body = quorum_web::Problem),
+        (status = 416, description = "the range is outside the file"),
+    )
+)]
+#[tracing::instrument(skip_all, fields(caller = %caller, meeting = %path.0))]
+pub(crate) async fn audio(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    Path(path): Path<(String, String)>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let meeting = MeetingId::from(parse_id(&path.0, MeetingId::WHAT)?);
+    let recording = parse_id(&path.1, "recording id")?;
+    state.visible(caller, meeting).await?;
+    let mut conn = state.db.reader().acquire().await?;
+    let found = recordings::one_of(&mut conn, meeting.as_uuid(), recording).await?;
+    drop(conn);
+    let not_found =
+        || ApiError::NotFound(format!("recording `{recording}` of meeting `{meeting}`"));
+    let r = found.ok_or_else(not_found)?;
+    // Only what playback needs goes on to the file server: the range and its validators.
+    let mut get = Request::new(axum::body::Body::empty());
+    for name in [header::RANGE, header::IF_RANGE, header::IF_MODIFIED_SINCE] {
+        if let Some(v) = req.headers().get(&name) {
+            get.headers_mut().insert(name, v.clone());
+        }
+    }
+    let served = tower::ServiceExt::oneshot(tower_http::services::ServeFile::new(&r.path), get)
+        .await
+        .map_err(|e| ApiError::corrupt(e.to_string()))?;
+    if served.status() == StatusCode::NOT_FOUND {
+        tracing::warn!(recording = %r.id, "a recorded file is missing from storage");
+        return Err(not_found());
+    }
+    let mut res = served.map(axum::body::Body::new);
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(audio_type(&r.format)),
+    );
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(res)
+}
+
 /// An admitted upload: who sends it, for which meeting, as whose track.
 struct Upload {
     meeting: MeetingId,

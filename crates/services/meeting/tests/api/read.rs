@@ -151,6 +151,10 @@ fn openapi_documents_every_route() {
         ("/api/meetings/{id}/cancel", &["post"]),
         ("/api/meetings/{id}/recording", &["post"]),
         ("/api/meetings/{id}/recordings", &["get"]),
+        (
+            "/api/meetings/{id}/recordings/{recordingId}/audio",
+            &["get"],
+        ),
     ];
     assert_eq!(paths.len(), expected.len(), "{:?}", paths.keys());
     for (path, methods) in expected {

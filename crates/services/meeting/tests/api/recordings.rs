@@ -408,3 +408,66 @@ async fn meeting_ended_carries_the_recordings_and_later_ones_are_announced() {
     assert_eq!(payload.audio_file_url, ended.audio_file_url);
     assert_eq!(payload.end_time, ended.end_time);
 }
+
+#[tokio::test]
+async fn participants_play_a_recording_by_byte_ranges_and_nobody_else_does() {
+    let app = spawn_app().await;
+    let owner = app.given_user("Owner", "owner@example.com").await;
+    let guest = app.given_user("Guest", "guest@example.com").await;
+    let outsider = app.given_user("Outsider", "outsider@example.com").await;
+    let m = app.meeting(owner, "Standup", &[guest]).await;
+    let id = m["id"].as_str().unwrap();
+    let a = audio("Good morning everyone, let us start the standup.");
+    let uploaded = app.upload(owner, id, &a.mp3, "audio/mpeg").await;
+    let rid = uploaded.body["id"].as_str().unwrap();
+    let path = format!("/api/meetings/{id}/recordings/{rid}/audio");
+    let get = |user: Uuid, range: Option<&str>| {
+        let mut req = app
+            .client
+            .get(app.url(&path))
+            .header(quorum_test_support::service::USER_HEADER, user.to_string());
+        if let Some(range) = range {
+            req = req.header("range", range);
+        }
+        req.send()
+    };
+
+    let whole = get(guest, None).await.unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()["content-type"], "audio/mpeg");
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    assert_eq!(whole.bytes().await.unwrap(), a.mp3);
+
+    // A player seeking: the bytes asked for, and where they sit in the file.
+    let part = get(guest, Some("bytes=100-199")).await.unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 100-199/{}", a.mp3.len())
+    );
+    assert_eq!(part.bytes().await.unwrap(), a.mp3[100..200]);
+    let tail = get(owner, Some("bytes=-50")).await.unwrap();
+    assert_eq!(tail.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail.bytes().await.unwrap(), a.mp3[a.mp3.len() - 50..]);
+    let beyond = get(owner, Some(&format!("bytes={}-", a.mp3.len() + 10)))
+        .await
+        .unwrap();
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+
+    // Outsiders learn nothing; an unknown recording is 404 too.
+    assert_eq!(
+        get(outsider, None).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let unknown = app
+        .get(
+            &format!("/api/meetings/{id}/recordings/{}/audio", Uuid::now_v7()),
+            owner,
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let bad = app
+        .get(&format!("/api/meetings/{id}/recordings/nope/audio"), owner)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
