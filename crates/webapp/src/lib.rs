@@ -100,6 +100,10 @@ impl WebApp {
             .route("/meetings/new", get(pages::meetings::new_page))
             .route("/meetings", post(pages::meetings::create))
             .route("/meetings/{id}", get(pages::meetings::show))
+            .route(
+                "/meetings/{id}/edit",
+                get(pages::meetings::edit_page).post(pages::meetings::edit),
+            )
             .route("/meetings/{id}/start", post(pages::meetings::start))
             .route("/meetings/{id}/cancel", post(pages::meetings::cancel))
             .route("/meetings/{id}/notes", post(pages::meetings::notes))
@@ -126,6 +130,10 @@ impl WebApp {
             .route("/todos/{id}/status", post(pages::todos::set_status))
             .route("/notifications", get(pages::notifications::list))
             .route("/notifications/{id}/read", post(pages::notifications::read))
+            .route(
+                "/notifications/preferences",
+                get(pages::notifications::preferences).post(pages::notifications::save_preferences),
+            )
             .route(
                 "/notifications/read-all",
                 post(pages::notifications::read_all),

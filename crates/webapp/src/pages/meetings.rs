@@ -44,6 +44,8 @@ struct Meeting {
 struct Participant {
     user_id: Uuid,
     name: String,
+    #[serde(default)]
+    email: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,15 +93,35 @@ fn alert(tr: &Tr<'_>, key: Option<&str>) -> Markup {
     }
 }
 
-fn new_form(tr: &Tr<'_>, csrf: &CsrfToken, form: &NewMeetingForm, error: Option<&str>) -> Markup {
-    let error = error.map(|key| tr.t(key));
-    new_form_with(tr, csrf, form, error.as_deref())
+/// What the meeting form does: schedule a new meeting, or change one.
+#[derive(Clone, Copy)]
+enum Target {
+    New,
+    Edit(Uuid),
 }
 
-/// The form with an error already in words (it may name an address).
-fn new_form_with(
+impl Target {
+    fn action(self) -> String {
+        match self {
+            Self::New => "/meetings".into(),
+            Self::Edit(id) => format!("/meetings/{id}/edit"),
+        }
+    }
+
+    /// The catalogue section of its words (`title`, `heading`, `submit`).
+    fn words(self) -> &'static str {
+        match self {
+            Self::New => "meeting.new",
+            Self::Edit(_) => "meeting.edit",
+        }
+    }
+}
+
+/// The form, with an error already in words (it may name an address).
+fn meeting_form(
     tr: &Tr<'_>,
     csrf: &CsrfToken,
+    target: Target,
     form: &NewMeetingForm,
     error: Option<&str>,
 ) -> Markup {
@@ -110,16 +132,17 @@ fn new_form_with(
     } else {
         form.when.clone()
     };
+    let words = target.words();
     html! {
         section.card.narrow.wide {
-            h1 { (tr.t("meeting.new.heading")) }
+            h1 { (tr.t(&format!("{words}.heading"))) }
             @if let Some(error) = error {
                 div.error role="alert" {
                     h2 { (tr.t("auth.error.heading")) }
                     p { (error) }
                 }
             }
-            form method="post" action="/meetings" {
+            form method="post" action=(target.action()) {
                 (csrf_field(csrf))
                 label for="title" { (tr.t("meeting.field.title")) }
                 input id="title" name="title" type="text" required maxlength="200"
@@ -134,7 +157,7 @@ fn new_form_with(
                 p.hint id="invite-hint" { (tr.t("meeting.field.invite_hint")) }
                 label for="agenda" { (tr.t("meeting.field.agenda")) }
                 textarea id="agenda" name="agenda" rows="4" { (form.agenda) }
-                button type="submit" { (tr.t("meeting.new.submit")) }
+                button type="submit" { (tr.t(&format!("{words}.submit"))) }
             }
         }
     }
@@ -148,7 +171,54 @@ pub(crate) async fn new_page(
 ) -> Response {
     let tr = tr(&state, &headers, user.session.locale.as_deref());
     let title = tr.t("meeting.new.title");
-    let body = new_form(&tr, &csrf, &NewMeetingForm::default(), None);
+    let body = meeting_form(&tr, &csrf, Target::New, &NewMeetingForm::default(), None);
+    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+}
+
+/// The form to change a meeting, filled in (its owner, while it is not over).
+pub(crate) async fn edit_page(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return not_found(State(state), Extension(csrf), headers).await;
+    };
+    let meeting: Meeting = match user.get(&state, &format!("/api/meetings/{id}")).await {
+        Ok(m) => m,
+        Err(ApiFailure::Status(StatusCode::NOT_FOUND, _)) => {
+            return not_found(State(state), Extension(csrf), headers).await;
+        }
+        Err(e) => return failed(&state, &headers, &e),
+    };
+    if meeting.owner_id.to_string() != user.session.user_id {
+        return Redirect::to(&format!("/meetings/{id}?error=meeting.error.forbidden"))
+            .into_response();
+    }
+    if !matches!(meeting.status.as_str(), "SCHEDULED" | "IN_PROGRESS") {
+        return Redirect::to(&format!("/meetings/{id}?error=meeting.error.state")).into_response();
+    }
+    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let form = NewMeetingForm {
+        title: meeting.title.clone(),
+        when: meeting
+            .scheduled_at
+            .with_timezone(&tr.offset)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        agenda: meeting.agenda.clone().unwrap_or_default(),
+        invite: meeting
+            .participants
+            .iter()
+            .filter(|p| p.user_id != meeting.owner_id && !p.email.is_empty())
+            .map(|p| p.email.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let title = tr.t("meeting.edit.title");
+    let body = meeting_form(&tr, &csrf, Target::Edit(id), &form, None);
     layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
 }
 
@@ -178,13 +248,40 @@ pub(crate) async fn create(
     headers: HeaderMap,
     Form(form): Form<NewMeetingForm>,
 ) -> Response {
-    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    save(&state, &csrf, &user, &headers, Target::New, &form).await
+}
+
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<NewMeetingForm>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return not_found(State(state), Extension(csrf), headers).await;
+    };
+    save(&state, &csrf, &user, &headers, Target::Edit(id), &form).await
+}
+
+/// Schedules or changes the meeting the form describes; the form comes back with what is
+/// wrong, in words.
+async fn save(
+    state: &AppState,
+    csrf: &CsrfToken,
+    user: &SignedIn,
+    headers: &HeaderMap,
+    target: Target,
+    form: &NewMeetingForm,
+) -> Response {
+    let tr = tr(state, headers, user.session.locale.as_deref());
     let refuse_with = |message: String| {
-        let title = tr.t("meeting.new.title");
-        let body = new_form_with(&tr, &csrf, &form, Some(&message));
+        let title = tr.t(&format!("{}.title", target.words()));
+        let body = meeting_form(&tr, csrf, target, form, Some(&message));
         (
             StatusCode::UNPROCESSABLE_ENTITY,
-            layout::page(&tr, &title, Some(&user.session), &csrf, body),
+            layout::page(&tr, &title, Some(&user.session), csrf, body),
         )
             .into_response()
     };
@@ -202,7 +299,7 @@ pub(crate) async fn create(
             "/api/users/lookup?email={}",
             form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
         );
-        match user.send(&state, Method::GET, &path, None).await {
+        match user.send(state, Method::GET, &path, None).await {
             Ok(reply) if reply.status.is_success() => {
                 if let Some(id) = reply.body.get("id").and_then(Value::as_str) {
                     participants.push(id.to_owned());
@@ -211,26 +308,41 @@ pub(crate) async fn create(
             Ok(reply) if reply.status.is_client_error() => {
                 return refuse_with(tr.f("meeting.error.unknown_invitee", &[("email", email)]));
             }
-            Ok(reply) => return failed(&state, &headers, &reply.failure()),
-            Err(e) => return failed(&state, &headers, &e),
+            Ok(reply) => return failed(state, headers, &reply.failure()),
+            Err(e) => return failed(state, headers, &e),
         }
     }
     participants.retain(|id| *id != user.session.user_id);
     participants.dedup();
     let agenda = form.agenda.trim();
-    let body = json!({
-        "title": title,
-        "scheduledAt": at.to_rfc3339(),
-        "participantIds": participants,
-        "agenda": (!agenda.is_empty()).then_some(agenda),
-    });
+    let (method, path, body) = match target {
+        Target::New => (
+            Method::POST,
+            "/api/meetings".to_owned(),
+            json!({
+                "title": title,
+                "scheduledAt": at.to_rfc3339(),
+                "participantIds": participants,
+                "agenda": (!agenda.is_empty()).then_some(agenda),
+            }),
+        ),
+        // An empty agenda removes it; the owner stays a participant either way.
+        Target::Edit(id) => (
+            Method::PUT,
+            format!("/api/meetings/{id}"),
+            json!({
+                "title": title,
+                "scheduledAt": at.to_rfc3339(),
+                "participantIds": participants,
+                "agenda": agenda,
+            }),
+        ),
+    };
     // A colleague whose account is seconds old may not have reached the meeting service's
     // directory yet (events are asynchronous): ask again for a moment before giving up.
     let mut attempts = 0;
-    let created = loop {
-        let reply = user
-            .send(&state, Method::POST, "/api/meetings", Some(&body))
-            .await;
+    let saved = loop {
+        let reply = user.send(state, method.clone(), &path, Some(&body)).await;
         let waiting = matches!(&reply, Ok(r) if r.code() == Some("unknown_participants"));
         attempts += 1;
         if !waiting || attempts >= 10 {
@@ -238,8 +350,8 @@ pub(crate) async fn create(
         }
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     };
-    match created {
-        Ok(reply) if reply.status == StatusCode::CREATED => {
+    match saved {
+        Ok(reply) if reply.status.is_success() => {
             match reply.body.get("id").and_then(Value::as_str) {
                 Some(id) => Redirect::to(&format!("/meetings/{id}")).into_response(),
                 None => refuse("meeting.error.generic"),
@@ -247,10 +359,12 @@ pub(crate) async fn create(
         }
         Ok(reply) if reply.status.is_client_error() => refuse(match reply.code() {
             Some("validation_failed") => "meeting.error.invalid",
+            _ if reply.status == StatusCode::FORBIDDEN => "meeting.error.forbidden",
+            _ if reply.status == StatusCode::CONFLICT => "meeting.error.state",
             _ => "meeting.error.generic",
         }),
-        Ok(reply) => failed(&state, &headers, &reply.failure()),
-        Err(e) => failed(&state, &headers, &e),
+        Ok(reply) => failed(state, headers, &reply.failure()),
+        Err(e) => failed(state, headers, &e),
     }
 }
 
@@ -328,6 +442,7 @@ pub(crate) async fn show(
                 "SCHEDULED" => {
                     @if is_owner {
                         div.actions {
+                            a.button.secondary href=(format!("{base}/edit")) { (tr.t("meeting.edit.link")) }
                             form method="post" action=(format!("{base}/start")) {
                                 (csrf_field(&csrf))
                                 button type="submit" { (tr.t("meeting.start")) }

@@ -1,5 +1,6 @@
 //! My notifications, newest first: unread ones marked, each one marked read with a button,
-//! or all at once; a notification about a meeting or a to-do links to its page.
+//! or all at once; a notification about a meeting or a to-do links to its page. And how I
+//! want to be told: in the app and by e-mail, for each kind of notification.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method};
@@ -8,6 +9,7 @@ use axum::Extension;
 use chrono::{DateTime, Utc};
 use maud::html;
 use serde::Deserialize;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::api::Page;
@@ -86,11 +88,14 @@ pub(crate) async fn list(
                 }
             }
         }
-        @if unread > 0 {
-            form.actions.end method="post" action="/notifications/read-all" {
-                (csrf_field(&csrf))
-                input type="hidden" name="back" value=(back);
-                button.secondary.small type="submit" { (tr.t("notifications.mark_all_read")) }
+        div.actions.end {
+            a href="/notifications/preferences" { (tr.t("notifications.preferences.link")) }
+            @if unread > 0 {
+                form method="post" action="/notifications/read-all" {
+                    (csrf_field(&csrf))
+                    input type="hidden" name="back" value=(back);
+                    button.secondary.small type="submit" { (tr.t("notifications.mark_all_read")) }
+                }
             }
         }
         section.card {
@@ -199,6 +204,163 @@ async fn mark(
         }
         Ok(r) => failed(state, headers, &r.failure()),
         Err(e) => failed(state, headers, &e),
+    }
+}
+
+/// The kinds of notification, as the API names them (`meeting.created`, …), in the order the
+/// preferences list them.
+const KINDS: &[&str] = &[
+    "meeting.created",
+    "meeting.cancelled",
+    "meeting.ended",
+    "transcript.created",
+    "transcript.shared",
+    "ai.analysis.completed",
+    "todo.created",
+    "todo.completed",
+];
+
+/// The catalogue key of a kind's name.
+fn kind_label(kind: &str) -> String {
+    format!("notifications.kind.{}", kind.replace('.', "_"))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Preferences {
+    channels: ChannelPrefs,
+    #[serde(default)]
+    kinds: std::collections::BTreeMap<String, KindPrefs>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChannelPrefs {
+    in_app: bool,
+    email: bool,
+    #[serde(default = "yes")]
+    webhook: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KindPrefs {
+    #[serde(default = "yes")]
+    email: bool,
+    #[serde(default = "yes")]
+    in_app: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PrefsQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub(crate) async fn preferences(
+    State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Query(q): Query<PrefsQuery>,
+) -> Response {
+    let prefs: Preferences = match user.get(&state, "/api/notifications/preferences").await {
+        Ok(p) => p,
+        Err(e) => return failed(&state, &headers, &e),
+    };
+    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let title = tr.t("notifications.preferences.title");
+    let body = html! {
+        h1 { (title) }
+        @if q.saved.is_some() {
+            p.notice role="status" { (tr.t("notifications.preferences.saved")) }
+        }
+        form.card method="post" action="/notifications/preferences" {
+            (csrf_field(&csrf))
+            fieldset {
+                legend { (tr.t("notifications.preferences.channels")) }
+                label.check {
+                    input type="checkbox" name="channel" value="in_app" checked[prefs.channels.in_app];
+                    " " (tr.t("notifications.preferences.in_app"))
+                }
+                label.check {
+                    input type="checkbox" name="channel" value="email" checked[prefs.channels.email];
+                    " " (tr.t("notifications.preferences.email"))
+                }
+            }
+            table.prefs {
+                caption { (tr.t("notifications.preferences.kinds")) }
+                thead {
+                    tr {
+                        th scope="col" { (tr.t("notifications.preferences.kind")) }
+                        th scope="col" { (tr.t("notifications.preferences.in_app")) }
+                        th scope="col" { (tr.t("notifications.preferences.email")) }
+                    }
+                }
+                tbody {
+                    @for kind in KINDS {
+                        @let k = prefs.kinds.get(*kind);
+                        @let label = tr.t(&kind_label(kind));
+                        tr {
+                            th scope="row" { (label) }
+                            td {
+                                input type="checkbox" name="in_app" value=(kind)
+                                    checked[k.is_none_or(|k| k.in_app)]
+                                    aria-label=(format!("{label}: {}", tr.t("notifications.preferences.in_app")));
+                            }
+                            td {
+                                input type="checkbox" name="email" value=(kind)
+                                    checked[k.is_none_or(|k| k.email)]
+                                    aria-label=(format!("{label}: {}", tr.t("notifications.preferences.email")));
+                            }
+                        }
+                    }
+                }
+            }
+            input type="hidden" name="webhook" value=(prefs.channels.webhook);
+            button type="submit" { (tr.t("notifications.preferences.save")) }
+        }
+    };
+    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+}
+
+/// Saves the preferences as the form has them: a box left unticked is off.
+pub(crate) async fn save_preferences(
+    State(state): State<AppState>,
+    user: SignedIn,
+    headers: HeaderMap,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let ticked = |name: &str, value: &str| fields.iter().any(|(n, v)| n == name && v == value);
+    let kinds: serde_json::Map<String, serde_json::Value> = KINDS
+        .iter()
+        .map(|kind| {
+            let prefs = json!({
+                "inApp": ticked("in_app", kind),
+                "email": ticked("email", kind),
+            });
+            ((*kind).to_owned(), prefs)
+        })
+        .collect();
+    let body = json!({
+        "channels": {
+            "inApp": ticked("channel", "in_app"),
+            "email": ticked("channel", "email"),
+            "webhook": ticked("webhook", "true"),
+        },
+        "kinds": kinds,
+    });
+    let path = "/api/notifications/preferences";
+    match user.send(&state, Method::PUT, path, Some(&body)).await {
+        Ok(r) if r.status.is_success() => {
+            Redirect::to("/notifications/preferences?saved=1").into_response()
+        }
+        Ok(r) => failed(&state, &headers, &r.failure()),
+        Err(e) => failed(&state, &headers, &e),
     }
 }
 
