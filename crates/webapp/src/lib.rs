@@ -126,7 +126,10 @@ impl WebApp {
                 post(pages::minutes::verify),
             )
             .route("/todos", get(pages::todos::list))
-            .route("/todos/{id}", get(pages::todos::one))
+            .route(
+                "/todos/{id}",
+                get(pages::todos::one).post(pages::todos::edit),
+            )
             .route("/todos/{id}/status", post(pages::todos::set_status))
             .route("/notifications", get(pages::notifications::list))
             .route("/notifications/{id}/read", post(pages::notifications::read))

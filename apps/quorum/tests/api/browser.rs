@@ -730,6 +730,40 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     .await;
     assert!(open.contains("Open"), "{open}");
     screenshot(&b, "todos-en-desktop").await;
+    // Its own page: a new title and due date.
+    b.client
+        .find(Locator::Css("ul.todos a.title"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "main h1", 10, |t| {
+        t.to_lowercase().contains("release notes")
+    })
+    .await;
+    let owner = b
+        .client
+        .find(Locator::Css("#assignee option[selected]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(owner, "Dana Park");
+    fill(&b, "#title", "Send the release notes to the press").await;
+    b.client
+        .execute(
+            "document.getElementById('due').value = '2030-01-15'",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&b, "todo-edit-en").await;
+    submit(&b, "main form").await;
+    arrive(&b, "/todos").await;
+    let open = wait_text(&b, "ul.todos", 10, |t| t.contains("to the press")).await;
+    assert!(open.contains("Jan 15, 2030"), "{open}");
     b.client
         .find(Locator::Css("ul.todos button[aria-label^='Mark done']"))
         .await

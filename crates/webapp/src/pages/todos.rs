@@ -9,7 +9,7 @@ use axum::{Extension, Form};
 use chrono::{NaiveDate, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::api::Page;
@@ -116,7 +116,7 @@ fn item(tr: &Tr<'_>, csrf: &CsrfToken, t: &Todo, show: &str, due: Option<Due>) -
     html! {
         li.todo id=(format!("todo-{}", t.id)) {
             div {
-                span.title { (t.title) }
+                a.title href=(format!("/todos/{}", t.id)) { (t.title) }
                 span.meta {
                     span.status { (tr.t(&format!("todo.status.{}", t.status))) }
                     @if let Some(date) = t.due_date {
@@ -185,20 +185,183 @@ pub(crate) async fn set_status(
     }
 }
 
-/// A to-do's own address (notifications link to it): the list, at the to-do — done ones
-/// are in the other tab.
+/// One to-do as its page shows it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TodoDetail {
+    id: Uuid,
+    title: String,
+    status: String,
+    #[serde(default)]
+    meeting_id: Option<Uuid>,
+    #[serde(default)]
+    assignee_id: Option<Uuid>,
+    #[serde(default)]
+    assignee_name: Option<String>,
+    #[serde(default)]
+    due_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MeetingPeople {
+    title: String,
+    participants: Vec<Person>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Person {
+    user_id: Uuid,
+    name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct OneQuery {
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// The errors a to-do's page may be sent back with.
+const ONE_ERRORS: &[&str] = &[
+    "todo.error.forbidden",
+    "todo.error.invalid",
+    "todo.error.moved",
+];
+
+/// A to-do's page (notifications link to it): what it is, and — until it is done — its
+/// title, owner and due date to change, where the API allows (its assignee, its creator or
+/// the meeting's owner).
 pub(crate) async fn one(
     State(state): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
     user: SignedIn,
+    headers: HeaderMap,
     Path(id): Path<String>,
+    Query(q): Query<OneQuery>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return crate::pages::errors::not_found(State(state), Extension(csrf), headers).await;
+    };
+    let todo: TodoDetail = match user.get(&state, &format!("/api/todos/{id}")).await {
+        Ok(t) => t,
+        Err(crate::api::ApiFailure::Status(StatusCode::NOT_FOUND, _)) => {
+            return crate::pages::errors::not_found(State(state), Extension(csrf), headers).await;
+        }
+        Err(e) => return failed(&state, &headers, &e),
+    };
+    // Who it may go to: the meeting's participants, or just me.
+    let meeting = match todo.meeting_id {
+        Some(m) => user
+            .get::<MeetingPeople>(&state, &format!("/api/meetings/{m}"))
+            .await
+            .ok(),
+        None => None,
+    };
+    let me: Uuid = user.session.user_id.parse().unwrap_or_default();
+    let mut people: Vec<(Uuid, String)> = match &meeting {
+        Some(m) => m
+            .participants
+            .iter()
+            .map(|p| (p.user_id, p.name.clone()))
+            .collect(),
+        None => vec![(me, user.session.name.clone())],
+    };
+    if let (Some(a), Some(name)) = (todo.assignee_id, &todo.assignee_name) {
+        if !people.iter().any(|(id, _)| *id == a) {
+            people.push((a, name.clone()));
+        }
+    }
+    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let error = q
+        .error
+        .as_deref()
+        .and_then(|e| ONE_ERRORS.iter().find(|k| **k == e).copied());
+    let title = todo.title.clone();
+    let body = html! {
+        section.card.narrow.wide {
+            h1 { (todo.title) }
+            p.meta {
+                span.status { (tr.t(&format!("todo.status.{}", todo.status))) }
+                @if let Some(m) = &meeting {
+                    " · " a href=(format!("/meetings/{}", todo.meeting_id.unwrap_or_default())) { (m.title) }
+                }
+            }
+            @if let Some(key) = error {
+                div.error role="alert" {
+                    h2 { (tr.t("auth.error.heading")) }
+                    p { (tr.t(key)) }
+                }
+            }
+            @if todo.status == "DONE" {
+                p.empty { (tr.t("todo.edit.done")) }
+            } @else {
+                form method="post" action=(format!("/todos/{}", todo.id)) {
+                    (csrf_field(&csrf))
+                    label for="title" { (tr.t("meeting.field.title")) }
+                    input id="title" name="title" type="text" required maxlength="200" value=(todo.title);
+                    label for="assignee" { (tr.t("todo.edit.assignee")) }
+                    select id="assignee" name="assignee" {
+                        option value="" selected[todo.assignee_id.is_none()] { (tr.t("minutes.unassigned")) }
+                        @for (pid, name) in &people {
+                            option value=(pid) selected[todo.assignee_id == Some(*pid)] { (name) }
+                        }
+                    }
+                    label for="due" { (tr.t("todo.edit.due")) }
+                    input id="due" name="due" type="date"
+                        value=(todo.due_date.map(|d| d.to_string()).unwrap_or_default());
+                    button type="submit" { (tr.t("settings.save")) }
+                }
+            }
+            p { a href=(format!("/todos#todo-{}", todo.id)) { (tr.t("todo.edit.back")) } }
+        }
+    };
+    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct EditForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    due: String,
+}
+
+/// Changes a to-do's title, assignee and due date (an empty date removes it).
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<EditForm>,
 ) -> Response {
     let Ok(id) = id.parse::<Uuid>() else {
         return Redirect::to("/todos").into_response();
     };
-    let done = matches!(
-        user.get::<Value>(&state, &format!("/api/todos/{id}")).await,
-        Ok(t) if t.get("status").and_then(Value::as_str) == Some("DONE")
-    );
-    let list = if done { "/todos?show=done" } else { "/todos" };
-    Redirect::to(&format!("{list}#todo-{id}")).into_response()
+    let assignee = form.assignee.trim().parse::<Uuid>().ok();
+    let due = Some(form.due.trim()).filter(|d| !d.is_empty());
+    let body = json!({ "title": form.title.trim(), "assigneeId": assignee, "dueDate": due });
+    let reply = user
+        .send(
+            &state,
+            Method::PATCH,
+            &format!("/api/todos/{id}"),
+            Some(&body),
+        )
+        .await;
+    let error = match reply {
+        Ok(r) if r.status.is_success() => {
+            return Redirect::to(&format!("/todos#todo-{id}")).into_response();
+        }
+        Ok(r) if r.status == StatusCode::FORBIDDEN => "todo.error.forbidden",
+        Ok(r) if r.status == StatusCode::CONFLICT => "todo.error.moved",
+        Ok(r) if r.status.is_client_error() && r.status != StatusCode::UNAUTHORIZED => {
+            "todo.error.invalid"
+        }
+        Ok(r) => return failed(&state, &headers, &r.failure()),
+        Err(e) => return failed(&state, &headers, &e),
+    };
+    Redirect::to(&format!("/todos/{id}?error={error}")).into_response()
 }
