@@ -50,10 +50,16 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         Asset::new("live.js", js, include_str!("../assets/live.js")),
         Asset::new("record.js", js, include_str!("../assets/record.js")),
         Asset::new("player.js", js, include_str!("../assets/player.js")),
+        Asset::new(
+            "htmx.js",
+            js,
+            include_str!("../assets/vendor/htmx-2.0.11.min.js"),
+        ),
     ]
 });
 
-/// The URL of the asset `name` (`app.css`, `live.js`, `record.js`), for the pages.
+/// The URL of the asset `name` (`app.css`, `live.js`, `record.js`, `player.js`, `htmx.js`),
+/// for the pages.
 pub(crate) fn url(name: &str) -> String {
     match ASSETS.iter().find(|a| a.name == name) {
         Some(asset) => format!("/static/{}", asset.hashed),

@@ -764,6 +764,11 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     arrive(&b, "/todos").await;
     let open = wait_text(&b, "ul.todos", 10, |t| t.contains("to the press")).await;
     assert!(open.contains("Jan 15, 2030"), "{open}");
+    // Done, in place: htmx posts the form and swaps in the new list, the page stays.
+    b.client
+        .execute("window.__stayed = true", vec![])
+        .await
+        .unwrap();
     b.client
         .find(Locator::Css("ul.todos button[aria-label^='Mark done']"))
         .await
@@ -772,6 +777,12 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         .await
         .unwrap();
     wait_text(&b, "section.card", 10, |t| t.contains("Nothing to do")).await;
+    let stayed: Value = b
+        .client
+        .execute("return window.__stayed === true", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stayed, json!(true), "the page was loaded again");
     b.client
         .find(Locator::LinkText("Done"))
         .await

@@ -58,6 +58,9 @@ fn frame(
                 title { (title) " · " (tr.t("app.name")) }
                 link rel="stylesheet" href=(assets::url("app.css"));
                 @if user.is_some() {
+                    meta name="htmx-config"
+                        content=r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
+                    script src=(assets::url("htmx.js")) defer {}
                     script type="module" src=(assets::url("live.js")) {}
                     script type="module" src=(assets::url("record.js")) {}
                     script type="module" src=(assets::url("player.js")) {}

@@ -91,7 +91,8 @@ pub(crate) async fn list(
         div.actions.end {
             a href="/notifications/preferences" { (tr.t("notifications.preferences.link")) }
             @if unread > 0 {
-                form method="post" action="/notifications/read-all" {
+                form method="post" action="/notifications/read-all" hx-post="/notifications/read-all"
+                    hx-target="#main" hx-select="#main" hx-swap="outerHTML" {
                     (csrf_field(&csrf))
                     input type="hidden" name="back" value=(back);
                     button.secondary.small type="submit" { (tr.t("notifications.mark_all_read")) }
@@ -118,7 +119,9 @@ pub(crate) async fn list(
                                 span.meta { (n.body) " · " (tr.datetime(n.created_at)) }
                             }
                             @if n.read_at.is_none() {
-                                form method="post" action=(format!("/notifications/{}/read", n.id)) {
+                                form method="post" action=(format!("/notifications/{}/read", n.id))
+                                    hx-post=(format!("/notifications/{}/read", n.id)) hx-target="#main"
+                                    hx-select="#main" hx-swap="outerHTML" {
                                     (csrf_field(&csrf))
                                     input type="hidden" name="back" value=(back);
                                     button.secondary.small type="submit"

@@ -133,7 +133,10 @@ fn item(tr: &Tr<'_>, csrf: &CsrfToken, t: &Todo, show: &str, due: Option<Due>) -
             @if !next.is_empty() {
                 div.actions {
                     @for (status, label) in next {
-                        form method="post" action=(format!("/todos/{}/status", t.id)) {
+                        // In place with htmx: the answer's `main` replaces this one.
+                        form method="post" action=(format!("/todos/{}/status", t.id))
+                            hx-post=(format!("/todos/{}/status", t.id)) hx-target="#main"
+                            hx-select="#main" hx-swap="outerHTML" {
                             (csrf_field(csrf))
                             input type="hidden" name="status" value=(status);
                             input type="hidden" name="show" value=(show);
