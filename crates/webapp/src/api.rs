@@ -71,6 +71,9 @@ pub(crate) struct Peer {
     addr: Option<ConnectInfo<SocketAddr>>,
     forwarded_for: Option<HeaderValue>,
     request_id: Option<HeaderValue>,
+    /// The browser's languages: what the API writes in its language (a template's agenda)
+    /// follows them.
+    accept_language: Option<HeaderValue>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Peer {
@@ -81,6 +84,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
             addr: parts.extensions.get::<ConnectInfo<SocketAddr>>().cloned(),
             forwarded_for: parts.headers.get("x-forwarded-for").cloned(),
             request_id: parts.headers.get("x-request-id").cloned(),
+            accept_language: parts.headers.get(header::ACCEPT_LANGUAGE).cloned(),
         })
     }
 }
@@ -191,6 +195,9 @@ impl Api {
         }
         if let Some(v) = &peer.request_id {
             req = req.header("x-request-id", v);
+        }
+        if let Some(v) = &peer.accept_language {
+            req = req.header(header::ACCEPT_LANGUAGE, v);
         }
         if let Some(v) = outgoing.content_type {
             req = req.header(header::CONTENT_TYPE, v);

@@ -50,6 +50,7 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         Asset::new("live.js", js, include_str!("../assets/live.js")),
         Asset::new("record.js", js, include_str!("../assets/record.js")),
         Asset::new("player.js", js, include_str!("../assets/player.js")),
+        Asset::new("notes.js", js, include_str!("../assets/notes.js")),
         Asset::new(
             "htmx.js",
             js,

@@ -64,6 +64,7 @@ fn frame(
                     script type="module" src=(assets::url("live.js")) {}
                     script type="module" src=(assets::url("record.js")) {}
                     script type="module" src=(assets::url("player.js")) {}
+                    script type="module" src=(assets::url("notes.js")) {}
                 }
                 @if follow {
                     noscript { meta http-equiv="refresh" content="4"; }

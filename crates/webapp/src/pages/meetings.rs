@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::api::{ApiFailure, Reply};
 use crate::csrf::CsrfToken;
-use crate::i18n::Tr;
+use crate::i18n::{Locale, Tr};
 use crate::pages::errors::{failed, not_found, tr};
 use crate::pages::layout::{self, csrf_field};
 use crate::pages::minutes::{self, Viewer};
@@ -60,6 +60,32 @@ pub(crate) struct NewMeetingForm {
     /// E-mail addresses of the people to invite, separated by commas, spaces or lines.
     #[serde(default)]
     invite: String,
+    /// A template's id (new meetings only): its sections become the agenda when none is
+    /// written.
+    #[serde(default)]
+    template: String,
+}
+
+/// A meeting template, as the API lists it (names in both languages).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Template {
+    id: String,
+    name: Localized,
+    duration_minutes: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct Localized {
+    ko: String,
+    en: String,
+}
+
+/// The templates to offer (none when the API cannot say: the form works without).
+async fn templates(state: &AppState, user: &SignedIn) -> Vec<Template> {
+    user.get(state, "/api/meetings/templates")
+        .await
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +149,7 @@ fn meeting_form(
     csrf: &CsrfToken,
     target: Target,
     form: &NewMeetingForm,
+    templates: &[Template],
     error: Option<&str>,
 ) -> Markup {
     let when = if form.when.is_empty() {
@@ -155,6 +182,19 @@ fn meeting_form(
                 textarea id="invite" name="invite" rows="2" autocomplete="off"
                     aria-describedby="invite-hint" { (form.invite) }
                 p.hint id="invite-hint" { (tr.t("meeting.field.invite_hint")) }
+                @if !templates.is_empty() {
+                    label for="template" { (tr.t("meeting.field.template")) }
+                    select id="template" name="template" aria-describedby="template-hint" {
+                        option value="" { (tr.t("meeting.field.no_template")) }
+                        @for t in templates {
+                            option value=(t.id) selected[form.template == t.id] {
+                                (if tr.locale == Locale::Ko { &t.name.ko } else { &t.name.en })
+                                " (" (tr.f("minutes.follow_up.minutes", &[("n", &t.duration_minutes.to_string())])) ")"
+                            }
+                        }
+                    }
+                    p.hint id="template-hint" { (tr.t("meeting.field.template_hint")) }
+                }
                 label for="agenda" { (tr.t("meeting.field.agenda")) }
                 textarea id="agenda" name="agenda" rows="4" { (form.agenda) }
                 button type="submit" { (tr.t(&format!("{words}.submit"))) }
@@ -171,7 +211,15 @@ pub(crate) async fn new_page(
 ) -> Response {
     let tr = tr(&state, &headers, user.session.locale.as_deref());
     let title = tr.t("meeting.new.title");
-    let body = meeting_form(&tr, &csrf, Target::New, &NewMeetingForm::default(), None);
+    let templates = templates(&state, &user).await;
+    let body = meeting_form(
+        &tr,
+        &csrf,
+        Target::New,
+        &NewMeetingForm::default(),
+        &templates,
+        None,
+    );
     layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
 }
 
@@ -216,9 +264,10 @@ pub(crate) async fn edit_page(
             .map(|p| p.email.as_str())
             .collect::<Vec<_>>()
             .join(", "),
+        template: String::new(),
     };
     let title = tr.t("meeting.edit.title");
-    let body = meeting_form(&tr, &csrf, Target::Edit(id), &form, None);
+    let body = meeting_form(&tr, &csrf, Target::Edit(id), &form, &[], None);
     layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
 }
 
@@ -276,9 +325,13 @@ async fn save(
     form: &NewMeetingForm,
 ) -> Response {
     let tr = tr(state, headers, user.session.locale.as_deref());
+    let templates = match target {
+        Target::New => templates(state, user).await,
+        Target::Edit(_) => Vec::new(),
+    };
     let refuse_with = |message: String| {
         let title = tr.t(&format!("{}.title", target.words()));
-        let body = meeting_form(&tr, csrf, target, form, Some(&message));
+        let body = meeting_form(&tr, csrf, target, form, &templates, Some(&message));
         (
             StatusCode::UNPROCESSABLE_ENTITY,
             layout::page(&tr, &title, Some(&user.session), csrf, body),
@@ -324,6 +377,7 @@ async fn save(
                 "scheduledAt": at.to_rfc3339(),
                 "participantIds": participants,
                 "agenda": (!agenda.is_empty()).then_some(agenda),
+                "templateId": (!form.template.is_empty()).then_some(&form.template),
             }),
         ),
         // An empty agenda removes it; the owner stays a participant either way.
@@ -463,10 +517,22 @@ pub(crate) async fn show(
                         form method="post" action=(format!("{base}/notes")) {
                             (csrf_field(&csrf))
                             label.visually-hidden for="notes" { (tr.t("meeting.notes")) }
-                            textarea id="notes" name="notes" rows="14" aria-describedby="notes-hint" {
+                            // Shown by notes.js: a participant's name starts a line.
+                            div.speakers #speakers hidden {
+                                span { (tr.t("meeting.insert_speaker")) }
+                                @for p in &meeting.participants {
+                                    button.small.secondary type="button" data-name=(p.name) { (p.name) }
+                                }
+                            }
+                            textarea id="notes" name="notes" rows="14" aria-describedby="notes-hint"
+                                data-autosave=(format!("{base}/notes"))
+                                data-saved=(tr.t("meeting.notes_saved"))
+                                data-unsaved=(tr.t("meeting.notes_unsaved"))
+                                data-failed=(tr.t("meeting.notes_failed")) {
                                 (meeting.notes.as_deref().unwrap_or(""))
                             }
                             p.hint id="notes-hint" { (tr.t("meeting.notes_hint")) }
+                            p.hint #notes-status role="status" aria-live="polite" {}
                             div.actions {
                                 button type="submit" { (tr.t("meeting.save_notes")) }
                                 @if is_owner {
