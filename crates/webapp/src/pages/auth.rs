@@ -250,15 +250,29 @@ pub(crate) async fn login(
     }
 }
 
-/// What the form says is wrong before the API is asked, in the user's language.
-fn check(form: &RegisterForm) -> Option<&'static str> {
-    let name = form.name.trim();
-    let email = form.email.trim();
+/// What is wrong with a name (identity's rule: 1 to 100 characters), as a message key.
+pub(crate) fn check_name(name: &str) -> Option<&'static str> {
+    let name = name.trim();
     if name.is_empty() {
         return Some("auth.error.name_required");
     }
-    if name.chars().count() > 100 {
-        return Some("auth.error.name_long");
+    (name.chars().count() > 100).then_some("auth.error.name_long")
+}
+
+/// What is wrong with a password (identity's rule: 8 to 1024 characters), as a message key.
+pub(crate) fn check_password(password: &str) -> Option<&'static str> {
+    let length = password.chars().count();
+    if length < 8 {
+        return Some("auth.error.password_short");
+    }
+    (length > 1024).then_some("auth.error.password_long")
+}
+
+/// What the form says is wrong before the API is asked, in the user's language.
+fn check(form: &RegisterForm) -> Option<&'static str> {
+    let email = form.email.trim();
+    if let Some(key) = check_name(&form.name) {
+        return Some(key);
     }
     let plausible = email
         .split_once('@')
@@ -266,14 +280,7 @@ fn check(form: &RegisterForm) -> Option<&'static str> {
     if !plausible || email.chars().any(char::is_whitespace) {
         return Some("auth.error.email_invalid");
     }
-    let length = form.password.chars().count();
-    if length < 8 {
-        return Some("auth.error.password_short");
-    }
-    if length > 1024 {
-        return Some("auth.error.password_long");
-    }
-    None
+    check_password(&form.password)
 }
 
 fn status_of(reply: &Reply) -> StatusCode {

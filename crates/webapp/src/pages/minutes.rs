@@ -578,9 +578,16 @@ pub(crate) async fn revoke(
 pub(crate) async fn correct(
     State(state): State<AppState>,
     user: SignedIn,
-    Path((meeting, index)): Path<(String, u32)>,
+    Path((meeting, index)): Path<(String, String)>,
     Form(form): Form<SectionForm>,
 ) -> Response {
+    // A crafted address with no section number goes back to the page, like any refusal.
+    let Ok(index) = index.parse::<u32>() else {
+        return match meeting.parse::<Uuid>() {
+            Ok(id) => Redirect::to(&format!("/meetings/{id}")).into_response(),
+            Err(_) => Redirect::to("/").into_response(),
+        };
+    };
     let anchor = format!("section-{index}");
     let (meeting, id) = match target(&state, &user, &meeting, &anchor).await {
         Ok(found) => found,
@@ -595,8 +602,15 @@ pub(crate) async fn correct(
 pub(crate) async fn verify(
     State(state): State<AppState>,
     user: SignedIn,
-    Path((meeting, index)): Path<(String, u32)>,
+    Path((meeting, index)): Path<(String, String)>,
 ) -> Response {
+    // A crafted address with no section number goes back to the page, like any refusal.
+    let Ok(index) = index.parse::<u32>() else {
+        return match meeting.parse::<Uuid>() {
+            Ok(id) => Redirect::to(&format!("/meetings/{id}")).into_response(),
+            Err(_) => Redirect::to("/").into_response(),
+        };
+    };
     let anchor = format!("section-{index}");
     let (meeting, id) = match target(&state, &user, &meeting, &anchor).await {
         Ok(found) => found,

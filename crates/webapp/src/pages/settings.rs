@@ -17,9 +17,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::api::Reply;
 use crate::csrf::CsrfToken;
 use crate::i18n::{Locale, Tr};
+use crate::pages::auth::{check_name, check_password};
 use crate::pages::errors::{failed, tr};
 use crate::pages::layout::{self, csrf_field};
 use crate::session::{now_secs, set_cookie, SignedIn, TokenPair, COOKIE};
@@ -134,29 +134,15 @@ pub(crate) struct ProfileForm {
     locale: String,
 }
 
-/// The key of the message for a refused field (`validation_failed` says which in `detail`).
-fn refused(reply: &Reply, field: &str, short: &'static str, long: &'static str) -> &'static str {
-    let detail = reply
-        .body
-        .get("detail")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or("");
-    if !detail.contains(field) {
-        return "meeting.error.generic";
-    }
-    if detail.contains("at most") {
-        long
-    } else {
-        short
-    }
-}
-
 pub(crate) async fn profile(
     State(state): State<AppState>,
     mut user: SignedIn,
     headers: HeaderMap,
     Form(form): Form<ProfileForm>,
 ) -> Response {
+    if let Some(key) = check_name(&form.name) {
+        return Redirect::to(&format!("/settings?error={key}")).into_response();
+    }
     let locale = Locale::parse(&form.locale).map(Locale::code);
     let body = json!({ "name": form.name, "locale": locale });
     match user
@@ -172,15 +158,6 @@ pub(crate) async fn profile(
             }
             state.sessions.replace(&user.id, &user.session).await;
             Redirect::to("/settings?saved=settings.saved.profile").into_response()
-        }
-        Ok(r) if r.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let key = refused(
-                &r,
-                "name",
-                "auth.error.name_required",
-                "auth.error.name_long",
-            );
-            Redirect::to(&format!("/settings?error={key}")).into_response()
         }
         Ok(r) => failed(&state, &headers, &r.failure()),
         Err(e) => failed(&state, &headers, &e),
@@ -201,6 +178,9 @@ pub(crate) async fn password(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
+    if let Some(key) = check_password(&form.new) {
+        return Redirect::to(&format!("/settings?error={key}")).into_response();
+    }
     let body = json!({ "currentPassword": form.current, "newPassword": form.new });
     let reply = user
         .send(&state, Method::PUT, "/api/users/me/password", Some(&body))
@@ -212,15 +192,6 @@ pub(crate) async fn password(
         },
         Ok(r) if r.code() == Some("wrong_password") => {
             return Redirect::to("/settings?error=settings.error.wrong_password").into_response();
-        }
-        Ok(r) if r.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let key = refused(
-                &r,
-                "password",
-                "auth.error.password_short",
-                "auth.error.password_long",
-            );
-            return Redirect::to(&format!("/settings?error={key}")).into_response();
         }
         Ok(r) => return failed(&state, &headers, &r.failure()),
         Err(e) => return failed(&state, &headers, &e),

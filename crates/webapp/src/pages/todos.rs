@@ -150,6 +150,17 @@ fn item(tr: &Tr<'_>, csrf: &CsrfToken, t: &Todo, show: &str, due: Option<Due>) -
     }
 }
 
+/// `PATCH /api/todos/{id}` with `body`.
+async fn patch(
+    state: &AppState,
+    user: &SignedIn,
+    id: Uuid,
+    body: &serde_json::Value,
+) -> Result<crate::api::Reply, crate::api::ApiFailure> {
+    let path = format!("/api/todos/{id}");
+    user.send(state, Method::PATCH, &path, Some(body)).await
+}
+
 /// Moves a to-do forward and comes back to the list.
 pub(crate) async fn set_status(
     State(state): State<AppState>,
@@ -169,14 +180,7 @@ pub(crate) async fn set_status(
         return Redirect::to(back).into_response();
     }
     let body = json!({ "status": form.status });
-    let reply = user
-        .send(
-            &state,
-            Method::PATCH,
-            &format!("/api/todos/{id}"),
-            Some(&body),
-        )
-        .await;
+    let reply = patch(&state, &user, id, &body).await;
     match reply {
         Ok(r) if r.status.is_success() => Redirect::to(back).into_response(),
         Ok(r) if r.status.is_client_error() && r.status != StatusCode::UNAUTHORIZED => {
@@ -346,14 +350,7 @@ pub(crate) async fn edit(
     let assignee = form.assignee.trim().parse::<Uuid>().ok();
     let due = Some(form.due.trim()).filter(|d| !d.is_empty());
     let body = json!({ "title": form.title.trim(), "assigneeId": assignee, "dueDate": due });
-    let reply = user
-        .send(
-            &state,
-            Method::PATCH,
-            &format!("/api/todos/{id}"),
-            Some(&body),
-        )
-        .await;
+    let reply = patch(&state, &user, id, &body).await;
     let error = match reply {
         Ok(r) if r.status.is_success() => {
             return Redirect::to(&format!("/todos#todo-{id}")).into_response();
