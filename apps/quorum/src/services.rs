@@ -247,10 +247,13 @@ mod tests {
         assert_eq!(
             bindings,
             [
+                "ai.meeting_deleted.queue <- meeting.events meeting.deleted",
                 "ai.transcript.queue <- transcript.events transcript.created",
+                "meeting.cleanup.queue <- meeting.events meeting.deleted",
+                "meeting.pipeline.queue <- ai.events ai.analysis.completed",
                 "meeting.pipeline.queue <- todo.events todo.completed",
                 "meeting.pipeline.queue <- todo.events todo.created",
-                "meeting.pipeline.queue <- transcript.events transcript.created",
+                "meeting.pipeline.queue <- todo.events todo.deleted",
                 "meeting.user.queue <- user.events user.*",
                 "notification.ai.queue <- ai.events ai.analysis.completed",
                 "notification.meeting.queue <- meeting.events meeting.*",
@@ -260,9 +263,11 @@ mod tests {
                 "notification.user.queue <- user.events user.*",
                 "todo.ai.queue <- ai.events ai.analysis.completed",
                 "todo.meeting.queue <- meeting.events meeting.ended",
+                "todo.meeting_deleted.queue <- meeting.events meeting.deleted",
                 "todo.user.queue <- user.events user.*",
                 "transcript.meeting.queue <- meeting.events meeting.ended",
                 "transcript.meeting.queue <- meeting.events meeting.recording_added",
+                "transcript.meeting_deleted.queue <- meeting.events meeting.deleted",
                 "transcript.user.queue <- user.events user.*",
             ]
         );

@@ -15,6 +15,9 @@ pub const MEETING_CANCELLED: &str = "meeting.cancelled";
 /// A recording was uploaded after the meeting ended (payload: [`MeetingEnded`], with every
 /// recording of the meeting so far).
 pub const MEETING_RECORDING_ADDED: &str = "meeting.recording_added";
+/// The owner deleted the meeting; every service removes what it keeps for it (payload:
+/// [`MeetingDeleted`]).
+pub const MEETING_DELETED: &str = "meeting.deleted";
 pub const TRANSCRIPT_CREATED: &str = "transcript.created";
 pub const TRANSCRIPT_VERIFIED: &str = "transcript.verified";
 pub const TRANSCRIPT_SHARED: &str = "transcript.shared";
@@ -24,6 +27,8 @@ pub const AI_ANALYSIS_COMPLETED: &str = "ai.analysis.completed";
 pub const TODO_CREATED: &str = "todo.created";
 pub const TODO_STATUS_CHANGED: &str = "todo.status_changed";
 pub const TODO_COMPLETED: &str = "todo.completed";
+/// A todo was deleted (payload: [`TodoDeleted`]).
+pub const TODO_DELETED: &str = "todo.deleted";
 
 /// `user.created` and `user.updated`: the public directory entry of a user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +69,20 @@ pub struct MeetingChanged {
     pub meeting_title: String,
     pub owner_id: Uuid,
     pub scheduled_time: DateTime<Utc>,
+    pub participant_ids: Vec<Uuid>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// `meeting.deleted`: the meeting and everything made from it are gone. Consumers delete
+/// what they keep for it and remember the deletion (a tombstone), so an event about the
+/// meeting that arrives later (`transcript.created`, `ai.analysis.completed`, …) creates
+/// nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingDeleted {
+    pub meeting_id: Uuid,
+    pub owner_id: Uuid,
+    /// Every participant when it was deleted, the owner first.
     pub participant_ids: Vec<Uuid>,
     pub occurred_at: DateTime<Utc>,
 }
@@ -211,6 +230,11 @@ pub struct ActionItemRef {
     /// RFC 3339, when a time of day was stated ("next Monday at 10").
     #[serde(default)]
     pub due_at: Option<DateTime<Utc>>,
+    /// The 0-based index, into the transcript's sections, of the section the item was found
+    /// in (where it was accepted, when asked in one and accepted in another); `None` when
+    /// unknown, and in events from before the field existed.
+    #[serde(default)]
+    pub section_index: Option<u32>,
 }
 
 /// A suggested follow-up meeting.
@@ -238,6 +262,10 @@ pub struct AnalysisCompleted {
     pub summary: String,
     pub action_items: Vec<ActionItemRef>,
     pub decisions: Vec<String>,
+    /// Parallel to `decisions` (same length and order): the section index of each, `None`
+    /// when unknown. Empty in events from before the field existed.
+    #[serde(default)]
+    pub decision_sections: Vec<Option<u32>>,
     pub schedule_suggestions: Vec<ScheduleSuggestionRef>,
     /// `builtin` or the chat model's name.
     pub engine: String,
@@ -279,4 +307,70 @@ pub struct TodoStatusChanged {
     #[serde(default)]
     pub changed_by: Option<Uuid>,
     pub occurred_at: DateTime<Utc>,
+}
+
+/// `todo.deleted`: the todo as it was when it was deleted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TodoDeleted {
+    pub todo_id: Uuid,
+    #[serde(default)]
+    pub meeting_id: Option<Uuid>,
+    pub title: String,
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
+    #[serde(default)]
+    pub created_by: Option<Uuid>,
+    /// Its status when deleted: `OPEN`, `IN_PROGRESS` or `DONE` (a `DONE` todo had been
+    /// announced by `todo.completed`).
+    pub status: String,
+    pub deleted_by: Uuid,
+    pub occurred_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ActionItemRef, AnalysisCompleted};
+
+    /// An `ai.analysis.completed` payload as published before action items and decisions
+    /// carried their transcript section.
+    const OLD_ANALYSIS: &str = r#"{
+        "analysisId": "0190a0a0-0000-7000-8000-000000000001",
+        "meetingId": "0190a0a0-0000-7000-8000-000000000002",
+        "transcriptId": "0190a0a0-0000-7000-8000-000000000003",
+        "meetingTitle": "Launch sync",
+        "participantIds": [],
+        "language": "en",
+        "summary": "We agreed to ship on Friday.",
+        "actionItems": [{"title": "Update the budget", "assigneeId": null,
+            "assigneeName": "Minji", "dueDate": "2027-01-15", "dueAt": null}],
+        "decisions": ["Ship on Friday"],
+        "scheduleSuggestions": [],
+        "engine": "builtin",
+        "occurredAt": "2027-01-13T01:00:00Z"
+    }"#;
+
+    #[test]
+    fn an_analysis_event_without_sections_still_parses() {
+        let old: AnalysisCompleted = serde_json::from_str(OLD_ANALYSIS).unwrap();
+        assert_eq!(old.action_items[0].section_index, None);
+        assert_eq!(old.action_items[0].due_date.as_deref(), Some("2027-01-15"));
+        assert_eq!(old.decisions, ["Ship on Friday"]);
+        assert!(old.decision_sections.is_empty());
+    }
+
+    #[test]
+    fn an_analysis_event_carries_the_sections() {
+        let mut event: AnalysisCompleted = serde_json::from_str(OLD_ANALYSIS).unwrap();
+        event.action_items[0].section_index = Some(2);
+        event.decision_sections = vec![Some(4)];
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["actionItems"][0]["sectionIndex"], 2);
+        assert_eq!(json["decisionSections"], serde_json::json!([4]));
+        let back: AnalysisCompleted = serde_json::from_value(json).unwrap();
+        assert_eq!(back, event);
+        let item: ActionItemRef =
+            serde_json::from_str(r#"{"title": "Review", "sectionIndex": null}"#).unwrap();
+        assert_eq!(item.section_index, None);
+    }
 }

@@ -6,6 +6,7 @@ mod async_reply;
 mod binary;
 mod browser;
 mod crash;
+mod deletion;
 mod distributed;
 mod helpers;
 mod lifecycle;

@@ -327,3 +327,189 @@ async fn a_korean_meeting_becomes_minutes_todos_and_notifications() {
     .await;
     app.stop().await;
 }
+
+/// A meeting is MINUTES_READY only once its analysis can be read: the analysis is made slow
+/// (the chat server accepts connections and never answers, so the built-in engine answers
+/// after the 1.5 s deadline), the client polls the meeting as fast as the API answers, and
+/// the moment it reads MINUTES_READY the analysis is already there (no waiting). Before
+/// that, the meeting was seen ENDED while its transcript could be read: MINUTES_READY does
+/// not follow the transcript.
+#[tokio::test]
+async fn a_meeting_is_minutes_ready_only_once_its_analysis_can_be_read() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let chat = format!("http://{}/v1", silent.local_addr().unwrap());
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            open.push(socket);
+        }
+    });
+    let data = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(data.path());
+    settings.ai.engine = quorum_ai::EngineKind::Openai;
+    settings.ai.openai.base_url = chat;
+    settings.ai.openai.timeout_ms = 1_500;
+    let app = spawn_with(settings, data).await;
+    let owner = app.register("Kim Minji", "minji@example.com").await;
+    let alex = app.register("Alex Park", "alex@example.com").await;
+    let meeting = app.create_meeting(&owner, "Weekly sync", &[&alex]).await;
+    let id = meeting["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(&owner, &format!("/api/meetings/{id}/start"), json!({}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .post(
+            &owner,
+            &format!("/api/meetings/{id}/end"),
+            json!({"notes": "Alex Park: I will send the final draft by Friday."}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    let mut ended_with_transcript = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let m: Value = app
+            .get(&owner, &format!("/api/meetings/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if m["status"] == "MINUTES_READY" {
+            break;
+        }
+        assert_eq!(m["status"], "ENDED", "{m}");
+        if !ended_with_transcript {
+            let t = app
+                .get(&owner, &format!("/api/transcripts?meetingId={id}"))
+                .await;
+            ended_with_transcript = t.status() == 200;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the meeting never became MINUTES_READY"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let res = app
+        .get(&owner, &format!("/api/ai/meetings/{id}/analysis"))
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "MINUTES_READY before the analysis: {}",
+        res.text().await.unwrap()
+    );
+    let analysis: Value = res.json().await.unwrap();
+    assert!(analysis["actionItems"].is_array(), "{analysis}");
+    let res = app
+        .get(&owner, &format!("/api/transcripts?meetingId={id}"))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        ended_with_transcript,
+        "the meeting was never seen ENDED with its transcript readable"
+    );
+    held.abort();
+    app.stop().await;
+}
+
+/// Deleting todos of a meeting takes them out of its progress: an open one leaves `total`,
+/// a DONE one `total` and `completed`; the assignee may not delete what the owner's minutes
+/// gave them.
+#[tokio::test]
+async fn deleting_a_todo_lowers_the_meetings_progress() {
+    let app = crate::helpers::spawn_app().await;
+    let minji = app.register("Kim Minji", "minji@example.com").await;
+    let alex = app.register("Alex Park", "alex@example.com").await;
+    let sam = app.register("Sam Lee", "sam@example.com").await;
+    let meeting = app
+        .create_meeting(&minji, "Launch sync", &[&alex, &sam])
+        .await;
+    let id = meeting["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(&minji, &format!("/api/meetings/{id}/start"), json!({}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .post(
+            &minji,
+            &format!("/api/meetings/{id}/end"),
+            json!({"notes": crate::crash::NOTES}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let k = crate::crash::TODOS_PER_MEETING;
+    let progress = |completed: usize, total: usize| {
+        let (app, minji, id) = (&app, &minji, &id);
+        async move {
+            eventually(&format!("progress {completed}/{total}"), || async {
+                let m: Value = app
+                    .get(minji, &format!("/api/meetings/{id}"))
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                (m["status"] == "MINUTES_READY"
+                    && m["progress"]["total"] == total
+                    && m["progress"]["completed"] == completed)
+                    .then_some(())
+            })
+            .await;
+        }
+    };
+    progress(0, k).await;
+
+    let page: Value = app
+        .get(
+            &alex,
+            &format!("/api/todos?meetingId={id}&assigneeId={}", alex.id),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mine = page["items"].as_array().unwrap();
+    assert_eq!(mine.len(), 2, "{page}");
+    let done = mine[0]["id"].as_str().unwrap().to_string();
+    let open = mine[1]["id"].as_str().unwrap().to_string();
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/todos/{done}")))
+        .bearer_auth(&alex.token)
+        .json(&json!({"status": "DONE"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    progress(1, k).await;
+
+    let delete = |user: &User, todo: &str| {
+        app.client
+            .delete(app.url(&format!("/api/todos/{todo}")))
+            .bearer_auth(&user.token)
+            .send()
+    };
+    // The assignee did not create it (the owner's minutes did): 403.
+    let res = delete(&alex, &open).await.unwrap();
+    assert_eq!(res.status(), 403);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["code"], "todo_delete_forbidden", "{problem}");
+
+    let res = delete(&minji, &done).await.unwrap();
+    assert_eq!(res.status(), 204);
+    progress(0, k - 1).await;
+    let res = delete(&minji, &open).await.unwrap();
+    assert_eq!(res.status(), 204);
+    progress(0, k - 2).await;
+    assert_eq!(delete(&minji, &open).await.unwrap().status(), 404);
+    let all: Value = app
+        .get(&minji, &format!("/api/todos?meetingId={id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["total"], k - 2, "{all}");
+    app.stop().await;
+}

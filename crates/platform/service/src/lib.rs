@@ -10,9 +10,12 @@
 //!   background work by role, health indicators), so the process assembles any set of
 //!   services with one loop.
 //! - [`column`]: reading back stored ids and JSON (unreadable → corrupt data), once;
-//! - [`prepare`]: the database migrations of a service, in the one order every service uses.
+//! - [`prepare`]: the database migrations of a service, in the one order every service uses;
+//! - [`deleted_meetings`]: the tombstones of deleted meetings, so work still on its way for a
+//!   meeting never brings its data back.
 
 pub mod column;
+pub mod deleted_meetings;
 mod hosted;
 mod prepare;
 

@@ -66,6 +66,7 @@ codes! {
     NotMeetingOwner = (FORBIDDEN, "not_meeting_owner", "Only the meeting's owner may do this."),
     WrongPassword = (FORBIDDEN, "wrong_password", "The current password given to change it is not the account's."),
     TodoForbidden = (FORBIDDEN, "todo_forbidden", "Only the todo's assignee, its creator or the meeting's owner may change it."),
+    TodoDeleteForbidden = (FORBIDDEN, "todo_delete_forbidden", "Only the todo's creator or the meeting's owner may delete it (its assignee may only change it)."),
     // What does not exist (or is hidden from the caller: existence is not revealed).
     NotFound = (NOT_FOUND, "not_found", "No such resource, or the caller may not see it."),
     RouteNotFound = (NOT_FOUND, "route_not_found", "No route of the API matches the path."),

@@ -7,19 +7,17 @@ use quorum_contracts::events::TranscriptCreated;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::engine::{Analysis, AnalysisInput, Lang, Participant, Section};
+use crate::engine::{Analysis, AnalysisInput, EngineError, Lang, Participant, Section};
 use crate::repository::AnalysisRecord;
 use crate::views::{ActionItemView, AnalysisView, SuggestionView};
 
-/// The public path of a suggestion's iCalendar file.
 /// Analyses transcript `t` with the configured engine: the record to store, or why the
 /// engine failed. The automatic analysis and the requested one both run through here.
-pub(crate) async fn run(state: &AppState, t: &TranscriptCreated) -> Result<AnalysisRecord, String> {
-    let produced = state
-        .analyzer
-        .analyze(&input(t, state.timezone))
-        .await
-        .map_err(|e| format!("analysis failed: {e}"))?;
+pub(crate) async fn run(
+    state: &AppState,
+    t: &TranscriptCreated,
+) -> Result<AnalysisRecord, EngineError> {
+    let produced = state.analyzer.analyze(&input(t, state.timezone)).await?;
     Ok(AnalysisRecord {
         id: Uuid::now_v7(),
         meeting_id: t.meeting_id,
@@ -29,6 +27,32 @@ pub(crate) async fn run(state: &AppState, t: &TranscriptCreated) -> Result<Analy
     })
 }
 
+/// The engine that "produced" an [`empty`] analysis.
+pub(crate) const NO_ENGINE: &str = "none";
+
+/// The analysis of transcript `t` when no engine could make one (nothing was said, or the
+/// engine kept failing): no summary, no action items, no decisions, no suggestions, engine
+/// [`NO_ENGINE`]. The automatic analysis stores and announces it all the same, so the
+/// meeting's minutes are complete (the meeting service waits for `ai.analysis.completed`);
+/// a summary can still be requested later.
+pub(crate) fn empty(t: &TranscriptCreated) -> AnalysisRecord {
+    let nothing = Analysis {
+        summary: String::new(),
+        action_items: Vec::new(),
+        decisions: Vec::new(),
+        decision_sections: Vec::new(),
+        schedule_suggestions: Vec::new(),
+    };
+    AnalysisRecord {
+        id: Uuid::now_v7(),
+        meeting_id: t.meeting_id,
+        transcript_id: t.transcript_id,
+        engine: NO_ENGINE.to_string(),
+        doc: view(&nothing),
+    }
+}
+
+/// The public path of a suggestion's iCalendar file.
 pub(crate) fn ics_url(id: Uuid) -> String {
     format!("/api/ai/schedules/{id}.ics")
 }
@@ -91,7 +115,13 @@ pub(crate) fn input(t: &TranscriptCreated, timezone: FixedOffset) -> AnalysisInp
     }
 }
 
-/// The stored document of `a`; each schedule suggestion gets a fresh id.
+/// A section index as the API writes it.
+fn index(i: usize) -> Option<u32> {
+    u32::try_from(i).ok()
+}
+
+/// The stored document of `a`; each schedule suggestion gets a fresh id, and
+/// `decisionSections` is exactly as long as `decisions` whatever the engine gave.
 pub(crate) fn view(a: &Analysis) -> AnalysisView {
     AnalysisView {
         summary: a.summary.clone(),
@@ -104,9 +134,19 @@ pub(crate) fn view(a: &Analysis) -> AnalysisView {
                 assignee_name: i.assignee_name.clone(),
                 due_date: i.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
                 due_at: i.due_at,
+                section_index: i.section_index.and_then(index),
             })
             .collect(),
         decisions: a.decisions.clone(),
+        decision_sections: (0..a.decisions.len())
+            .map(|n| {
+                a.decision_sections
+                    .get(n)
+                    .copied()
+                    .flatten()
+                    .and_then(index)
+            })
+            .collect(),
         schedule_suggestions: a
             .schedule_suggestions
             .iter()

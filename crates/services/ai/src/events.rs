@@ -27,6 +27,7 @@ pub(crate) async fn analysis_completed(
         summary: a.doc.summary.clone(),
         action_items: a.doc.action_items.iter().map(Into::into).collect(),
         decisions: a.doc.decisions.clone(),
+        decision_sections: a.doc.decision_sections.clone(),
         schedule_suggestions: a.doc.schedule_suggestions.iter().map(Into::into).collect(),
         engine: a.engine.clone(),
         occurred_at: chrono::Utc::now(),

@@ -5,11 +5,16 @@
 //!
 //! A redelivered job (the worker died mid-way) finds its task PROCESSING and runs again; the
 //! analysis is unique per task, so it is reused rather than stored twice.
+//!
+//! A job of a deleted meeting fails its task ("the meeting was deleted"): the meeting's
+//! transcript is gone, and a job already running checks the tombstone in the transaction
+//! that would store its analysis (`deletion.rs`).
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use quorum_bus::{Delivery, HandleError, Handler, QueueSpec};
+use quorum_service::deleted_meetings;
 use quorum_store::now_millis;
 use quorum_tasks::TaskError;
 use serde::{Deserialize, Serialize};
@@ -30,6 +35,9 @@ pub(crate) fn queue_spec(max_length: u64) -> QueueSpec {
         .ttl(Duration::from_secs(2 * 60 * 60))
         .max_deliveries(MAX_DELIVERIES)
 }
+
+/// Why a task of a deleted meeting failed.
+pub(crate) const DELETED: &str = "the meeting was deleted";
 
 /// After this many deliveries a job that keeps failing transiently fails its task.
 const MAX_DELIVERIES: u32 = 3;
@@ -116,8 +124,11 @@ impl JobHandler {
                 })?;
                 let record = crate::analysis::run(&self.state, &t)
                     .await
-                    .map_err(JobError::Failed)?;
+                    .map_err(|e| JobError::Failed(format!("analysis failed: {e}")))?;
                 let mut tx = self.state.db.begin().await.map_err(ApiError::from)?;
+                if deleted_meetings::is_deleted(&mut tx, job.meeting_id).await? {
+                    return Err(JobError::Failed(DELETED.into()));
+                }
                 let kind = job.kind.analysis_kind();
                 repository::insert_analysis(
                     &mut tx,
@@ -171,6 +182,7 @@ fn result(kind: JobKind, r: AnalysisRecord) -> serde_json::Value {
             summary: r.doc.summary,
             action_items: r.doc.action_items,
             decisions: r.doc.decisions,
+            decision_sections: r.doc.decision_sections,
             engine: r.engine,
         }),
     };

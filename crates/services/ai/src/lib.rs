@@ -3,6 +3,9 @@
 //!
 //! - **Automatic analysis** (Publisher-Subscriber): every `transcript.created` is analysed
 //!   once; the result is stored and `ai.analysis.completed` published through the outbox.
+//!   The meeting becomes MINUTES_READY on that event, so every transcript gets one: when
+//!   the engine cannot make an analysis, an empty one (engine `none`) is stored and
+//!   published instead (`transcripts.rs`).
 //! - **Requested analyses** (Asynchronous Request-Reply + Queue-Based Load Leveling):
 //!   `POST /api/ai/schedules|summaries` answer `202` with a task; bounded workers on
 //!   `ai.processing.queue` do the work; clients poll `GET /api/ai/tasks/{id}` or follow its
@@ -19,6 +22,8 @@
 //! - `openai/`: the chat client (`prompt.rs`, `parse.rs`); `analyzer.rs`: engine choice and
 //!   fallback; `analysis.rs`: transcript → engine input, engine output → stored document;
 //! - `transcripts.rs`: the `transcript.created` consumer; `jobs.rs`: the work-queue workers;
+//!   `deletion.rs`: the `meeting.deleted` consumer (a deleted meeting's analyses go, and its
+//!   tombstone stops work in flight from bringing them back);
 //! - `routes/`: HTTP handlers and the OpenAPI document; `app.rs`: state and visibility;
 //! - `repository.rs` + `migrations.rs`: SQL; `events.rs`: the outbox event; `ics.rs`:
 //!   iCalendar; `views.rs`: JSON bodies; `error.rs`, `settings.rs`.
@@ -41,6 +46,7 @@ use tokio_util::sync::CancellationToken;
 mod analysis;
 mod analyzer;
 mod app;
+mod deletion;
 pub mod engine;
 mod error;
 mod events;
@@ -132,12 +138,14 @@ impl Ai {
     }
 
     /// Exchanges and queues: publishes to `ai.events`; consumes `transcript.created` from
-    /// `transcript.events` through `ai.transcript.queue`; works `ai.processing.queue`
+    /// `transcript.events` through `ai.transcript.queue` and `meeting.deleted` from
+    /// `meeting.events` through `ai.meeting_deleted.queue`; works `ai.processing.queue`
     /// (max-length from `settings`, TTL 2 h, 3 deliveries, dead-letter queue).
     pub fn topology_for(settings: &Settings) -> Topology {
         Topology::new()
             .exchange(exchanges::AI)
             .subscribe(&transcripts::SUBSCRIPTION)
+            .subscribe(&deletion::SUBSCRIPTION)
             .queue(jobs::queue_spec(settings.queue_max_length))
     }
 
@@ -153,8 +161,9 @@ impl Ai {
         self.state.analyzer.health().await
     }
 
-    /// Starts the outbox relay, the `transcript.created` consumer and `settings.workers` job
-    /// workers; all stop (draining work in flight) when `shutdown` is cancelled.
+    /// Starts the outbox relay, the `transcript.created` and `meeting.deleted` consumers and
+    /// `settings.workers` job workers; all stop (draining work in flight) when `shutdown` is
+    /// cancelled.
     pub fn spawn_background(
         &self,
         shutdown: CancellationToken,
@@ -174,7 +183,17 @@ impl Ai {
             Arc::new(transcripts::TranscriptHandler::new(self.state.clone())),
             shutdown.clone(),
         );
-        let mut handles = vec![relay, consumer];
+        let deletion = spawn_workers(
+            broker.clone(),
+            deletion::SUBSCRIPTION.queue,
+            WorkerOptions {
+                concurrency: 1,
+                ..WorkerOptions::default()
+            },
+            deletion::MeetingDeletion::consumer(self.state.clone()),
+            shutdown.clone(),
+        );
+        let mut handles = vec![relay, consumer, deletion];
         if self.settings.workers > 0 {
             handles.push(spawn_workers(
                 broker,

@@ -6,14 +6,17 @@
 //!   redelivered event cannot duplicate it), `SUMMARY` or `SCHEDULE` (at most one per task,
 //!   so a redelivered job reuses it); `result` is the engine's JSON;
 //! - `schedule_suggestions`: suggested meetings with their own ids (for `.ics`);
-//! - `ai_tasks`: who asked for each task (only they may read its status).
+//! - `ai_tasks`: who asked for each task (only they may read its status);
+//! - `deleted_meetings`: the tombstones of deleted meetings (no transcript is kept and no
+//!   analysis made for them again; `quorum_service::deleted_meetings`).
 
 use quorum_store::Migration;
 
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration::new(
-    1,
-    "analyses",
-    "CREATE TABLE transcripts (
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration::new(
+        1,
+        "analyses",
+        "CREATE TABLE transcripts (
         transcript_id TEXT PRIMARY KEY,
         meeting_id TEXT NOT NULL,
         payload TEXT NOT NULL,
@@ -53,4 +56,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[Migration::new(
         transcript_id TEXT NOT NULL,
         created_at BIGINT NOT NULL
     )",
-)];
+    ),
+    Migration::new(
+        2,
+        "deleted_meetings",
+        quorum_service::deleted_meetings::TABLE,
+    ),
+];

@@ -136,8 +136,14 @@ fn record(row: &quorum_store::Row) -> Result<AnalysisRecord, Failure> {
         meeting_id: uuid(&row.try_get::<String, _>("meeting_id")?)?,
         transcript_id: uuid(&row.try_get::<String, _>("transcript_id")?)?,
         engine: row.try_get("engine")?,
-        doc: json(&row.try_get::<String, _>("result")?, "analysis result")?,
+        doc: doc(&row.try_get::<String, _>("result")?)?,
     })
+}
+
+/// A stored `result`; one written before `decisionSections` existed reads with null for
+/// each decision (and no `sectionIndex` on its action items).
+pub(crate) fn doc(raw: &str) -> Result<AnalysisView, Failure> {
+    json::<AnalysisView>(raw, "analysis result").map(AnalysisView::aligned)
 }
 
 /// Whether the automatic analysis of `transcript` exists.
@@ -214,6 +220,31 @@ pub(crate) async fn suggestions(
         });
     }
     Ok((meeting, out))
+}
+
+/// Deletes everything kept for a meeting: its transcripts, analyses, schedule suggestions and
+/// task rows. Returns the ids of its tasks.
+pub(crate) async fn delete_meeting(
+    conn: &mut AnyConnection,
+    meeting: Uuid,
+) -> Result<Vec<String>, Failure> {
+    let tasks: Vec<String> =
+        sqlx::query_scalar("SELECT task_id FROM ai_tasks WHERE meeting_id = $1")
+            .bind(meeting.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
+    for table in [
+        "schedule_suggestions",
+        "analyses",
+        "transcripts",
+        "ai_tasks",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE meeting_id = $1"))
+            .bind(meeting.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(tasks)
 }
 
 /// Who asked for a task, and about which meeting and transcript.

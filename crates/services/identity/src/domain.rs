@@ -10,7 +10,7 @@ pub(crate) struct ValidationError {
     pub(crate) message: String,
 }
 
-fn invalid(field: &'static str, message: impl Into<String>) -> ValidationError {
+pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> ValidationError {
     ValidationError {
         field,
         message: message.into(),
@@ -124,6 +124,20 @@ pub(crate) fn parse_locale(raw: &str) -> Result<String, ValidationError> {
     }
 }
 
+/// A time zone: an IANA name (`Asia/Seoul`, `Europe/Berlin`), written as the tz database
+/// spells it; `UTC` is one.
+pub(crate) fn parse_time_zone(raw: &str) -> Result<String, ValidationError> {
+    let name = raw.trim();
+    name.parse::<chrono_tz::Tz>()
+        .map(|tz| tz.name().to_owned())
+        .map_err(|_| {
+            invalid(
+                "timeZone",
+                "must be a time zone of the tz database, such as `Asia/Seoul` or `Europe/Berlin`",
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +175,9 @@ mod tests {
         assert!(Name::parse(&"x".repeat(101)).is_err());
         assert_eq!(parse_locale("KO").unwrap(), "ko");
         assert!(parse_locale("fr").is_err());
+        assert_eq!(parse_time_zone(" Asia/Seoul ").unwrap(), "Asia/Seoul");
+        assert_eq!(parse_time_zone("UTC").unwrap(), "UTC");
+        assert!(parse_time_zone("Mars/Olympus").is_err());
+        assert!(parse_time_zone("").is_err());
     }
 }

@@ -58,4 +58,9 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         );
         CREATE INDEX revoked_tokens_expiry ON revoked_tokens (expires_at)",
     ),
+    Migration::new(
+        5,
+        "users_time_zone",
+        "ALTER TABLE users ADD COLUMN time_zone TEXT",
+    ),
 ];

@@ -77,6 +77,9 @@ pub(crate) struct UserView {
     pub(crate) name: String,
     /// `ko` or `en`.
     pub(crate) locale: Option<String>,
+    /// An IANA time zone name (`Asia/Seoul`); absent until the user chooses one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) time_zone: Option<String>,
     /// RFC 3339.
     pub(crate) created_at: String,
     /// RFC 3339.
@@ -90,6 +93,7 @@ impl From<&UserRecord> for UserView {
             email: u.email.clone(),
             name: u.name.clone(),
             locale: u.locale.clone(),
+            time_zone: u.time_zone.clone(),
             created_at: rfc3339(u.created_at),
             updated_at: rfc3339(u.updated_at),
         }
@@ -103,6 +107,12 @@ pub(crate) struct PublicUserView {
     pub(crate) name: String,
 }
 
+/// People whose name matched a search.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PeopleFound {
+    pub(crate) items: Vec<PublicUserView>,
+}
+
 /// `PUT /api/users/me`: fields to change (absent ones stay).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -110,6 +120,9 @@ pub(crate) struct UpdateMe {
     pub(crate) name: Option<String>,
     pub(crate) email: Option<String>,
     pub(crate) locale: Option<String>,
+    /// An IANA time zone name (`Asia/Seoul`); an empty string returns to the server's.
+    #[serde(rename = "timeZone")]
+    pub(crate) time_zone: Option<String>,
 }
 
 /// A published public key (documentation of `quorum_auth::Jwk`).

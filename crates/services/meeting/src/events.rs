@@ -2,8 +2,8 @@
 
 use quorum_bus::{Envelope, Outbox};
 use quorum_contracts::events::{
-    MeetingChanged, MeetingEnded, ParticipantRef, RecordingRef, MEETING_ENDED,
-    MEETING_RECORDING_ADDED,
+    MeetingChanged, MeetingDeleted, MeetingEnded, ParticipantRef, RecordingRef, MEETING_DELETED,
+    MEETING_ENDED, MEETING_RECORDING_ADDED,
 };
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_store::Tx;
@@ -34,6 +34,31 @@ pub(crate) async fn changed(
     };
     let envelope = Envelope::new(
         kind,
+        SOURCE,
+        Some(m.id.to_string()),
+        SCHEMA_VERSION,
+        &payload,
+    )?;
+    outbox.enqueue(tx, exchanges::MEETING, &envelope).await?;
+    Ok(())
+}
+
+/// `meeting.deleted`: the meeting (and every participant) at the time it was deleted.
+pub(crate) async fn deleted(
+    outbox: &Outbox,
+    tx: &mut Tx,
+    m: &MeetingRecord,
+    participants: &[Uuid],
+    at: i64,
+) -> Result<(), ApiError> {
+    let payload = MeetingDeleted {
+        meeting_id: m.id,
+        owner_id: m.owner_id,
+        participant_ids: participants.to_vec(),
+        occurred_at: millis(at),
+    };
+    let envelope = Envelope::new(
+        MEETING_DELETED,
         SOURCE,
         Some(m.id.to_string()),
         SCHEMA_VERSION,

@@ -1,11 +1,13 @@
 //! The meeting service: scheduling meetings, their participants, agenda and notes, and the
 //! meeting status machine (`SCHEDULED → IN_PROGRESS → ENDED → MINUTES_READY`, or
 //! `CANCELLED`). Ending a meeting publishes `meeting.ended`, which starts the minutes
-//! pipeline in the transcript service.
+//! pipeline in the transcript service; the meeting becomes MINUTES_READY when the AI
+//! service's `ai.analysis.completed` arrives (the last part of the minutes), and follows its
+//! todos' progress (`pipeline.rs`).
 //!
 //! The process assembles it like every service: [`build`] (runs migrations), then
 //! [`Meeting::router`], [`Meeting::topology`], [`Meeting::openapi`] and
-//! [`Meeting::spawn_background`] (outbox relay and participant-directory consumer).
+//! [`Meeting::spawn_background`] (outbox relay and consumers).
 //!
 //! Layout:
 //! - `domain/`: typed ids, validated inputs, the status machine (pure, unit-tested);
@@ -25,6 +27,14 @@
 //! the owner and participants write notes while it is SCHEDULED or IN_PROGRESS, and upload
 //! recordings unless it was CANCELLED. A recording uploaded after the meeting ended publishes
 //! `meeting.recording_added`.
+//!
+//! Deleting: the owner deletes a meeting in any status (`DELETE /api/meetings/{id}`; 403 for
+//! a participant). One transaction removes its row, participants and recordings' rows and
+//! writes `meeting.deleted` (meeting, owner, participants); the recordings' files go after
+//! the commit, and again on the service's own `meeting.deleted` (`cleanup.rs`), so they never
+//! outlive the meeting. The other services delete what they made from the meeting when that
+//! event reaches them, and keep a tombstone so that work still in flight for the meeting
+//! creates nothing afterwards (`quorum_service::deleted_meetings`).
 
 #![forbid(unsafe_code)]
 
@@ -38,6 +48,7 @@ use quorum_store::Db;
 use tokio_util::sync::CancellationToken;
 
 mod app;
+mod cleanup;
 mod directory;
 mod domain;
 mod error;
@@ -105,12 +116,15 @@ impl Meeting {
     /// Exchanges and queues this service needs: it publishes to `meeting.events` (routing key =
     /// event type, `meeting.recording_added` included) and
     /// consumes `user.*` from `user.events` through `meeting.user.queue`, and
-    /// `transcript.created`, `todo.created`, `todo.completed` through `meeting.pipeline.queue`.
+    /// `ai.analysis.completed` (from `ai.events`) and `todo.created`, `todo.completed`,
+    /// `todo.deleted` (from `todo.events`) through `meeting.pipeline.queue`, and its own
+    /// `meeting.deleted` through `meeting.cleanup.queue` (a deleted meeting's files).
     pub fn topology() -> Topology {
         Topology::new()
             .exchange(exchanges::MEETING)
             .subscribe(&directory::SUBSCRIPTION)
             .subscribe(&pipeline::SUBSCRIPTION)
+            .subscribe(&cleanup::SUBSCRIPTION)
     }
 
     /// The OpenAPI description of every route.
@@ -118,8 +132,8 @@ impl Meeting {
         routes::openapi()
     }
 
-    /// Starts the outbox relay and the participant-directory consumer; both stop (draining
-    /// work in flight) when `shutdown` is cancelled.
+    /// Starts the outbox relay, the participant-directory, pipeline and cleanup consumers;
+    /// all stop (draining work in flight) when `shutdown` is cancelled.
     pub fn spawn_background(
         &self,
         shutdown: CancellationToken,
@@ -142,11 +156,18 @@ impl Meeting {
         let pipeline = spawn_workers(
             self.broker.clone(),
             pipeline::SUBSCRIPTION.queue,
-            options,
+            options.clone(),
             pipeline::Pipeline::consumer(self.state.clone()),
+            shutdown.clone(),
+        );
+        let cleanup = spawn_workers(
+            self.broker.clone(),
+            cleanup::SUBSCRIPTION.queue,
+            options,
+            std::sync::Arc::new(cleanup::Cleanup::new(self.state.clone())),
             shutdown,
         );
-        vec![relay, directory, pipeline]
+        vec![relay, directory, pipeline, cleanup]
     }
 }
 

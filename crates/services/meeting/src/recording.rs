@@ -113,6 +113,24 @@ impl RecordingStore {
             sha256: format!("{:x}", hasher.finalize()),
         })
     }
+
+    /// Removes a deleted meeting's recordings: `files` (the stored paths), then the meeting's
+    /// directory with anything still in it (a partial upload). Idempotent: what is already
+    /// gone is fine.
+    pub(crate) async fn remove_meeting(
+        &self,
+        meeting: Uuid,
+        files: &[String],
+    ) -> std::io::Result<()> {
+        let gone = |r: std::io::Result<()>| match r {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        };
+        for file in files {
+            gone(tokio::fs::remove_file(file).await)?;
+        }
+        gone(tokio::fs::remove_dir_all(self.dir.join(meeting.to_string())).await)
+    }
 }
 
 fn check_format(head: &[u8]) -> Result<(), ApiError> {

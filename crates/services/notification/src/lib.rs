@@ -14,6 +14,8 @@
 //! jobs to `notification.queue` (Queue-Based Load Leveling: bounded, TTL, DLQ) → e-mail
 //! workers send them over SMTP. Every step is keyed so a redelivered event or job never
 //! notifies or sends twice. `user.*` keeps the local user directory (e-mail, name, locale; `quorum_directory`).
+//! `meeting.deleted` deletes every notification and e-mail about the meeting and leaves a
+//! tombstone, so events about it that arrive later notify nobody (`consumers/deletion.rs`).
 //!
 //! Layout:
 //! - `domain/`: notification kinds, preferences, locale choice (pure, unit-tested);

@@ -6,9 +6,12 @@
 //!   copies it into;
 //! - `meeting_refs`, `todo_refs`: the little the service remembers from events to pick
 //!   recipients of later ones (a meeting's owner, a to-do's creator);
-//! - `notifications`: in-app notifications, unique per (event, recipient);
+//! - `notifications`: in-app notifications, unique per (event, recipient), with the meeting
+//!   they are about (migration 4);
 //! - `deliveries`: e-mails, unique per (event, recipient, channel), with their state
-//!   (`PENDING → SENT | FAILED`); `attempts`: one row per try at sending one;
+//!   (`PENDING → SENT | FAILED`) and meeting; `attempts`: one row per try at sending one;
+//! - `deleted_meetings`: the tombstones of deleted meetings (nobody is told about them again;
+//!   `quorum_service::deleted_meetings`);
 //! - `preferences`: one JSON document per user who changed the defaults.
 
 use quorum_store::Migration;
@@ -93,5 +96,26 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         "INSERT INTO user_directory (user_id, name, email, locale, deleted, updated_at)
             SELECT user_id, name, email, locale, deleted, updated_at FROM contacts;
         DROP TABLE contacts",
+    ),
+    Migration::new(
+        3,
+        "deleted_meetings",
+        quorum_service::deleted_meetings::TABLE,
+    ),
+    // The meeting a notification (or an e-mail) is about, so a deleted meeting's go with it:
+    // from the link of those about a meeting, from the to-do's meeting for those about a
+    // to-do, and for e-mails from their event's notifications.
+    Migration::new(
+        4,
+        "meeting_of_notifications",
+        "ALTER TABLE notifications ADD COLUMN meeting_id TEXT;
+        ALTER TABLE deliveries ADD COLUMN meeting_id TEXT;
+        UPDATE notifications SET meeting_id = SUBSTR(link, 11) WHERE link LIKE '/meetings/%';
+        UPDATE notifications SET meeting_id = (SELECT r.meeting_id FROM todo_refs r
+            WHERE r.todo_id = SUBSTR(notifications.link, 8)) WHERE link LIKE '/todos/%';
+        UPDATE deliveries SET meeting_id = (SELECT MAX(n.meeting_id) FROM notifications n
+            WHERE n.event_id = deliveries.event_id);
+        CREATE INDEX notifications_meeting ON notifications (meeting_id);
+        CREATE INDEX deliveries_meeting ON deliveries (meeting_id)",
     ),
 ];

@@ -1,5 +1,5 @@
 //! Application state and the steps routes share: the caller's cached todos and stats,
-//! visibility and edit rights, and cache eviction after writes.
+//! visibility, edit and delete rights, and cache eviction after writes.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -103,4 +103,21 @@ pub(crate) async fn access(
         return Ok(Access::Read);
     }
     Ok(Access::None)
+}
+
+/// Whether `caller` may delete `todo`: its creator or its meeting's owner. Its assignee may
+/// change it but not make it disappear from the creator's list. Callers check [`access`]
+/// first (a todo the caller cannot see is a 404, not a 403).
+pub(crate) async fn may_delete(
+    conn: &mut AnyConnection,
+    caller: Uuid,
+    todo: &TodoRecord,
+) -> Result<bool, ApiError> {
+    if todo.created_by == Some(caller) {
+        return Ok(true);
+    }
+    let Some(meeting) = todo.meeting_id else {
+        return Ok(false);
+    };
+    Ok(meetings::owner(conn, meeting).await?.flatten() == Some(caller))
 }

@@ -31,6 +31,12 @@ pub(crate) enum ApiError {
     /// The caller may see the todo but not change it.
     #[error("only the todo's assignee, its creator or the meeting's owner may change it")]
     Forbidden,
+    /// The caller may see (or even change) the todo but not delete it.
+    #[error(
+        "only the todo's creator or the meeting's owner may delete it; its assignee may \
+         change it but not delete it"
+    )]
+    DeleteForbidden,
     #[error(transparent)]
     Transition(#[from] TransitionError),
     /// The row changed between read and write (lost a race); the client may retry.
@@ -48,6 +54,7 @@ impl ApiErrorKind for ApiError {
             ApiError::BadRequest(_) => Code::BadRequest,
             ApiError::NotFound(_) => Code::TodoNotFound,
             ApiError::Forbidden => Code::TodoForbidden,
+            ApiError::DeleteForbidden => Code::TodoDeleteForbidden,
             ApiError::Transition(_) => Code::InvalidTodoTransition,
             ApiError::Concurrent => Code::ConcurrentModification,
             ApiError::Failure(f) => f.code(),

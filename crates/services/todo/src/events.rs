@@ -1,11 +1,13 @@
 //! The events this service publishes on `todo.events`, written to the outbox inside the
 //! caller's transaction: `todo.created`, `todo.status_changed` on every status change and,
-//! after it, `todo.completed` when the new status is DONE.
+//! after it, `todo.completed` when the new status is DONE; `todo.deleted` with the todo as it
+//! was (its status tells whether it had been counted as completed).
 
 use chrono::Utc;
 use quorum_bus::{Envelope, Outbox};
 use quorum_contracts::events::{
-    TodoCreated, TodoStatusChanged, TODO_COMPLETED, TODO_CREATED, TODO_STATUS_CHANGED,
+    TodoCreated, TodoDeleted, TodoStatusChanged, TODO_COMPLETED, TODO_CREATED, TODO_DELETED,
+    TODO_STATUS_CHANGED,
 };
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_store::Tx;
@@ -73,4 +75,24 @@ pub(crate) async fn status_changed(
         publish(outbox, tx, TODO_COMPLETED, t.id, &payload).await?;
     }
     Ok(())
+}
+
+/// `todo.deleted` for `t`, deleted by `by`.
+pub(crate) async fn deleted(
+    outbox: &Outbox,
+    tx: &mut Tx,
+    t: &TodoRecord,
+    by: Uuid,
+) -> Result<(), ApiError> {
+    let payload = TodoDeleted {
+        todo_id: t.id,
+        meeting_id: t.meeting_id,
+        title: t.title.clone(),
+        assignee_id: t.assignee_id,
+        created_by: t.created_by,
+        status: t.status.as_str().to_string(),
+        deleted_by: by,
+        occurred_at: Utc::now(),
+    };
+    publish(outbox, tx, TODO_DELETED, t.id, &payload).await
 }

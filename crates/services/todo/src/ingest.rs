@@ -92,6 +92,7 @@ pub(crate) async fn ingest(
             source,
             assignee_id: c.assignee_id,
             assignee_name: c.assignee_name,
+            meeting_title: None,
             due_date: c.due_date,
             created_by: creator,
             created_at: now,

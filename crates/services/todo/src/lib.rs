@@ -1,7 +1,7 @@
 //! The todo service: action items from meetings and by hand, their assignees, due dates and
 //! status (`OPEN → IN_PROGRESS → DONE`, or `OPEN → DONE`; never backwards), with a status
 //! history, per-user stats and events on `todo.events` (`todo.created`,
-//! `todo.status_changed`, `todo.completed`).
+//! `todo.status_changed`, `todo.completed`, `todo.deleted`).
 //!
 //! Todos come from three places:
 //! - `meeting.ended` (queue `todo.meeting.queue`): the explicit action lines of the notes
@@ -24,16 +24,24 @@
 //! upserts the meeting's row, whose lock serialises concurrent consumers of one meeting.
 //! Manual todos are never deduplicated.
 //!
+//! **Deleted meetings.** `meeting.deleted` (queue `todo.meeting_deleted.queue`) deletes the
+//! meeting's todos, participants and row and records a tombstone
+//! (`quorum_service::deleted_meetings`); both event consumers check it before anything else,
+//! so a `meeting.ended` or `ai.analysis.completed` that arrives later makes no todos.
+//!
 //! Who sees what: the list and stats are the caller's todos (assigned to or created by
 //! them; automatic todos are created by the meeting's owner). A todo is readable by its
 //! assignee, its creator and the participants of its meeting (else 404); it may be changed
-//! by its assignee, its creator or the meeting's owner (a participant gets 403).
+//! by its assignee, its creator or the meeting's owner (a participant gets 403), and deleted
+//! (`DELETE /api/todos/{id}`, publishing `todo.deleted`) by its creator or the meeting's
+//! owner only (its assignee and participants get 403, `todo_delete_forbidden`).
 //!
 //! Layout:
 //! - `extract/`: notes parser, date resolver, name matching, title similarity (pure);
 //! - `domain/`: status machine and sources, validated inputs;
 //! - `ingest.rs`: the dedupe-and-insert step both event consumers share;
-//! - `consumers/`: `meeting.ended`, `ai.analysis.completed`, `user.*` (directory);
+//! - `consumers/`: `meeting.ended`, `ai.analysis.completed`, `meeting.deleted`, `user.*`
+//!   (directory);
 //! - `routes/`: HTTP handlers and the OpenAPI document; `views.rs`: JSON bodies;
 //! - `app.rs`: state, cache-aside (the caller's todos and stats, 5 min, evicted for the
 //!   assignee and creator on every write), access rules;
@@ -66,7 +74,7 @@ mod views;
 pub use error::BuildError;
 pub use settings::Settings;
 
-use consumers::{analysis, directory, meeting_ended, TodoConsumer};
+use consumers::{analysis, directory, meeting_deleted, meeting_ended, TodoConsumer};
 
 /// What the service runs on.
 pub struct Deps {
@@ -113,12 +121,13 @@ impl Todo {
     }
 
     /// Exchanges and queues this service needs: it publishes to `todo.events` and consumes
-    /// `meeting.ended`, `ai.analysis.completed` and `user.*`.
+    /// `meeting.ended`, `ai.analysis.completed`, `meeting.deleted` and `user.*`.
     pub fn topology() -> Topology {
         Topology::new()
             .exchange(exchanges::TODO)
             .subscribe(&meeting_ended::SUBSCRIPTION)
             .subscribe(&analysis::SUBSCRIPTION)
+            .subscribe(&meeting_deleted::SUBSCRIPTION)
             .subscribe(&directory::SUBSCRIPTION)
     }
 
@@ -127,7 +136,7 @@ impl Todo {
         routes::api().into_openapi()
     }
 
-    /// Starts the outbox relay and the three consumers; all stop (draining work in flight)
+    /// Starts the outbox relay and the four consumers; all stop (draining work in flight)
     /// when `shutdown` is cancelled.
     pub fn spawn_background(
         &self,
@@ -142,7 +151,7 @@ impl Todo {
             ..WorkerOptions::default()
         };
         let state = &self.state;
-        let workers: [(&str, Arc<dyn Handler>); 3] = [
+        let workers: [(&str, Arc<dyn Handler>); 4] = [
             (
                 meeting_ended::SUBSCRIPTION.queue,
                 TodoConsumer::consumer(state.clone(), meeting_ended::MeetingEndedConsumer),
@@ -150,6 +159,10 @@ impl Todo {
             (
                 analysis::SUBSCRIPTION.queue,
                 TodoConsumer::consumer(state.clone(), analysis::AnalysisConsumer),
+            ),
+            (
+                meeting_deleted::SUBSCRIPTION.queue,
+                TodoConsumer::consumer(state.clone(), meeting_deleted::MeetingDeletedConsumer),
             ),
             (
                 directory::SUBSCRIPTION.queue,

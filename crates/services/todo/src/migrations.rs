@@ -1,4 +1,6 @@
 //! The todo service's schema (scope `"todo"`), in portable SQL (see `quorum_store`).
+//! `deleted_meetings` holds the tombstones of deleted meetings
+//! (`quorum_service::deleted_meetings`).
 
 use quorum_store::Migration;
 
@@ -60,5 +62,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         "INSERT INTO user_directory (user_id, name, email, locale, deleted, updated_at)
             SELECT user_id, name, email, NULL, 0, updated_at FROM directory;
         DROP TABLE directory",
+    ),
+    // Meetings deleted (`meeting.deleted`): no todo is made for them again.
+    Migration::new(
+        4,
+        "deleted_meetings",
+        quorum_service::deleted_meetings::TABLE,
     ),
 ];

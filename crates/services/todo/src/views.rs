@@ -20,6 +20,9 @@ pub(crate) struct TodoView {
     pub(crate) source: Source,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) meeting_id: Option<Uuid>,
+    /// The title of its meeting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) meeting_title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) assignee_id: Option<Uuid>,
     /// The assignee's name; for an action item whose assignee matched no participant,
@@ -48,6 +51,7 @@ impl From<TodoRecord> for TodoView {
             status: t.status,
             source: t.source,
             meeting_id: t.meeting_id,
+            meeting_title: t.meeting_title,
             assignee_id: t.assignee_id,
             assignee_name: t.assignee_name,
             due_date: t.due_date,
@@ -98,9 +102,17 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ListFilter {
     pub(crate) meeting_id: Option<String>,
-    /// OPEN, IN_PROGRESS or DONE.
+    /// OPEN, IN_PROGRESS or DONE, or several separated by commas (`OPEN,IN_PROGRESS`).
     pub(crate) status: Option<String>,
     pub(crate) assignee_id: Option<String>,
+    /// `mine` (the default): assigned to or created by the caller. `meetings`: those too, and
+    /// every todo of the meetings the caller takes part in (read from the database, not the
+    /// per-user cache).
+    pub(crate) scope: Option<String>,
+    /// Only todos due on or after this day (`YYYY-MM-DD`); todos without a date are left out.
+    pub(crate) due_from: Option<String>,
+    /// Only todos due on or before this day (`YYYY-MM-DD`); todos without a date are left out.
+    pub(crate) due_to: Option<String>,
 }
 
 /// Todos per status.

@@ -16,6 +16,10 @@
 //! running, or re-transcribes every track of the meeting when its transcript has not been
 //! verified, corrected or shared yet; otherwise the transcript people already worked on is
 //! kept.
+//!
+//! A deleted meeting (its tombstone, see `deletion.rs`) gets nothing: each transaction that
+//! would write a transcript, a job or chunks checks it first, and only the inbox row is
+//! written; chunks already cut to disk for it are removed.
 
 use async_trait::async_trait;
 use quorum_bus::{begin_once, Delivery, Envelope, HandleError, Handler, Subscription};
@@ -23,6 +27,7 @@ use quorum_contracts::events::{
     MeetingEnded, RecordingRef, MEETING_ENDED, MEETING_RECORDING_ADDED,
 };
 use quorum_contracts::exchanges;
+use quorum_service::deleted_meetings;
 use quorum_store::now_millis;
 
 use crate::app::AppState;
@@ -67,6 +72,9 @@ impl MeetingEndedHandler {
 
     async fn decide(&self, e: &MeetingEnded, added: bool) -> Result<Decision, HandleError> {
         let mut conn = self.state.db.reader().acquire().await?;
+        if deleted_meetings::is_deleted(&mut conn, e.meeting_id).await? {
+            return Ok(Decision::Skip("the meeting was deleted"));
+        }
         let transcript = repository::id_for_meeting(&mut conn, e.meeting_id).await?;
         let job = repository::job_for_meeting(&mut conn, e.meeting_id).await?;
         let recordings = split::recordings_of(e);
@@ -189,6 +197,11 @@ impl MeetingEndedHandler {
             transcribe::note(state.tasks.fail(task_id, "duplicate event").await);
             return Ok(false);
         };
+        if deleted_meetings::is_deleted(&mut tx, e.meeting_id).await? {
+            tx.commit().await?;
+            transcribe::note(state.tasks.fail(task_id, crate::deletion::DELETED).await);
+            return Ok(false);
+        }
         let replaced = match mode {
             JobMode::Create => {
                 let exists = repository::id_for_meeting(&mut tx, e.meeting_id)
@@ -263,6 +276,12 @@ impl MeetingEndedHandler {
         let Some(mut tx) = begin_once(&state.db, CONSUMER, envelope.id).await? else {
             return Ok(());
         };
+        if deleted_meetings::is_deleted(&mut tx, e.meeting_id).await? {
+            tx.commit().await?;
+            // The deletion removed the job's directory; these chunks were cut after it.
+            split::remove_dir(split::job_dir(&state.chunks_dir, &job.task_id)).await;
+            return Ok(());
+        }
         let now = now_millis();
         if !repository::lock_open_job(&mut tx, &job.task_id, now).await? {
             // It was assembled meanwhile: decide again (this time it is replaced).
@@ -297,6 +316,11 @@ impl MeetingEndedHandler {
         let Some(mut tx) = begin_once(&state.db, CONSUMER, envelope.id).await? else {
             return Ok(());
         };
+        if deleted_meetings::is_deleted(&mut tx, e.meeting_id).await? {
+            tracing::info!(meeting = %e.meeting_id, "the meeting was deleted; no transcript");
+            tx.commit().await?;
+            return Ok(());
+        }
         create::store(&state.outbox, &mut tx, e, Origin::notes(e, None, None)).await?;
         tx.commit().await?;
         state.outbox.committed();

@@ -16,7 +16,9 @@
 //! - `routes/`: HTTP handlers, one file per group, and the OpenAPI document;
 //! - `app.rs`: state and cache-aside reads (`TRANSCRIPT`, `SECTIONS`, 30 min, evicted after
 //!   every write); `repository/`: SQL; `migrations.rs`: schema;
-//! - `directory.rs`: the `user.*` consumer (who may be shared with);
+//! - `directory.rs`: the `user.*` consumer (who may be shared with); `deletion.rs`: the
+//!   `meeting.deleted` consumer (everything kept for a deleted meeting goes, and a tombstone
+//!   stops work in flight from bringing it back);
 //! - `events.rs`: events through the outbox; `views.rs`: JSON bodies; `error.rs`:
 //!   `ApiError` and [`BuildError`]; `settings.rs`: [`Settings`].
 //!
@@ -36,6 +38,7 @@ use tokio_util::sync::CancellationToken;
 
 mod app;
 mod create;
+mod deletion;
 mod directory;
 mod domain;
 mod engines;
@@ -117,14 +120,15 @@ impl Transcript {
     }
 
     /// Exchanges and queues this service needs: it publishes to `transcript.events`,
-    /// consumes `meeting.ended` (`transcript.meeting.queue`) and `user.*`
-    /// (`transcript.user.queue`), and owns the work queue `transcript.creation.queue`
+    /// consumes `meeting.ended` (`transcript.meeting.queue`), `meeting.deleted`
+    /// (`transcript.meeting_deleted.queue`) and `user.*` (`transcript.user.queue`), and owns the work queue `transcript.creation.queue`
     /// (1000 jobs, 1 h TTL, 3 deliveries, dead-letter queue).
     pub fn topology() -> Topology {
         Topology::new()
             .exchange(exchanges::TRANSCRIPT)
             .subscribe(&ingest::SUBSCRIPTION)
             .subscribe(&directory::SUBSCRIPTION)
+            .subscribe(&deletion::SUBSCRIPTION)
             .queue(transcribe::queue_spec())
     }
 
@@ -133,9 +137,9 @@ impl Transcript {
         routes::api().into_openapi()
     }
 
-    /// Starts the outbox relay, the `meeting.ended` and directory consumers, the
-    /// speech-to-text workers (`stt_workers` at once) and the expired-job sweeper; all stop,
-    /// draining work in flight, when `shutdown` is cancelled.
+    /// Starts the outbox relay, the `meeting.ended`, `meeting.deleted` and directory
+    /// consumers, the speech-to-text workers (`stt_workers` at once) and the expired-job
+    /// sweeper; all stop, draining work in flight, when `shutdown` is cancelled.
     pub fn spawn_background(
         &self,
         shutdown: CancellationToken,
@@ -160,6 +164,13 @@ impl Transcript {
                 directory::SUBSCRIPTION.queue,
                 workers(self.settings.directory_consumers),
                 directory::consumer(state.clone()),
+                shutdown.clone(),
+            ),
+            spawn_workers(
+                broker.clone(),
+                deletion::SUBSCRIPTION.queue,
+                workers(self.settings.meeting_consumers),
+                deletion::MeetingDeletion::consumer(state.clone()),
                 shutdown.clone(),
             ),
             spawn_workers(

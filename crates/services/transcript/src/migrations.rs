@@ -1,6 +1,7 @@
 //! The transcript service's schema (scope `"transcript"`), in portable SQL (see
 //! `quorum_store`). `meeting_id` is unique in `transcripts` and in `stt_jobs`: one transcript
-//! per meeting, however often `meeting.ended` arrives.
+//! per meeting, however often `meeting.ended` arrives. `deleted_meetings` holds the tombstones
+//! of deleted meetings (`quorum_service::deleted_meetings`).
 
 use quorum_store::Migration;
 
@@ -101,5 +102,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         "INSERT INTO user_directory (user_id, name, email, locale, deleted, updated_at)
             SELECT user_id, name, email, NULL, 0, updated_at FROM directory;
         DROP TABLE directory",
+    ),
+    // Meetings deleted (`meeting.deleted`): nothing is made for them again.
+    Migration::new(
+        6,
+        "deleted_meetings",
+        quorum_service::deleted_meetings::TABLE,
     ),
 ];

@@ -16,11 +16,17 @@
 //! speech-to-text. The sweeper (every minute, and at start) queues the chunks of waiting
 //! jobs once an engine is configured or the queue has room again, and falls back to the
 //! notes for jobs whose messages expired unstarted (1 h).
+//!
+//! A job whose meeting was deleted is deleted with its chunks (`deletion.rs`): a chunk that
+//! finishes afterwards finds no row to settle, and the assembler and the fallback check the
+//! meeting's tombstone first in their transaction, so an assembly never writes a transcript
+//! for a deleted meeting.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use quorum_bus::{BusError, Delivery, HandleError, Handler, Message, QueueSpec};
+use quorum_service::deleted_meetings;
 use quorum_store::now_millis;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
@@ -179,6 +185,9 @@ pub(crate) async fn fall_back(
     from: &[JobStatus],
 ) -> Result<bool, ApiError> {
     let mut tx = state.db.begin().await?;
+    if deleted_meetings::is_deleted(&mut tx, job.meeting_id).await? {
+        return Ok(false);
+    }
     let now = now_millis();
     let moved = repository::set_job_status(
         &mut tx,
@@ -211,6 +220,14 @@ pub(crate) async fn fall_back(
 async fn assemble_if_complete(state: &AppState, task_id: &str) -> Result<(), ApiError> {
     let mut tx = state.db.begin().await?;
     let now = now_millis();
+    // The tombstone before the job's row lock (the order every writer keeps).
+    let job = repository::job(&mut tx, task_id).await?;
+    let Some(meeting) = job.map(|j| j.meeting_id) else {
+        return Ok(());
+    };
+    if deleted_meetings::is_deleted(&mut tx, meeting).await? {
+        return Ok(());
+    }
     if !repository::lock_open_job(&mut tx, task_id, now).await? {
         return Ok(());
     }

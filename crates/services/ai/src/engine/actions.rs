@@ -2,11 +2,18 @@
 //! "Alex to…"), requests ("Minji, can you…", "…해 주세요") and marked items ("TODO:",
 //! "- [ ]"). Korean sentences go through `actions_ko`, the rest through `actions_en`; both
 //! return the raw task text and who it belongs to, and this module resolves the assignee,
-//! reads the due date and drops duplicates.
+//! reads the due date, drops duplicates and notes the section each item comes from.
+//!
+//! The section of an item is the one of the sentence it was found in, except for a task
+//! given to someone else ("Minji, can you update the budget?") that its assignee then takes
+//! on ("Sure, no problem." as the very next reply, or restating the same task as their own
+//! commitment later): the item points at the section where it was accepted, the moment the
+//! assignee committed to it.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
+use uuid::Uuid;
 
 use super::dates::{self, DateContext};
 use super::names::{self, Directory};
@@ -81,6 +88,61 @@ fn sets_agenda(text: &str) -> bool {
     AGENDA.is_match(text) && !FIRST_PERSON.is_match(text)
 }
 
+/// Replies that take on what was just asked ("Sure, no problem.", "Will do", "네, 알겠습니다",
+/// "넵 할게요").
+static ACCEPTANCE: LazyLock<Regex> = LazyLock::new(|| {
+    // A literal pattern: compiling it cannot fail.
+    re(
+        r"(?i)^\s*(?:(?:sure|ok(?:ay)?|yes|yeah|yep|will\s+do|on\s+it|got\s+it|no\s+problem|of\s+course|absolutely|certainly|definitely|sounds\s+good|happy\s+to|can\s+do|i\s+can\s+do\s+(?:it|that)|i['’]ll\s+(?:do|take)\s+(?:it|that)|i['’]m\s+on\s+it|consider\s+it\s+done)\b|(?:네|넵|예|알겠습니다|알겠어요|알았어요|그럴게요|그렇게\s*(?:하겠습니다|할게요)|좋습니다|좋아요|물론이죠|물론입니다|맡겠습니다|할게요|하겠습니다)(?:$|[\s,.!~]))",
+    )
+});
+
+/// Whether `text` accepts a task: a yes, not a question and without a "but I can't".
+fn accepts(text: &str) -> bool {
+    ACCEPTANCE.is_match(text)
+        && !text.trim_end().ends_with(['?', '？'])
+        && !actions_en::NEGATIVE.is_match(text)
+        && !actions_ko::NEGATIVE.is_match(text)
+}
+
+/// The participant id of whoever said `u`, when known.
+fn speaker_id(u: &Utterance, directory: &Directory<'_>) -> Option<Uuid> {
+    u.speaker_id.or_else(|| {
+        u.speaker
+            .as_deref()
+            .and_then(|s| directory.resolve(s))
+            .map(|p| p.id)
+    })
+}
+
+/// Whether `a` and `b` were said by the same person (by id when both are known).
+fn same_speaker(a: &Utterance, b: &Utterance, directory: &Directory<'_>) -> bool {
+    match (speaker_id(a, directory), speaker_id(b, directory)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.speaker == b.speaker,
+    }
+}
+
+/// Whether `u` was said by the person `item` is assigned to.
+fn said_by_assignee(item: &ActionItem, u: &Utterance, directory: &Directory<'_>) -> bool {
+    match (item.assignee_id, speaker_id(u, directory)) {
+        (Some(x), Some(y)) => x == y,
+        _ => match (&item.assignee_name, &u.speaker) {
+            (Some(x), Some(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
+            _ => false,
+        },
+    }
+}
+
+/// Whether two items are the same task for the same person.
+fn same_task(a: &ActionItem, b: &ActionItem) -> bool {
+    let same_person = match (a.assignee_id, b.assignee_id) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.assignee_name == b.assignee_name,
+    };
+    same_person && a.title.to_lowercase() == b.title.to_lowercase()
+}
+
 /// Titles that say nothing ("그렇게 하기", "Do that").
 const EMPTY_TITLE_WORDS: &[&str] = &[
     "그렇게",
@@ -153,7 +215,27 @@ pub(crate) fn extract(
     ctx: &DateContext,
 ) -> Vec<ActionItem> {
     let mut items: Vec<ActionItem> = Vec::new();
+    // Parallel to `items`: given by someone else and not yet taken on by its assignee.
+    let mut handed: Vec<bool> = Vec::new();
+    // The items handed out in the current speaker's turn, and that turn's latest sentence.
+    let mut asked: Vec<usize> = Vec::new();
+    let mut turn: Option<&Utterance> = None;
     for u in utterances {
+        if turn.is_some_and(|t| !same_speaker(t, u, directory)) {
+            // The first reply after a turn: an assignee who accepts takes the task on here.
+            if accepts(&u.text) {
+                for &i in &asked {
+                    if let (Some(item), Some(open)) = (items.get_mut(i), handed.get_mut(i)) {
+                        if said_by_assignee(item, u, directory) {
+                            item.section_index = Some(u.section);
+                            *open = false;
+                        }
+                    }
+                }
+            }
+            asked.clear();
+        }
+        turn = Some(u);
         let korean = has_hangul(&u.text);
         let raw = marked(&u.text, directory).or_else(|| {
             if MEETING_TALK.is_match(&u.text) || sets_agenda(&u.text) {
@@ -177,16 +259,9 @@ pub(crate) fn extract(
             continue;
         }
         let found = dates::find(&u.text, ctx);
+        let own = raw.who == Who::Speaker;
         let (assignee_id, assignee_name) = match raw.who {
-            Who::Speaker => {
-                let id = u.speaker_id.or_else(|| {
-                    u.speaker
-                        .as_deref()
-                        .and_then(|s| directory.resolve(s))
-                        .map(|p| p.id)
-                });
-                (id, u.speaker.clone())
-            }
+            Who::Speaker => (speaker_id(u, directory), u.speaker.clone()),
             Who::Named(name) => match directory.resolve(&name) {
                 Some(p) => (Some(p.id), Some(p.name.clone())),
                 None => (None, Some(display_name(&name))),
@@ -199,13 +274,26 @@ pub(crate) fn extract(
             assignee_name,
             due_date: found.due_date(ctx),
             due_at: found.due_at(ctx),
+            section_index: Some(u.section),
         };
-        let duplicate = items.iter().any(|i| {
-            i.title.to_lowercase() == item.title.to_lowercase()
-                && i.assignee_name == item.assignee_name
-        });
-        if !duplicate {
-            items.push(item);
+        match items.iter().position(|i| same_task(i, &item)) {
+            Some(i) => {
+                // The assignee restating a task they were given as their own commitment.
+                if let (Some(first), Some(open)) = (items.get_mut(i), handed.get_mut(i)) {
+                    if own && *open {
+                        first.section_index = item.section_index;
+                        *open = false;
+                    }
+                }
+            }
+            None => {
+                let given = item.assignee_name.is_some() && !said_by_assignee(&item, u, directory);
+                if given {
+                    asked.push(items.len());
+                }
+                handed.push(given);
+                items.push(item);
+            }
         }
     }
     items

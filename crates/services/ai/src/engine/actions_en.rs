@@ -134,7 +134,7 @@ static FILLER: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?i:(?:ok(?:ay)?|so|alright|all\s+right|great|good|sure|yes|yeah|yep|right|well|and|also|then|perfect|cool|thanks|thank\s+you|got\s+it|sounds\s+good|fine|absolutely|of\s+course|no\s+problem|in\s+that\s+case|one\s+more\s+thing|oh)\b[,.!;:—-]*\s*)+",
     )
 });
-static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:won't|won’t|will\s+not|can't|can’t|cannot|couldn't|wouldn't|shouldn't|not\s+going\s+to|don't\s+need|no\s+need|never|not\s+sure|unless)\b",
     )

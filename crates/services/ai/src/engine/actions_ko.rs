@@ -23,7 +23,7 @@ static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
         r"좋겠네요|좋을\s*것\s*같|수도\s*있|어떨까|어떨지|볼까요|할까요|고민|생각\s*중|생각해\s*보|하면\s*좋|만약|것\s*같아요|것\s*같습니다|같네요|지도\s*몰라|나중에\s*여유",
     )
 });
-static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"않겠|않을|안\s*하|안\s*할|못\s*하|못\s*할|필요\s*없|필요는\s*없|어렵겠|어려울")
 });
 static AGREED: LazyLock<Regex> = LazyLock::new(|| {

@@ -24,16 +24,17 @@ static PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// The decisions recorded in the meeting, in order and without repeats.
-pub(crate) fn extract(sentences: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in sentences {
+/// The decisions recorded in the meeting, in order and without repeats, each with the
+/// position in `sentences` where it was first said.
+pub(crate) fn extract(sentences: &[&str]) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (at, s) in sentences.iter().enumerate() {
         if !DECISION.is_match(s) || UNDECIDED.is_match(s) || QUESTION.is_match(s) {
             continue;
         }
         let text = PREFIX.replace(s, "").trim().to_string();
-        if !text.is_empty() && !out.contains(&text) {
-            out.push(text);
+        if !text.is_empty() && !out.iter().any(|(seen, _)| *seen == text) {
+            out.push((text, at));
         }
     }
     out

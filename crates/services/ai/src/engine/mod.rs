@@ -95,6 +95,11 @@ pub struct ActionItem {
     pub due_date: Option<NaiveDate>,
     /// Set when a time of day was given as well.
     pub due_at: Option<DateTime<Utc>>,
+    /// The index, into [`AnalysisInput::sections`], of the section the item was found in
+    /// (for a task asked on one line and taken on in another, where it was taken on);
+    /// `None` when unknown.
+    #[serde(default)]
+    pub section_index: Option<usize>,
 }
 
 /// A proposed follow-up meeting.
@@ -115,6 +120,10 @@ pub struct Analysis {
     pub summary: String,
     pub action_items: Vec<ActionItem>,
     pub decisions: Vec<String>,
+    /// Parallel to `decisions`: the index, into [`AnalysisInput::sections`], of the section
+    /// each decision was found in, `None` when unknown.
+    #[serde(default)]
+    pub decision_sections: Vec<Option<usize>>,
     pub schedule_suggestions: Vec<ScheduleSuggestion>,
 }
 
@@ -154,10 +163,15 @@ impl BuiltinEngine {
         let directory = names::Directory::new(&input.participants);
         let utterances = sentences::utterances(&input.sections, &directory);
         let texts: Vec<&str> = utterances.iter().map(|u| u.text.as_str()).collect();
+        let (decisions, decision_sections) = decisions::extract(&texts)
+            .into_iter()
+            .map(|(text, at)| (text, utterances.get(at).map(|u| u.section)))
+            .unzip();
         Analysis {
             summary: summary::summarize(&texts),
             action_items: actions::extract(&utterances, &directory, &ctx),
-            decisions: decisions::extract(&texts),
+            decisions,
+            decision_sections,
             schedule_suggestions: vec![schedule::suggest(input, &texts, &ctx)],
         }
     }

@@ -15,12 +15,14 @@ use super::names::Directory;
 use super::re;
 use super::Section;
 
-/// One sentence with the person who said it.
+/// One sentence with the person who said it and the section it is in.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Utterance {
     pub(crate) speaker: Option<String>,
     pub(crate) speaker_id: Option<Uuid>,
     pub(crate) text: String,
+    /// The index of its section in the engine's input (and in the transcript).
+    pub(crate) section: usize,
 }
 
 pub(crate) use quorum_text::{has_hangul_syllable as has_hangul, is_hangul_syllable as is_hangul};
@@ -74,10 +76,10 @@ const NOT_SPEAKERS: &[&str] = &[
     "논의",
 ];
 
-/// Every sentence of the meeting, in order, with its speaker.
+/// Every sentence of the meeting, in order, with its speaker and section index.
 pub(crate) fn utterances(sections: &[Section], directory: &Directory<'_>) -> Vec<Utterance> {
     let mut out = Vec::new();
-    for section in sections {
+    for (index, section) in sections.iter().enumerate() {
         let mut speaker = section.speaker.clone().filter(|s| !s.trim().is_empty());
         let mut speaker_id = section.speaker_id.or_else(|| {
             speaker
@@ -101,6 +103,7 @@ pub(crate) fn utterances(sections: &[Section], directory: &Directory<'_>) -> Vec
                     speaker: speaker.clone(),
                     speaker_id,
                     text,
+                    section: index,
                 });
             }
         }

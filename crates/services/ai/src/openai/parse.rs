@@ -1,11 +1,13 @@
 //! The model's answer into an [`Analysis`], checked: the content must be a JSON object in
 //! the schema with a summary (otherwise it is junk and the built-in engine answers); within
 //! it, an unknown assignee is dropped (or matched by name), an unparsable date is dropped,
-//! and a suggestion without a valid start is left out — the model may not invent people or
-//! dates.
+//! a section index that is not one of the transcript's sections is dropped, and a
+//! suggestion without a valid start is left out — the model may not invent people, dates
+//! or lines.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::engine::{ActionItem, Analysis, AnalysisInput, ScheduleSuggestion};
@@ -32,9 +34,22 @@ struct Wire {
     #[serde(default)]
     action_items: Vec<WireItem>,
     #[serde(default)]
-    decisions: Vec<String>,
+    decisions: Vec<WireDecision>,
     #[serde(default)]
     schedule_suggestions: Vec<WireSuggestion>,
+}
+
+/// A decision as asked for (`{"text", "sectionIndex"}`), or a plain string.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum WireDecision {
+    Text(String),
+    Located {
+        #[serde(alias = "decision")]
+        text: String,
+        #[serde(default, rename = "sectionIndex")]
+        section_index: Option<Value>,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,6 +64,9 @@ struct WireItem {
     due_date: Option<String>,
     #[serde(default)]
     due_at: Option<String>,
+    /// Any JSON: a wrong type drops the index, not the answer.
+    #[serde(default)]
+    section_index: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,6 +139,7 @@ pub(crate) fn analysis(content: &str, input: &AnalysisInput) -> Result<Analysis,
                     .as_deref()
                     .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()),
                 due_at: i.due_at.as_deref().and_then(instant),
+                section_index: section(i.section_index.as_ref(), input.sections.len()),
             }
         })
         .collect();
@@ -145,17 +164,37 @@ pub(crate) fn analysis(content: &str, input: &AnalysisInput) -> Result<Analysis,
             })
         })
         .collect();
+    let (decisions, decision_sections) = wire
+        .decisions
+        .into_iter()
+        .map(|d| match d {
+            WireDecision::Text(text) => (text, None),
+            WireDecision::Located {
+                text,
+                section_index,
+            } => (text, section(section_index.as_ref(), input.sections.len())),
+        })
+        .map(|(text, at)| (text.trim().to_string(), at))
+        .filter(|(text, _)| !text.is_empty())
+        .unzip();
     Ok(Analysis {
         summary: wire.summary.trim().to_string(),
         action_items,
-        decisions: wire
-            .decisions
-            .into_iter()
-            .map(|d| d.trim().to_string())
-            .filter(|d| !d.is_empty())
-            .collect(),
+        decisions,
+        decision_sections,
         schedule_suggestions,
     })
+}
+
+/// A section index the model gave (`3`, or `"3"` / `"[3]"` as a string), when it is one of
+/// the `sections` lines it was shown.
+fn section(raw: Option<&Value>, sections: usize) -> Option<usize> {
+    let index = match raw? {
+        Value::Number(n) => usize::try_from(n.as_u64()?).ok()?,
+        Value::String(s) => s.trim().trim_matches(['[', ']']).trim().parse().ok()?,
+        _ => return None,
+    };
+    (index < sections).then_some(index)
 }
 
 fn instant(raw: &str) -> Option<DateTime<Utc>> {

@@ -72,6 +72,7 @@ impl AnalysisEngine for Local {
             summary: "local".into(),
             action_items: vec![],
             decisions: vec![],
+            decision_sections: vec![],
             schedule_suggestions: vec![],
         })
     }
@@ -239,8 +240,89 @@ fn the_prompt_carries_the_schema_and_the_meeting() {
     let system = super::prompt::system(Lang::En);
     assert!(system.contains("actionItems") && system.contains("English"));
     assert!(super::prompt::system(Lang::Ko).contains("한국어"));
+    assert!(
+        system.contains("sectionIndex") && super::prompt::system(Lang::Ko).contains("sectionIndex")
+    );
     let user: Value = serde_json::from_str(&super::prompt::user(&input())).unwrap();
     assert_eq!(user["meetingDate"], "2025-03-03T10:00:00+09:00");
     assert_eq!(user["participants"][0]["id"], KIM.to_string());
-    assert!(user["transcript"].as_str().unwrap().starts_with("김민수: "));
+    assert!(user["transcript"]
+        .as_str()
+        .unwrap()
+        .starts_with("[0] 김민수: "));
+    let user: Value = serde_json::from_str(&super::prompt::user(&three_sections())).unwrap();
+    let lines: Vec<&str> = user["transcript"].as_str().unwrap().lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "[0] 김민수: 이번 주 일정을 점검하겠습니다.",
+            "[1] 김민수: 지은님, 금요일까지 예산안 정리해 주세요.",
+            "[2] 이지은: 네, 알겠습니다. 출시는 다음 달로 확정했습니다.",
+        ]
+    );
+}
+
+/// A meeting of three sections (a request in 1, its acceptance and a decision in 2).
+fn three_sections() -> AnalysisInput {
+    let mut input = input();
+    let section = |speaker: &str, id: Uuid, text: &str| Section {
+        speaker: Some(speaker.into()),
+        speaker_id: Some(id),
+        text: text.into(),
+    };
+    input.sections = vec![
+        section("김민수", KIM, "이번 주 일정을 점검하겠습니다."),
+        section("김민수", KIM, "지은님, 금요일까지 예산안 정리해 주세요."),
+        section(
+            "이지은",
+            LEE,
+            "네, 알겠습니다. 출시는 다음 달로 확정했습니다.",
+        ),
+    ];
+    input
+}
+
+#[test]
+fn section_indexes_in_the_answer_are_kept_when_they_name_a_section() {
+    let content = json!({
+        "summary": "예산안 정리를 맡기고 출시 시점을 정했습니다.",
+        "actionItems": [
+            {"title": "예산안 정리", "assigneeId": LEE.to_string(), "sectionIndex": 2},
+            {"title": "일정 공유", "sectionIndex": "1"},
+            {"title": "회의록 배포", "sectionIndex": 3},
+            {"title": "자료 검토", "sectionIndex": -1},
+            {"title": "슬라이드 준비", "sectionIndex": "two"},
+            {"title": "예약", "sectionIndex": 1.5}
+        ],
+        "decisions": [
+            {"text": "출시는 다음 달", "sectionIndex": 2},
+            {"text": "범위 외", "sectionIndex": 9},
+            "인덱스 없는 결정",
+            {"text": "  ", "sectionIndex": 0}
+        ]
+    });
+    let a = super::parse::analysis(&content.to_string(), &three_sections()).unwrap();
+    let indexes: Vec<Option<usize>> = a.action_items.iter().map(|i| i.section_index).collect();
+    assert_eq!(indexes, [Some(2), Some(1), None, None, None, None]);
+    assert_eq!(a.action_items[0].assignee_id, Some(LEE));
+    assert_eq!(
+        a.decisions,
+        ["출시는 다음 달", "범위 외", "인덱스 없는 결정"]
+    );
+    assert_eq!(a.decision_sections, [Some(2), None, None]);
+}
+
+#[test]
+fn an_answer_without_section_indexes_still_parses() {
+    let content = json!({
+        "summary": "예산안 정리를 맡겼습니다.",
+        "actionItems": [{"title": "예산안 정리", "assigneeId": LEE.to_string(), "dueDate": "2025-03-07"}],
+        "decisions": ["출시는 다음 달"]
+    });
+    let a = super::parse::analysis(&content.to_string(), &three_sections()).unwrap();
+    assert_eq!(a.action_items.len(), 1);
+    assert_eq!(a.action_items[0].section_index, None);
+    assert_eq!(a.action_items[0].assignee_id, Some(LEE));
+    assert_eq!(a.decisions, ["출시는 다음 달"]);
+    assert_eq!(a.decision_sections, [None]);
 }

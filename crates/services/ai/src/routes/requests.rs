@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use quorum_bus::{BusError, Message};
+use quorum_service::deleted_meetings;
 use quorum_store::now_millis;
 use quorum_web::{CurrentUser, Json};
 use uuid::Uuid;
@@ -70,9 +71,17 @@ async fn submit(
         )));
     }
     let task = state.tasks.create(kind.task_kind()).await?;
-    let mut conn = state.db.writer().acquire().await?;
+    let mut tx = state.db.begin().await?;
+    // The meeting may have been deleted since the transcript was read: keep nothing for it.
+    if deleted_meetings::is_deleted(&mut tx, meeting_id).await? {
+        drop(tx);
+        if let Err(e) = state.tasks.fail(&task.task_id, crate::jobs::DELETED).await {
+            tracing::debug!(task = %task.task_id, error = %e, "task of a deleted meeting not failed");
+        }
+        return Err(ApiError::NotFound(format!("transcript `{transcript_id}`")));
+    }
     repository::insert_task(
-        &mut conn,
+        &mut tx,
         &task.task_id,
         kind.task_kind(),
         caller,
@@ -81,7 +90,7 @@ async fn submit(
         now_millis(),
     )
     .await?;
-    drop(conn);
+    tx.commit().await?;
     let job = Job {
         task_id: task.task_id.clone(),
         kind,

@@ -65,8 +65,10 @@ impl AnalysisEngine for StubEngine {
                 assignee_name: first.map(|p| p.name.clone()),
                 due_date: chrono::NaiveDate::from_ymd_opt(2025, 3, 7),
                 due_at: None,
+                section_index: Some(1),
             }],
             decisions: vec!["Ship on Friday".into()],
+            decision_sections: vec![Some(0)],
             schedule_suggestions: vec![ScheduleSuggestion {
                 title: "후속 회의: 예산, 일정; 그리고 남은 결정 사항을 모두 정리하는 아주 긴 제목"
                     .into(),

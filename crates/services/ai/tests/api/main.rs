@@ -4,6 +4,7 @@
 
 mod access;
 mod automatic;
+mod deletion;
 mod helpers;
 mod ics;
 mod openai;

@@ -120,7 +120,8 @@ async fn a_failing_job_ends_failed_and_is_dead_lettered() {
     let app = spawn_with(Settings::default(), Arc::new(FailingEngine)).await;
     let people = People::new();
     let t = transcript(&people);
-    // The automatic analysis fails too, but the transcript is kept for requests.
+    // The automatic analysis fails too (an empty one is stored in its place), and the
+    // transcript is kept for requests.
     app.publish(&crate::helpers::envelope(&t)).await;
     app.eventually("the transcript to be kept", || async {
         app.count("SELECT COUNT(*) FROM transcripts").await == 1

@@ -41,6 +41,7 @@ pub(crate) async fn register(
         email: email.as_str().to_owned(),
         name: name.as_str().to_owned(),
         locale: None,
+        time_zone: None,
         password_hash: state.hasher.hash(password.expose()).await?,
         created_at: now,
         updated_at: now,

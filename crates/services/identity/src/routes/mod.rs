@@ -29,6 +29,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
             profile::delete_me
         ))
         .routes(routes!(profile::lookup))
+        .routes(routes!(profile::search))
         .routes(routes!(profile::get_user))
         .routes(routes!(jwks::jwks))
 }
@@ -45,6 +46,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         crate::views::TokenPair,
         crate::views::UserView,
         crate::views::PublicUserView,
+        crate::views::PeopleFound,
         crate::views::UpdateMe,
         crate::views::JwksDoc,
         crate::views::JwkDoc,

@@ -11,10 +11,10 @@ use quorum_web::{CurrentUser, Json, PathId, Problem};
 quorum_web::typed_id!(pub(crate) UserId, "user id");
 
 use crate::app::AppState;
-use crate::domain::{parse_locale, Email, Name};
+use crate::domain::{parse_locale, parse_time_zone, Email, Name};
 use crate::error::ApiError;
 use crate::repository::{refresh, users};
-use crate::views::{PublicUserView, UpdateMe, UserView};
+use crate::views::{PeopleFound, PublicUserView, UpdateMe, UserView};
 use crate::{events, sessions};
 
 /// The caller's profile.
@@ -33,7 +33,8 @@ pub(crate) async fn get_me(
     Ok(Json(state.profile(&caller.0.to_string()).await?))
 }
 
-/// Changes the caller's name, e-mail or locale (`ko`/`en`).
+/// Changes the caller's name, e-mail, locale (`ko`/`en`) or time zone (an IANA name; `""`
+/// returns to the server's).
 #[utoipa::path(
     put, path = "/api/users/me", tag = "users", security(("bearer" = [])),
     request_body = UpdateMe,
@@ -54,6 +55,11 @@ pub(crate) async fn update_me(
     let name = body.name.as_deref().map(Name::parse).transpose()?;
     let email = body.email.as_deref().map(Email::parse).transpose()?;
     let locale = body.locale.as_deref().map(parse_locale).transpose()?;
+    let time_zone = match body.time_zone.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(zone) => Some(Some(parse_time_zone(zone)?)),
+    };
     let id = caller.0.to_string();
     let mut tx = state.db.begin().await?;
     let mut user = users::find_for_update(&mut tx, &id)
@@ -67,6 +73,9 @@ pub(crate) async fn update_me(
     }
     if let Some(locale) = locale {
         user.locale = Some(locale);
+    }
+    if let Some(zone) = time_zone {
+        user.time_zone = zone;
     }
     user.updated_at = now_millis();
     let key = user.email.to_lowercase();
@@ -181,5 +190,47 @@ pub(crate) async fn lookup(
     Ok(Json(PublicUserView {
         id: user.id,
         name: user.name,
+    }))
+}
+
+/// `GET /api/users/search` query.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub(crate) struct Search {
+    /// Part of a name (at least two characters; case does not matter).
+    q: String,
+}
+
+/// The most people one search answers.
+const SEARCH_LIMIT: i64 = 10;
+
+/// Finds people by part of their name, to invite them: ids and names only (a name is what
+/// anyone signed in may see of a user; an e-mail address never is). At most ten, in name
+/// order, the caller left out.
+#[utoipa::path(
+    get, path = "/api/users/search", tag = "users", security(("bearer" = [])),
+    params(Search),
+    responses(
+        (status = 200, description = "Up to ten people whose name contains `q`", body = PeopleFound),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 422, description = "`q` is shorter than two characters", body = Problem),
+    )
+)]
+pub(crate) async fn search(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    quorum_web::Query(query): quorum_web::Query<Search>,
+) -> Result<Json<PeopleFound>, ApiError> {
+    let q = query.q.trim();
+    if q.chars().count() < 2 {
+        return Err(
+            crate::domain::invalid("q", "must be at least two characters of a name").into(),
+        );
+    }
+    let found = users::search_by_name(&state.db, q, &caller.0.to_string(), SEARCH_LIMIT).await?;
+    Ok(Json(PeopleFound {
+        items: found
+            .into_iter()
+            .map(|(id, name)| PublicUserView { id, name })
+            .collect(),
     }))
 }

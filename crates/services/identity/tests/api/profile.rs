@@ -228,3 +228,115 @@ async fn a_colleague_is_found_by_exact_email_with_id_and_name_only() {
         .unwrap();
     assert_problem(res, 422, "validation_failed").await;
 }
+
+#[tokio::test]
+async fn people_are_found_by_part_of_their_name_without_their_address() {
+    let app = spawn_app().await;
+    let (id, tokens) = app.signed_in("ann@example.com").await;
+    for (email, name) in [
+        ("bo@example.com", "Bo Han"),
+        ("hana@example.com", "Hana Boyd"),
+        ("minjun@example.com", "김민준"),
+        ("pct@example.com", "100% Sure_Thing"),
+    ] {
+        assert_eq!(
+            app.register(email, "correct horse", name).await.status(),
+            201
+        );
+    }
+    let search = |q: &str| {
+        let q = q.to_owned();
+        let app = &app;
+        let (id, tokens) = (&id, &tokens);
+        async move {
+            let path = format!("/api/users/search?q={}", urlencoding_like(&q));
+            app.authed(Method::GET, &path, id, tokens)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let names = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // Case does not matter, any part of the name matches, in name order.
+    let found: Value = search("BO").await.json().await.unwrap();
+    assert_eq!(names(&found), ["Bo Han", "Hana Boyd"]);
+    // Only an id and a name: never the address.
+    for person in found["items"].as_array().unwrap() {
+        assert_eq!(person.as_object().unwrap().len(), 2, "{person}");
+    }
+    let found: Value = search("민준").await.json().await.unwrap();
+    assert_eq!(names(&found), ["김민준"]);
+    // `%` and `_` are letters here, not patterns.
+    let found: Value = search("0%").await.json().await.unwrap();
+    assert_eq!(names(&found), ["100% Sure_Thing"]);
+    let found: Value = search("e_t").await.json().await.unwrap();
+    assert_eq!(names(&found), ["100% Sure_Thing"]);
+    let found: Value = search("a_n").await.json().await.unwrap();
+    assert!(names(&found).is_empty());
+    // The caller (Ann Lee) is not offered to themselves.
+    let found: Value = search("Ann").await.json().await.unwrap();
+    assert!(names(&found).is_empty());
+    // One letter is too little to search by.
+    assert_problem(search("B").await, 422, "validation_failed").await;
+}
+
+/// `q` for a query string (the few characters the test uses).
+fn urlencoding_like(q: &str) -> String {
+    q.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_time_zone_is_chosen_by_its_tz_name_and_can_be_cleared() {
+    let app = spawn_app().await;
+    let (id, tokens) = app.signed_in("ann@example.com").await;
+    let put = |body: Value| {
+        app.authed(Method::PUT, "/api/users/me", &id, &tokens)
+            .json(&body)
+            .send()
+    };
+    let me: Value = put(json!({"timeZone": "Europe/Berlin"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["timeZone"], "Europe/Berlin");
+    let problem = assert_problem(
+        put(json!({"timeZone": "Mars/Olympus"})).await.unwrap(),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert!(
+        problem.to_string().contains("Asia/Seoul"),
+        "the message shows what a zone looks like: {problem}"
+    );
+    // Other changes keep it; an empty one clears it.
+    let me: Value = put(json!({"locale": "ko"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["timeZone"], "Europe/Berlin");
+    let me: Value = put(json!({"timeZone": ""}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(me.get("timeZone").is_none(), "{me}");
+}

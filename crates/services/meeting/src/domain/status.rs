@@ -6,6 +6,9 @@
 //!     └──────cancel─────────┴──────▶ CANCELLED
 //! ```
 //!
+//! "Minutes ready" is the AI service's `ai.analysis.completed` for the meeting (see
+//! `pipeline.rs`): by then its transcript and its analysis can both be read.
+//!
 //! Editing the meeting and writing notes do not change the status but are only allowed while
 //! the meeting is still open (SCHEDULED or IN_PROGRESS).
 

@@ -142,6 +142,22 @@ pub(crate) async fn touch(conn: &mut AnyConnection, id: Uuid) -> Result<(), Fail
     Ok(())
 }
 
+/// Deletes the meeting with its participants and recordings (rows only: the files are the
+/// caller's, after the commit). `false` when there was no such meeting.
+pub(crate) async fn delete(conn: &mut AnyConnection, id: Uuid) -> Result<bool, Failure> {
+    for table in ["recordings", "meeting_participants"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE meeting_id = $1"))
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    let done = sqlx::query("DELETE FROM meetings WHERE id = $1")
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub(crate) async fn replace_participants(
     conn: &mut AnyConnection,
     meeting: Uuid,

@@ -1,4 +1,4 @@
-//! Create, list, read and edit meetings.
+//! Create, list, read, edit and delete meetings.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -13,7 +13,7 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use crate::events;
-use crate::repository::{self, MeetingRecord};
+use crate::repository::{self, recordings, MeetingRecord};
 use crate::views::{CreateMeeting, ListFilter, MeetingView, UpdateMeeting};
 
 /// Most participants one meeting may have.
@@ -251,4 +251,56 @@ pub(crate) async fn update(
     tx.commit().await?;
     state.evict(id.as_uuid()).await;
     Ok(Json(state.view(caller, id).await?))
+}
+
+/// Deletes the meeting and everything made from it (owner only, in any status): its
+/// participants, recordings (and their files), and — once `meeting.deleted` reaches them —
+/// its transcript, analyses, todos and the notifications about it in the other services.
+#[utoipa::path(
+    delete, path = "/api/meetings/{id}", tag = "meetings",
+    params(("id" = String, Path, description = "meeting id")),
+    responses(
+        (status = 204, description = "deleted; the other services follow within moments"),
+        (status = 400, description = "malformed id", body = quorum_web::Problem),
+        (status = 401, body = quorum_web::Problem),
+        (status = 403, description = "the caller is not the owner", body = quorum_web::Problem),
+        (status = 404, description = "unknown (or already deleted), or the caller does not take part", body = quorum_web::Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(caller = %caller, meeting = %id))]
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(caller): CurrentUser,
+    PathId(id): PathId<MeetingId>,
+) -> Result<StatusCode, ApiError> {
+    let mut tx = state.db.begin().await?;
+    // The row's lock first: a transition or a recording being stored commits before, or
+    // finds the meeting gone after.
+    repository::touch(&mut tx, id.as_uuid()).await?;
+    let (meeting, participants) = authorize(&mut tx, caller, id, Who::Owner("delete it")).await?;
+    let files: Vec<String> = recordings::all_of(&mut tx, id.as_uuid())
+        .await?
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    if !repository::delete(&mut tx, id.as_uuid()).await? {
+        return Err(ApiError::NotFound(id.to_string()));
+    }
+    events::deleted(
+        &state.outbox,
+        &mut tx,
+        &meeting,
+        &participants,
+        now_millis(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.outbox.committed();
+    state.evict(id.as_uuid()).await;
+    // The service's own `meeting.deleted` removes them again if this fails (`cleanup.rs`).
+    if let Err(e) = state.recordings.remove_meeting(id.as_uuid(), &files).await {
+        tracing::warn!(meeting = %id, error = %e, "recordings not removed yet; the cleanup consumer retries");
+    }
+    tracing::info!(meeting = %id, recordings = files.len(), "meeting deleted");
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,5 @@
-//! HTTP routes, one file per group: [`meetings`] (create, list, read, edit), [`lifecycle`]
-//! (start, notes, end, cancel), [`recordings`] (upload, list) and [`templates`].
+//! HTTP routes, one file per group: [`meetings`] (create, list, read, edit, delete),
+//! [`lifecycle`] (start, notes, end, cancel), [`recordings`] (upload, list) and [`templates`].
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
@@ -22,7 +22,7 @@ fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(meetings::create, meetings::list))
         .routes(routes!(templates::list))
-        .routes(routes!(meetings::get, meetings::update))
+        .routes(routes!(meetings::get, meetings::update, meetings::delete))
         .routes(routes!(lifecycle::start))
         .routes(routes!(lifecycle::notes))
         .routes(routes!(lifecycle::end))

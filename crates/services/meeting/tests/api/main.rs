@@ -4,6 +4,7 @@
 
 mod audio;
 mod create;
+mod delete;
 mod directory;
 mod events;
 mod helpers;

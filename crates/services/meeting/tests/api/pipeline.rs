@@ -1,9 +1,10 @@
-//! The minutes pipeline moves the meeting: `transcript.created` → MINUTES_READY, todo events
-//! → progress; redelivered events count once.
+//! The minutes pipeline moves the meeting: `ai.analysis.completed` → MINUTES_READY (not
+//! `transcript.created`: the analysis comes after it), todo events → progress (a deleted todo
+//! is taken back out); redelivered events count once.
 
 use chrono::Utc;
 use quorum_bus::{Envelope, Message};
-use quorum_contracts::events::{TodoCreated, TodoStatusChanged, TranscriptCreated};
+use quorum_contracts::events::{AnalysisCompleted, TodoCreated, TodoDeleted, TodoStatusChanged};
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use serde_json::json;
 use uuid::Uuid;
@@ -42,8 +43,55 @@ fn todo_created(meeting: Uuid) -> Envelope {
     .unwrap()
 }
 
+fn analysis_completed(meeting: Uuid, owner: Uuid) -> Envelope {
+    let payload = AnalysisCompleted {
+        analysis_id: Uuid::now_v7(),
+        meeting_id: meeting,
+        transcript_id: Uuid::now_v7(),
+        meeting_title: "Weekly sync".into(),
+        participant_ids: vec![owner],
+        language: "en".into(),
+        summary: String::new(),
+        action_items: vec![],
+        decisions: vec![],
+        decision_sections: vec![],
+        schedule_suggestions: vec![],
+        engine: "builtin".into(),
+        occurred_at: Utc::now(),
+    };
+    Envelope::new(
+        "ai.analysis.completed",
+        "quorum/ai",
+        Some(meeting.to_string()),
+        SCHEMA_VERSION,
+        &payload,
+    )
+    .unwrap()
+}
+
+fn todo_deleted(meeting: Uuid, status: &str, by: Uuid) -> Envelope {
+    let payload = TodoDeleted {
+        todo_id: Uuid::now_v7(),
+        meeting_id: Some(meeting),
+        title: "Send the draft".into(),
+        assignee_id: None,
+        created_by: Some(by),
+        status: status.into(),
+        deleted_by: by,
+        occurred_at: Utc::now(),
+    };
+    Envelope::new(
+        "todo.deleted",
+        "quorum/todo",
+        None,
+        SCHEMA_VERSION,
+        &payload,
+    )
+    .unwrap()
+}
+
 #[tokio::test]
-async fn transcript_and_todo_events_move_status_and_progress_once() {
+async fn the_analysis_and_todo_events_move_status_and_progress_once() {
     let app = spawn_app().await;
     let owner = app.given_user("Kim Minji", "minji@example.com").await;
     let meeting = app.meeting(owner, "Weekly sync", &[]).await;
@@ -52,32 +100,18 @@ async fn transcript_and_todo_events_move_status_and_progress_once() {
     app.post(&format!("{path}/start"), owner, json!({})).await;
     app.post(&format!("{path}/end"), owner, json!({})).await;
 
-    let transcript = TranscriptCreated {
-        transcript_id: Uuid::now_v7(),
-        meeting_id: id,
-        meeting_title: "Weekly sync".into(),
-        owner_id: owner,
-        participant_ids: vec![owner],
-        participants: vec![],
-        language: "en".into(),
-        source: "NOTES".into(),
-        meeting_date: Utc::now(),
-        sections: vec![],
-        occurred_at: Utc::now(),
-    };
-    let created = Envelope::new(
-        "transcript.created",
-        "quorum/transcript",
-        None,
-        SCHEMA_VERSION,
-        &transcript,
-    )
-    .unwrap();
-    publish(&app, exchanges::TRANSCRIPT, &created).await;
     let first = todo_created(id);
     publish(&app, exchanges::TODO, &first).await;
     publish(&app, exchanges::TODO, &first).await; // redelivered
     publish(&app, exchanges::TODO, &todo_created(id)).await;
+    app.eventually("the todos to be counted", || async {
+        app.get(&path, owner).await.body["progress"]["total"] == 2
+    })
+    .await;
+    // Todos alone do not make the minutes ready: the analysis does.
+    assert_eq!(app.get(&path, owner).await.body["status"], "ENDED");
+
+    publish(&app, exchanges::AI, &analysis_completed(id, owner)).await;
     let done = TodoStatusChanged {
         todo_id: Uuid::now_v7(),
         meeting_id: Some(id),
@@ -99,18 +133,57 @@ async fn transcript_and_todo_events_move_status_and_progress_once() {
             && m["progress"]["completed"] == 1
     })
     .await;
-    // A second transcript.created for the same meeting changes nothing.
-    let again = Envelope::new(
-        "transcript.created",
-        "quorum/transcript",
-        None,
-        SCHEMA_VERSION,
-        &transcript,
-    )
-    .unwrap();
-    publish(&app, exchanges::TRANSCRIPT, &again).await;
+    // A second analysis of the same meeting (a re-analysis) changes nothing.
+    publish(&app, exchanges::AI, &analysis_completed(id, owner)).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let m = app.get(&path, owner).await.body;
     assert_eq!(m["status"], "MINUTES_READY");
     assert_eq!(m["progress"]["total"], 2);
+}
+
+#[tokio::test]
+async fn deleted_todos_leave_the_progress_once() {
+    let app = spawn_app().await;
+    let owner = app.given_user("Kim Minji", "minji@example.com").await;
+    let meeting = app.meeting(owner, "Weekly sync", &[]).await;
+    let id: Uuid = meeting["id"].as_str().unwrap().parse().unwrap();
+    let path = format!("/api/meetings/{id}");
+    for _ in 0..3 {
+        publish(&app, exchanges::TODO, &todo_created(id)).await;
+    }
+    let done = TodoStatusChanged {
+        todo_id: Uuid::now_v7(),
+        meeting_id: Some(id),
+        title: "Send the draft".into(),
+        assignee_id: None,
+        from: "OPEN".into(),
+        to: "DONE".into(),
+        changed_by: Some(owner),
+        occurred_at: Utc::now(),
+    };
+    let completed =
+        Envelope::new("todo.completed", "quorum/todo", None, SCHEMA_VERSION, &done).unwrap();
+    publish(&app, exchanges::TODO, &completed).await;
+    app.eventually("progress 1/3", || async {
+        let m = app.get(&path, owner).await.body;
+        m["progress"]["total"] == 3 && m["progress"]["completed"] == 1
+    })
+    .await;
+
+    // An open todo leaves the total; a DONE one the total and the completed count.
+    publish(&app, exchanges::TODO, &todo_deleted(id, "OPEN", owner)).await;
+    let gone_done = todo_deleted(id, "DONE", owner);
+    publish(&app, exchanges::TODO, &gone_done).await;
+    publish(&app, exchanges::TODO, &gone_done).await; // redelivered
+    app.eventually("progress 0/1", || async {
+        let m = app.get(&path, owner).await.body;
+        m["progress"]["total"] == 1 && m["progress"]["completed"] == 0
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let m = app.get(&path, owner).await.body;
+    assert_eq!(m["progress"]["total"], 1, "{m}");
+    assert_eq!(m["progress"]["completed"], 0, "{m}");
+    // The meeting is still SCHEDULED: todo events never move the status.
+    assert_eq!(m["status"], "SCHEDULED");
 }

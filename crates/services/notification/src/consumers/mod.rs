@@ -11,8 +11,10 @@
 //! An event is handled in one transaction: the inbox row, what the service remembers of it
 //! ([`plan`]), one in-app notification per recipient and the e-mail deliveries with their
 //! jobs in the outbox ([`notify`]). After commit the relay is woken and the new
-//! notifications go to open streams.
+//! notifications go to open streams. `meeting.deleted` deletes what was sent about the
+//! meeting instead, and events about a deleted meeting notify nobody ([`deletion`]).
 
+pub(crate) mod deletion;
 pub(crate) mod notify;
 pub(crate) mod plan;
 
@@ -20,8 +22,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use quorum_bus::{Apply, Envelope, HandleError, Subscription};
-use quorum_contracts::events::AI_ANALYSIS_COMPLETED;
+use quorum_contracts::events::{AI_ANALYSIS_COMPLETED, MEETING_DELETED};
 use quorum_contracts::exchanges;
+use quorum_service::deleted_meetings;
 use quorum_store::Tx;
 
 use crate::app::AppState;
@@ -97,6 +100,20 @@ impl Apply for Notify {
     }
 
     async fn apply(&self, tx: &mut Tx, envelope: &Envelope) -> Result<Self::Outcome, HandleError> {
+        let nothing = || -> Result<Self::Outcome, HandleError> {
+            Ok((envelope.kind.clone(), notify::Written::default()))
+        };
+        if envelope.kind == MEETING_DELETED {
+            deletion::apply(tx, envelope).await?;
+            return nothing();
+        }
+        if let Some(meeting) = deletion::meeting_of(envelope) {
+            if deleted_meetings::is_deleted(tx, meeting).await? {
+                tracing::info!(event = %envelope.id, kind = %envelope.kind, %meeting,
+                    "the meeting was deleted; nobody is notified");
+                return nothing();
+            }
+        }
         let planned = plan::plan(tx, envelope).await?;
         let written = match &planned {
             Some(p) => notify::write(&self.state, tx, envelope, p).await?,

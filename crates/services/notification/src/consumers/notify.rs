@@ -58,6 +58,7 @@ pub(crate) async fn write(
                 data: plan.data.clone(),
                 created_at: now,
                 read_at: None,
+                meeting_id: plan.meeting_id,
             };
             if notifications::insert(tx, &record).await? {
                 notification_id = Some(record.id);
@@ -75,6 +76,7 @@ pub(crate) async fn write(
             event_id: envelope.id,
             user_id: user,
             notification_id,
+            meeting_id: plan.meeting_id,
             kind: plan.kind.as_str().to_string(),
             address: contact.email,
             subject: mail.subject,

@@ -37,6 +37,8 @@ pub(crate) struct Plan {
     /// Path in the web app.
     pub(crate) link: String,
     pub(crate) data: serde_json::Value,
+    /// The meeting it is about (also in `data`), if any: its deletion deletes what was sent.
+    pub(crate) meeting_id: Option<Uuid>,
 }
 
 fn payload<T: DeserializeOwned>(e: &Envelope) -> Result<T, HandleError> {
@@ -90,6 +92,7 @@ pub(crate) async fn plan(
                 },
                 link: format!("/meetings/{}", m.meeting_id),
                 data: json!({ "meetingId": m.meeting_id }),
+                meeting_id: Some(m.meeting_id),
             }
         }
         ev::MEETING_ENDED => {
@@ -111,6 +114,7 @@ pub(crate) async fn plan(
                 },
                 link: format!("/meetings/{}", m.meeting_id),
                 data: json!({ "meetingId": m.meeting_id }),
+                meeting_id: Some(m.meeting_id),
             }
         }
         ev::TRANSCRIPT_CREATED => {
@@ -121,6 +125,7 @@ pub(crate) async fn plan(
                 facts: meeting_facts(&t.meeting_title),
                 link: format!("/meetings/{}", t.meeting_id),
                 data: json!({ "meetingId": t.meeting_id, "transcriptId": t.transcript_id }),
+                meeting_id: Some(t.meeting_id),
             }
         }
         ev::TRANSCRIPT_SHARED => {
@@ -132,6 +137,7 @@ pub(crate) async fn plan(
                 link: format!("/meetings/{}", t.meeting_id),
                 data: json!({ "meetingId": t.meeting_id, "transcriptId": t.transcript_id,
                     "sharedBy": t.shared_by }),
+                meeting_id: Some(t.meeting_id),
             }
         }
         ev::AI_ANALYSIS_COMPLETED => {
@@ -148,6 +154,7 @@ pub(crate) async fn plan(
                 link: format!("/meetings/{}", a.meeting_id),
                 data: json!({ "meetingId": a.meeting_id, "analysisId": a.analysis_id,
                     "transcriptId": a.transcript_id }),
+                meeting_id: Some(a.meeting_id),
             }
         }
         ev::TODO_CREATED => {
@@ -170,6 +177,7 @@ pub(crate) async fn plan(
                 },
                 link: format!("/todos/{}", t.todo_id),
                 data: json!({ "todoId": t.todo_id, "meetingId": t.meeting_id }),
+                meeting_id: t.meeting_id,
             }
         }
         ev::TODO_COMPLETED => {
@@ -195,6 +203,7 @@ pub(crate) async fn plan(
                 },
                 link: format!("/todos/{}", t.todo_id),
                 data: json!({ "todoId": t.todo_id, "meetingId": meeting_id }),
+                meeting_id,
             }
         }
         _ => return Ok(None),

@@ -9,6 +9,9 @@
 //! - permanent failure (5xx, bad address), or a transient one on the queue's last delivery
 //!   → `FAILED`, dead-letter to `notification.queue.dlq`.
 //!
+//! A job whose delivery is gone (deleted with its meeting, see `consumers/deletion.rs`) is
+//! acknowledged without sending.
+//!
 //! The one gap: a crash after the server accepted the message but before `SENT` is recorded
 //! sends it again when the lease expires (SMTP has no idempotency key) — at-least-once. The
 //! resend carries the same `Message-ID` (the delivery id), so it is the same message to the
@@ -67,10 +70,10 @@ impl Handler for EmailHandler {
                 ))
             }
             Claim::Missing => {
-                return Err(HandleError::Reject(format!(
-                    "delivery {} does not exist",
-                    job.delivery_id
-                )))
+                // Deleted with its meeting (the job is written with the delivery, so it
+                // existed): nothing to send.
+                tracing::info!(delivery = %job.delivery_id, "delivery deleted; not sent");
+                return Ok(());
             }
         };
         let last = delivery.delivery_count() >= self.max_deliveries;

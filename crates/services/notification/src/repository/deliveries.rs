@@ -18,6 +18,8 @@ pub(crate) struct NewDelivery {
     pub(crate) event_id: Uuid,
     pub(crate) user_id: Uuid,
     pub(crate) notification_id: Option<Uuid>,
+    /// The meeting it is about, if any (its deletion deletes the e-mail).
+    pub(crate) meeting_id: Option<Uuid>,
     pub(crate) kind: String,
     pub(crate) address: String,
     pub(crate) subject: String,
@@ -33,8 +35,8 @@ pub(crate) async fn insert(
 ) -> Result<bool, Failure> {
     let done = sqlx::query(
         "INSERT INTO deliveries (id, event_id, user_id, channel, notification_id, kind, address, \
-         subject, body_text, body_html, state, attempts, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', 0, $11, $11) \
+         subject, body_text, body_html, state, attempts, created_at, updated_at, meeting_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', 0, $11, $11, $12) \
          ON CONFLICT DO NOTHING",
     )
     .bind(d.id.to_string())
@@ -48,9 +50,30 @@ pub(crate) async fn insert(
     .bind(&d.text)
     .bind(&d.html)
     .bind(now)
+    .bind(d.meeting_id.map(|m| m.to_string()))
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Deletes every e-mail about `meeting` (sent or not) with its attempts; how many. A job
+/// still queued for one finds it gone and is dropped (`crate::mail::worker`).
+pub(crate) async fn delete_for_meeting(
+    conn: &mut AnyConnection,
+    meeting: Uuid,
+) -> Result<u64, Failure> {
+    sqlx::query(
+        "DELETE FROM attempts WHERE delivery_id IN \
+         (SELECT id FROM deliveries WHERE meeting_id = $1)",
+    )
+    .bind(meeting.to_string())
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query("DELETE FROM deliveries WHERE meeting_id = $1")
+        .bind(meeting.to_string())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// An e-mail to send now.
@@ -73,6 +96,7 @@ pub(crate) enum Claim {
     Settled(String),
     /// Another worker holds the lease.
     Busy,
+    /// Gone: its meeting was deleted.
     Missing,
 }
 

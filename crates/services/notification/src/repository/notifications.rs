@@ -4,6 +4,7 @@ use quorum_store::sqlx::{self, any::AnyRow, AnyConnection, Row as _};
 use uuid::Uuid;
 
 use super::uuid;
+use quorum_service::column::opt_uuid;
 use quorum_service::Failure;
 
 /// A notification row (timestamps in epoch millis).
@@ -19,9 +20,12 @@ pub(crate) struct NotificationRecord {
     pub(crate) data: serde_json::Value,
     pub(crate) created_at: i64,
     pub(crate) read_at: Option<i64>,
+    /// The meeting it is about, if any (its deletion deletes the notification).
+    pub(crate) meeting_id: Option<Uuid>,
 }
 
-const COLS: &str = "id, event_id, user_id, kind, title, body, link, data, created_at, read_at";
+const COLS: &str =
+    "id, event_id, user_id, kind, title, body, link, data, created_at, read_at, meeting_id";
 
 fn from_row(r: &AnyRow) -> Result<NotificationRecord, Failure> {
     let data: String = r.try_get("data")?;
@@ -36,6 +40,7 @@ fn from_row(r: &AnyRow) -> Result<NotificationRecord, Failure> {
         data: serde_json::from_str(&data).map_err(|e| Failure::corrupt(e.to_string()))?,
         created_at: r.try_get("created_at")?,
         read_at: r.try_get("read_at")?,
+        meeting_id: opt_uuid(r.try_get("meeting_id")?)?,
     })
 }
 
@@ -45,8 +50,8 @@ pub(crate) async fn insert(
     n: &NotificationRecord,
 ) -> Result<bool, Failure> {
     let done = sqlx::query(&format!(
-        "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT DO NOTHING"
+        "INSERT INTO notifications ({COLS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING"
     ))
     .bind(n.id.to_string())
     .bind(n.event_id.to_string())
@@ -58,9 +63,22 @@ pub(crate) async fn insert(
     .bind(n.data.to_string())
     .bind(n.created_at)
     .bind(n.read_at)
+    .bind(n.meeting_id.map(|m| m.to_string()))
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Deletes every notification about `meeting`; how many.
+pub(crate) async fn delete_for_meeting(
+    conn: &mut AnyConnection,
+    meeting: Uuid,
+) -> Result<u64, Failure> {
+    let done = sqlx::query("DELETE FROM notifications WHERE meeting_id = $1")
+        .bind(meeting.to_string())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// One page of `user`'s notifications, newest first, and how many there are in all.

@@ -41,6 +41,17 @@ pub(crate) async fn put_meeting(
     Ok(())
 }
 
+/// Forgets a deleted meeting and its to-dos.
+pub(crate) async fn delete_meeting(conn: &mut AnyConnection, meeting: Uuid) -> Result<(), Failure> {
+    for table in ["todo_refs", "meeting_refs"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE meeting_id = $1"))
+            .bind(meeting.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn meeting(
     conn: &mut AnyConnection,
     meeting: Uuid,

@@ -46,6 +46,7 @@ async fn shared_transcripts_and_summaries_reach_the_right_people() {
         summary: "We agreed to ship on Friday.".into(),
         action_items: vec![],
         decisions: vec!["Ship Friday".into()],
+        decision_sections: vec![Some(0)],
         schedule_suggestions: vec![],
         engine: "builtin".into(),
         occurred_at: Utc::now(),

@@ -13,6 +13,7 @@ use chrono::{FixedOffset, NaiveDate};
 use quorum_bus::{Envelope, HandleError, Subscription};
 use quorum_contracts::events::{ActionItemRef, AnalysisCompleted, AI_ANALYSIS_COMPLETED};
 use quorum_contracts::exchanges;
+use quorum_service::deleted_meetings;
 use quorum_store::{now_millis, Tx};
 use uuid::Uuid;
 
@@ -76,6 +77,11 @@ impl Effects for AnalysisConsumer {
     ) -> Result<BTreeSet<Uuid>, HandleError> {
         let a: AnalysisCompleted = envelope.data_as().map_err(reject)?;
         let meeting = a.meeting_id;
+        let deleted = deleted_meetings::is_deleted(tx, meeting).await;
+        if deleted.map_err(retry)? {
+            tracing::info!(%meeting, "the meeting was deleted; its analysis makes no todos");
+            return Ok(BTreeSet::new());
+        }
         meetings::upsert(tx, meeting, None, &a.meeting_title, now_millis())
             .await
             .map_err(retry)?;

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use quorum_bus::{Envelope, HandleError, Subscription};
 use quorum_contracts::events::{MeetingEnded, MEETING_ENDED};
 use quorum_contracts::exchanges;
+use quorum_service::deleted_meetings;
 use quorum_store::{now_millis, Tx};
 use uuid::Uuid;
 
@@ -71,6 +72,11 @@ impl Effects for MeetingEndedConsumer {
     ) -> Result<BTreeSet<Uuid>, HandleError> {
         let e: MeetingEnded = envelope.data_as().map_err(reject)?;
         let meeting = e.meeting_id;
+        let deleted = deleted_meetings::is_deleted(tx, meeting).await;
+        if deleted.map_err(retry)? {
+            tracing::info!(%meeting, "the meeting was deleted; its notes make no todos");
+            return Ok(BTreeSet::new());
+        }
         meetings::upsert(
             tx,
             meeting,

@@ -4,10 +4,12 @@
 //!
 //! - [`meeting_ended`]: `todo.meeting.queue` ← `meeting.events` `meeting.ended`;
 //! - [`analysis`]: `todo.ai.queue` ← `ai.events` `ai.analysis.completed`;
+//! - [`meeting_deleted`]: `todo.meeting_deleted.queue` ← `meeting.events` `meeting.deleted`;
 //! - [`directory`]: `todo.user.queue` ← `user.events` `user.*`.
 
 pub(crate) mod analysis;
 pub(crate) mod directory;
+pub(crate) mod meeting_deleted;
 pub(crate) mod meeting_ended;
 
 use std::collections::BTreeSet;

@@ -1,6 +1,8 @@
 //! What the service knows about meetings (owner, participants, learnt from `meeting.ended`
 //! and `ai.analysis.completed`) and the user directory (from `user.*`).
 
+use std::collections::BTreeSet;
+
 use quorum_store::sqlx::{self, AnyConnection, Row};
 use uuid::Uuid;
 
@@ -31,6 +33,40 @@ pub(crate) async fn upsert(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Deletes everything kept for a deleted meeting: its todos with their status history, its
+/// participants and its row. Returns the users whose lists and stats may have shown it (the
+/// todos' assignees and creators, and the participants).
+pub(crate) async fn delete(
+    conn: &mut AnyConnection,
+    meeting: Uuid,
+) -> Result<BTreeSet<Uuid>, Failure> {
+    let id = meeting.to_string();
+    let rows = sqlx::query(
+        "SELECT assignee_id AS user_id FROM todos WHERE meeting_id = $1 \
+         UNION SELECT created_by FROM todos WHERE meeting_id = $1 \
+         UNION SELECT user_id FROM meeting_participants WHERE meeting_id = $1",
+    )
+    .bind(&id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut users = BTreeSet::new();
+    for row in rows {
+        if let Some(user) = opt_uuid(row.try_get("user_id")?)? {
+            users.insert(user);
+        }
+    }
+    for sql in [
+        "DELETE FROM todo_status_history WHERE todo_id IN \
+         (SELECT id FROM todos WHERE meeting_id = $1)",
+        "DELETE FROM todos WHERE meeting_id = $1",
+        "DELETE FROM meeting_participants WHERE meeting_id = $1",
+        "DELETE FROM meetings WHERE meeting_id = $1",
+    ] {
+        sqlx::query(sql).bind(&id).execute(&mut *conn).await?;
+    }
+    Ok(users)
 }
 
 /// The meeting's owner: `None` when the meeting is unknown, `Some(None)` when known without

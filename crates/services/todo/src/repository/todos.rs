@@ -20,6 +20,9 @@ pub(crate) struct TodoRecord {
     pub(crate) assignee_id: Option<Uuid>,
     /// The directory's current name for the assignee, else the name the todo was given.
     pub(crate) assignee_name: Option<String>,
+    /// The title of its meeting, as the service last learnt it.
+    #[serde(default)]
+    pub(crate) meeting_title: Option<String>,
     pub(crate) due_date: Option<NaiveDate>,
     pub(crate) created_by: Option<Uuid>,
     pub(crate) created_at: i64,
@@ -34,8 +37,10 @@ impl TodoRecord {
 }
 
 const SELECT: &str = "SELECT t.id, t.meeting_id, t.title, t.status, t.source, t.assignee_id, \
-    COALESCE(d.name, t.assignee_name) AS assignee_name, t.due_date, t.created_by, \
-    t.created_at, t.updated_at FROM todos t LEFT JOIN live_users d ON d.user_id = t.assignee_id";
+    COALESCE(d.name, t.assignee_name) AS assignee_name, m.title AS meeting_title, t.due_date, \
+    t.created_by, t.created_at, t.updated_at FROM todos t \
+    LEFT JOIN live_users d ON d.user_id = t.assignee_id \
+    LEFT JOIN meetings m ON m.meeting_id = t.meeting_id";
 
 fn from_row(row: &AnyRow) -> Result<TodoRecord, Failure> {
     let status: String = row.try_get("status")?;
@@ -50,6 +55,7 @@ fn from_row(row: &AnyRow) -> Result<TodoRecord, Failure> {
             .ok_or_else(|| Failure::corrupt(format!("unknown source `{source}`")))?,
         assignee_id: opt_uuid(row.try_get("assignee_id")?)?,
         assignee_name: row.try_get("assignee_name")?,
+        meeting_title: row.try_get("meeting_title")?,
         due_date: due
             .map(|d| {
                 NaiveDate::parse_from_str(&d, "%Y-%m-%d")
@@ -111,6 +117,24 @@ pub(crate) async fn of_user(
     rows.iter().map(from_row).collect()
 }
 
+/// Every todo assigned to or created by `user`, and every todo of a meeting `user` owns or
+/// takes part in, newest first.
+pub(crate) async fn of_user_and_meetings(
+    conn: &mut AnyConnection,
+    user: Uuid,
+) -> Result<Vec<TodoRecord>, Failure> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE t.assignee_id = $1 OR t.created_by = $1 OR t.meeting_id IN \
+         (SELECT meeting_id FROM meeting_participants WHERE user_id = $1 \
+          UNION SELECT meeting_id FROM meetings WHERE owner_id = $1) \
+         ORDER BY t.created_at DESC, t.id DESC"
+    ))
+    .bind(user.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 pub(crate) async fn insert(conn: &mut AnyConnection, t: &TodoRecord) -> Result<(), Failure> {
     sqlx::query(
         "INSERT INTO todos (id, meeting_id, title, status, source, assignee_id, assignee_name, \
@@ -156,6 +180,29 @@ pub(crate) async fn update(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Deletes the todo and its status history, provided the row was not changed since it was
+/// read at `read_at` (as [`update`]): `false` when a concurrent write got there first (or it
+/// is already gone).
+pub(crate) async fn delete(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    read_at: i64,
+) -> Result<bool, Failure> {
+    let done = sqlx::query("DELETE FROM todos WHERE id = $1 AND updated_at = $2")
+        .bind(id.to_string())
+        .bind(read_at)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM todo_status_history WHERE todo_id = $1")
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(true)
 }
 
 /// Gives automatically created todos of `meeting` that have no creator yet the meeting's

@@ -1,5 +1,5 @@
 //! HTTP routes, one file per group: [`todos`] (list, create, read), [`patch`] (changes and
-//! the status machine) and [`stats`].
+//! the status machine), [`delete`] and [`stats`].
 
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
@@ -7,6 +7,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 
+pub(crate) mod delete;
 pub(crate) mod patch;
 pub(crate) mod stats;
 pub(crate) mod todos;
@@ -17,7 +18,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(todos::list, todos::create))
         .routes(routes!(stats::get))
-        .routes(routes!(todos::get, patch::patch))
+        .routes(routes!(todos::get, patch::patch, delete::delete))
 }
 
 #[derive(utoipa::OpenApi)]
@@ -48,6 +49,6 @@ mod tests {
         let paths: Vec<&str> = doc.paths.paths.keys().map(String::as_str).collect();
         assert_eq!(paths, ["/api/todos", "/api/todos/stats", "/api/todos/{id}"]);
         let item = &doc.paths.paths["/api/todos/{id}"];
-        assert!(item.get.is_some() && item.patch.is_some());
+        assert!(item.get.is_some() && item.patch.is_some() && item.delete.is_some());
     }
 }

@@ -18,12 +18,13 @@ use crate::repository::todos::{self, TodoRecord};
 use crate::views::{CreateTodo, ListFilter, TodoView};
 use quorum_web::parse_id;
 
-/// The caller's todos (assigned to or created by them), newest first.
+/// The caller's todos (assigned to or created by them; with `scope=meetings`, also every
+/// todo of their meetings), newest first.
 #[utoipa::path(
     get, path = "/api/todos", tag = "todos", params(PageParams, ListFilter),
     responses(
         (status = 200, body = crate::views::TodoPage),
-        (status = 400, description = "bad `page`, `size`, `status`, `meetingId` or `assigneeId`", body = quorum_web::Problem),
+        (status = 400, description = "bad `page`, `size`, `status`, `meetingId`, `assigneeId`, `scope`, `dueFrom` or `dueTo`", body = quorum_web::Problem),
         (status = 401, body = quorum_web::Problem),
     )
 )]
@@ -35,10 +36,15 @@ pub(crate) async fn list(
     Query(filter): Query<ListFilter>,
 ) -> Result<Json<Page<TodoView>>, ApiError> {
     let req = page.validate()?;
-    let status = filter
+    // One status, or several separated by commas (`OPEN,IN_PROGRESS`).
+    let statuses = filter
         .status
         .as_deref()
-        .map(str::parse::<TodoStatus>)
+        .map(|list| {
+            list.split(',')
+                .map(|s| s.trim().parse::<TodoStatus>())
+                .collect::<Result<Vec<_>, _>>()
+        })
         .transpose()
         .map_err(ApiError::BadRequest)?;
     let meeting = filter
@@ -51,13 +57,41 @@ pub(crate) async fn list(
         .as_deref()
         .map(|a| parse_id(a, "assigneeId"))
         .transpose()?;
-    let matching: Vec<TodoRecord> = state
-        .todos_of(caller)
-        .await?
+    let day = |raw: &Option<String>, field: &str| {
+        raw.as_deref()
+            .map(|d| {
+                parse_due_date(d).map_err(|_| {
+                    ApiError::BadRequest(format!("`{field}` must be a date such as 2026-12-31"))
+                })
+            })
+            .transpose()
+    };
+    let (from, to) = (
+        day(&filter.due_from, "dueFrom")?,
+        day(&filter.due_to, "dueTo")?,
+    );
+    let within = |due: Option<chrono::NaiveDate>| match (from, to) {
+        (None, None) => true,
+        _ => due.is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)),
+    };
+    let all = match filter.scope.as_deref() {
+        None | Some("mine") => state.todos_of(caller).await?,
+        Some("meetings") => {
+            let mut conn = state.db.reader().acquire().await?;
+            todos::of_user_and_meetings(&mut conn, caller).await?
+        }
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "`scope` must be `mine` or `meetings`, not `{other}`"
+            )))
+        }
+    };
+    let matching: Vec<TodoRecord> = all
         .into_iter()
-        .filter(|t| status.is_none_or(|s| t.status == s))
+        .filter(|t| statuses.as_ref().is_none_or(|s| s.contains(&t.status)))
         .filter(|t| meeting.is_none_or(|m| t.meeting_id == Some(m)))
         .filter(|t| assignee.is_none_or(|a| t.assignee_id == Some(a)))
+        .filter(|t| within(t.due_date))
         .collect();
     let total = u64::try_from(matching.len()).unwrap_or(u64::MAX);
     let skip = usize::try_from(req.offset()).unwrap_or(usize::MAX);
@@ -95,6 +129,9 @@ pub(crate) async fn create(
         None => None,
     };
     if let Some(m) = body.meeting_id {
+        if quorum_service::deleted_meetings::is_deleted(&mut tx, m).await? {
+            return Err(ValidationError(format!("`meetingId` {m} names a deleted meeting")).into());
+        }
         let known = meetings::owner(&mut tx, m).await?.is_some();
         if known && !meetings::is_participant(&mut tx, m, caller).await? {
             return Err(ValidationError(format!(
@@ -112,6 +149,7 @@ pub(crate) async fn create(
         source: Source::Manual,
         assignee_id: body.assignee_id,
         assignee_name: assignee_name.flatten(),
+        meeting_title: None,
         due_date,
         created_by: Some(caller),
         created_at: now,

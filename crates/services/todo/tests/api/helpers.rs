@@ -202,6 +202,7 @@ pub(crate) fn item(
         assignee_name: assignee_name.map(String::from),
         due_date: due_date.map(String::from),
         due_at: None,
+        section_index: None,
     }
 }
 
@@ -221,6 +222,7 @@ pub(crate) fn analysis(
         summary: "summary".into(),
         action_items: items,
         decisions: vec![],
+        decision_sections: vec![],
         schedule_suggestions: vec![],
         engine: "builtin".into(),
         occurred_at: Utc::now(),

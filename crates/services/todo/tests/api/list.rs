@@ -160,3 +160,128 @@ async fn cached_lists_show_every_write_of_every_involved_user() {
     app.patch(&path, me, json!({"assigneeId": me})).await;
     assert_eq!(app.get("/api/todos", bob).await.body["total"], 1);
 }
+
+#[tokio::test]
+async fn a_participant_lists_every_todo_of_their_meetings_by_status_and_due_date() {
+    let app = spawn_app().await;
+    let owner = app.given_user("Olive Owner").await;
+    let me = app.given_user("Mia Member").await;
+    let outsider = app.given_user("Otto Outsider").await;
+    let meeting = Uuid::now_v7();
+    let other_meeting = Uuid::now_v7();
+    app.deliver(
+        quorum_contracts::exchanges::MEETING,
+        &crate::helpers::ended(
+            meeting,
+            owner,
+            &[(owner, "Olive Owner"), (me, "Mia Member")],
+            "",
+        ),
+    )
+    .await;
+    app.deliver(
+        quorum_contracts::exchanges::MEETING,
+        &crate::helpers::ended(other_meeting, outsider, &[(outsider, "Otto Outsider")], ""),
+    )
+    .await;
+    // The owner's own to-do from the meeting, one of mine, and one of a meeting I am not in.
+    app.todo(
+        owner,
+        json!({"title": "owner's slides", "meetingId": meeting, "dueDate": "2026-12-10"}),
+    )
+    .await;
+    app.todo(
+        me,
+        json!({"title": "my notes", "meetingId": meeting, "dueDate": "2026-12-03"}),
+    )
+    .await;
+    app.todo(me, json!({"title": "my errand"})).await;
+    app.todo(
+        outsider,
+        json!({"title": "outsider's", "meetingId": other_meeting}),
+    )
+    .await;
+    let titles = |body: &serde_json::Value| -> Vec<String> {
+        let mut t: Vec<String> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_owned())
+            .collect();
+        t.sort();
+        t
+    };
+
+    // Mine only, by default; with scope=meetings, the owner's too, never the outsider's.
+    assert_eq!(
+        titles(&app.get("/api/todos", me).await.body),
+        ["my errand", "my notes"]
+    );
+    let all = app.get("/api/todos?scope=meetings", me).await.body;
+    assert_eq!(titles(&all), ["my errand", "my notes", "owner's slides"]);
+    let slides = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "owner's slides")
+        .unwrap();
+    assert_eq!(slides["meetingTitle"], "Weekly sync");
+    assert_eq!(
+        titles(
+            &app.get(
+                &format!("/api/todos?scope=meetings&meetingId={meeting}"),
+                me
+            )
+            .await
+            .body
+        ),
+        ["my notes", "owner's slides"]
+    );
+
+    // Due dates: a range, inclusive, and to-dos without a date left out.
+    let app = &app;
+    let due = |q: &str| {
+        let path = format!("/api/todos?scope=meetings&{q}");
+        async move { titles(&app.get(&path, me).await.body) }
+    };
+    assert_eq!(due("dueFrom=2026-12-04").await, ["owner's slides"]);
+    assert_eq!(due("dueTo=2026-12-03").await, ["my notes"]);
+    assert_eq!(
+        due("dueFrom=2026-12-03&dueTo=2026-12-10").await,
+        ["my notes", "owner's slides"]
+    );
+
+    // Several statuses at once.
+    let notes_id = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "my notes")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.patch(
+        &format!("/api/todos/{notes_id}"),
+        me,
+        json!({"status": "IN_PROGRESS"}),
+    )
+    .await;
+    assert_eq!(
+        due("status=OPEN,IN_PROGRESS").await,
+        ["my errand", "my notes", "owner's slides"]
+    );
+    assert_eq!(due("status=IN_PROGRESS").await, ["my notes"]);
+
+    for bad in [
+        "scope=everyone",
+        "dueFrom=tomorrow",
+        "dueTo=2026-13-01",
+        "status=OPEN,nope",
+    ] {
+        let res = app.get(&format!("/api/todos?{bad}"), me).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{bad}");
+        let detail = res.body["detail"].as_str().unwrap_or_default().to_owned();
+        assert!(!detail.is_empty(), "{bad}: {:?}", res.body);
+    }
+}

@@ -4,7 +4,9 @@
 
 mod crud;
 mod dedupe;
+mod delete;
 mod helpers;
 mod list;
+mod meeting_deleted;
 mod notes;
 mod patch;

@@ -1,11 +1,12 @@
-//! Tests of the built-in engine: date tables, hand-written meetings in both languages, and
-//! the summary, decision, schedule and sentence passes.
+//! Tests of the built-in engine: date tables, hand-written meetings in both languages, the
+//! summary, decision, schedule and sentence passes, and the sections items come from.
 
 mod dates_en;
 mod dates_ko;
 mod meetings_en;
 mod meetings_ko;
 mod passes;
+mod sections;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use uuid::Uuid;

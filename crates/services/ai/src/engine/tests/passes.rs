@@ -93,15 +93,16 @@ fn decisions_in_both_languages_skip_open_questions() {
         "이 안건은 보류하겠습니다.",
         "디자인은 B안으로 합의했습니다.",
     ]);
+    let found: Vec<(&str, usize)> = found.iter().map(|(t, at)| (t.as_str(), *at)).collect();
     assert_eq!(
         found,
         vec![
-            "We decided to move the launch to March.",
-            "keep the free tier.",
-            "We'll go with the blue design.",
-            "가격 정책은 다음 달에 확정하기로 했습니다.",
-            "주간 회의는 화요일로 변경",
-            "디자인은 B안으로 합의했습니다.",
+            ("We decided to move the launch to March.", 0),
+            ("keep the free tier.", 3),
+            ("We'll go with the blue design.", 4),
+            ("가격 정책은 다음 달에 확정하기로 했습니다.", 5),
+            ("주간 회의는 화요일로 변경", 6),
+            ("디자인은 B안으로 합의했습니다.", 9),
         ]
     );
 }
