@@ -4,7 +4,7 @@
 // works without this script; it only spares the reloads.
 
 const follow = document.querySelector("[data-follow]");
-const bell = document.querySelector("[data-new-count]");
+const bell = document.querySelector("[data-unread-count]");
 let reloading = false;
 const streams = [];
 
@@ -37,26 +37,44 @@ function parse(event) {
   }
 }
 
-// Notifications: the count of new ones beside the bell and, on a meeting's page that waits
-// for its minutes, the page again when one about this meeting arrives.
+// Notifications: the unread count beside the bell (asked once, then one more for each that
+// arrives) and, on a meeting's page that waits for its minutes, the page again when one
+// about this meeting arrives.
 if (bell) {
+  const show = (count) => {
+    bell.dataset.unreadCount = String(count);
+    bell.textContent = String(count);
+    bell.title = bell.dataset.label.replace("{count}", String(count));
+    bell.hidden = count === 0;
+  };
+  let arrived = 0;
+  const ask = () =>
+    fetch("/live/unread", { headers: { accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((body) => {
+        if (body && typeof body.unread === "number") show(body.unread + arrived);
+        arrived = 0;
+      })
+      .catch(() => {});
+  ask();
+  // A form applied in place (a notification marked read) changes the count: ask again.
+  document.addEventListener("htmx:afterSwap", ask);
   const live = open("/live");
   live.addEventListener("notification", (event) => {
     const n = parse(event);
     if (!n) return;
-    const count = Number(bell.dataset.newCount || 0) + 1;
-    bell.dataset.newCount = String(count);
-    bell.textContent = String(count);
-    bell.hidden = false;
+    arrived += 1;
+    show(Number(bell.dataset.unreadCount || 0) + 1);
     if (follow && (n.link || "").startsWith(follow.dataset.follow)) reload();
   });
 }
 
-// The transcription's progress: chunk n of m, then the minutes.
+// The transcription's progress: chunk n of m, then the minutes. Right after the meeting
+// ends there may be no task yet (the recording is still being cut into chunks): the web app
+// then answers 204, the stream closes, and it is asked again a moment later.
 if (follow && follow.dataset.progress) {
   const bar = follow.querySelector("progress");
   const label = follow.querySelector("[data-progress-label]");
-  const stream = open(follow.dataset.progress);
   const show = (event) => {
     const task = parse(event);
     const p = task && task.progress;
@@ -67,18 +85,31 @@ if (follow && follow.dataset.progress) {
       .replace("{done}", String(p.done))
       .replace("{total}", String(p.total));
   };
-  stream.addEventListener("PENDING", show);
-  stream.addEventListener("PROCESSING", show);
-  stream.addEventListener("COMPLETED", (event) => {
-    show(event);
-    stream.close();
-    label.textContent = follow.dataset.analysing;
-    bar.removeAttribute("value");
-  });
-  stream.addEventListener("FAILED", () => {
-    stream.close();
-    reload();
-  });
+  let attempts = 0;
+  const connect = () => {
+    const stream = open(follow.dataset.progress);
+    let finished = false;
+    stream.addEventListener("PENDING", show);
+    stream.addEventListener("PROCESSING", show);
+    stream.addEventListener("COMPLETED", (event) => {
+      finished = true;
+      show(event);
+      stream.close();
+      label.textContent = follow.dataset.analysing;
+      bar.removeAttribute("value");
+    });
+    stream.addEventListener("FAILED", () => {
+      finished = true;
+      stream.close();
+      reload();
+    });
+    stream.addEventListener("error", () => {
+      if (finished || stream.readyState !== EventSource.CLOSED) return;
+      attempts += 1;
+      if (attempts < 60) setTimeout(connect, 1000);
+    });
+  };
+  connect();
 }
 
 // A page that waits also looks again now and then, should an event have been missed while

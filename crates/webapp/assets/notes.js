@@ -1,6 +1,8 @@
-// The notes editor of a meeting in progress: saved by itself a moment after each change
-// (the same form post as the Save button), and a participant's name starts a line with one
-// click (`Name: `, the form that attributes speech).
+// Text-field helpers. The notes editor of a meeting in progress: saved by itself a moment
+// after each change (the same form post as the Save button), and a participant's name starts
+// a line with one click (`Name: `, the form that attributes speech). The scheduling form's
+// people finder: names found as one types (htmx fills the list), each added to the
+// invitation with a click.
 
 const notes = document.getElementById("notes");
 
@@ -57,4 +59,24 @@ if (notes && notes.dataset.autosave) {
       changed();
     });
   }
+}
+
+const finder = document.getElementById("people-finder");
+const invite = document.getElementById("invite");
+
+if (finder && invite) {
+  finder.hidden = false;
+  finder.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-invite]");
+    if (!button) return;
+    const name = button.dataset.invite;
+    const present = invite.value
+      .split(/[,;\n]/)
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    if (!present.includes(name)) present.push(name);
+    invite.value = present.join(", ");
+    button.closest("li").remove();
+    document.getElementById("find").focus();
+  });
 }

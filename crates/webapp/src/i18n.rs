@@ -8,9 +8,10 @@
 use std::collections::HashMap;
 
 use axum::http::HeaderMap;
-use chrono::{DateTime, Datelike as _, FixedOffset, Timelike as _, Utc};
+use chrono::{DateTime, Datelike as _, Timelike as _, Utc};
 
 use crate::session::cookie;
+use crate::zone::Zone;
 
 pub(crate) const LANG_COOKIE: &str = "lang";
 
@@ -132,15 +133,15 @@ impl Catalogues {
 pub(crate) struct Tr<'a> {
     catalogues: &'a Catalogues,
     pub(crate) locale: Locale,
-    pub(crate) offset: FixedOffset,
+    pub(crate) zone: Zone,
 }
 
 impl<'a> Tr<'a> {
-    pub(crate) fn new(catalogues: &'a Catalogues, locale: Locale, offset: FixedOffset) -> Self {
+    pub(crate) fn new(catalogues: &'a Catalogues, locale: Locale, zone: Zone) -> Self {
         Self {
             catalogues,
             locale,
-            offset,
+            zone,
         }
     }
 
@@ -180,7 +181,7 @@ impl<'a> Tr<'a> {
 
     /// A moment in the display time zone, written as people of this language write it.
     pub(crate) fn datetime(&self, at: DateTime<Utc>) -> String {
-        let local = at.with_timezone(&self.offset);
+        let local = self.zone.local(at);
         let weekday = self.t(&format!(
             "date.weekday.{}",
             local.weekday().num_days_from_monday()
@@ -263,7 +264,7 @@ mod tests {
     #[test]
     fn dates_are_written_per_language_in_the_display_time_zone() {
         let c = Catalogues::load();
-        let kst = FixedOffset::east_opt(9 * 3600).unwrap();
+        let kst = Zone::parse("+09:00").unwrap();
         let at = DateTime::parse_from_rfc3339("2026-12-03T06:30:00Z")
             .unwrap()
             .to_utc();

@@ -42,6 +42,7 @@ mod i18n;
 mod pages;
 mod session;
 mod settings;
+mod zone;
 
 pub use settings::WebSettings;
 
@@ -98,6 +99,7 @@ impl WebApp {
             .route("/logout", post(pages::auth::logout))
             .route("/language", post(pages::auth::language))
             .route("/meetings/new", get(pages::meetings::new_page))
+            .route("/people", get(pages::meetings::people))
             .route("/meetings", post(pages::meetings::create))
             .route("/meetings/{id}", get(pages::meetings::show))
             .route(
@@ -106,6 +108,7 @@ impl WebApp {
             )
             .route("/meetings/{id}/start", post(pages::meetings::start))
             .route("/meetings/{id}/cancel", post(pages::meetings::cancel))
+            .route("/meetings/{id}/delete", post(pages::meetings::delete))
             .route("/meetings/{id}/notes", post(pages::meetings::notes))
             .route("/meetings/{id}/end", post(pages::meetings::end))
             .route("/meetings/{id}/share", post(pages::minutes::share))
@@ -131,6 +134,7 @@ impl WebApp {
                 get(pages::todos::one).post(pages::todos::edit),
             )
             .route("/todos/{id}/status", post(pages::todos::set_status))
+            .route("/todos/{id}/delete", post(pages::todos::delete))
             .route("/notifications", get(pages::notifications::list))
             .route("/notifications/{id}/read", post(pages::notifications::read))
             .route(
@@ -149,6 +153,7 @@ impl WebApp {
                 post(pages::settings::everywhere),
             )
             .route("/live", get(pages::live::notifications))
+            .route("/live/unread", get(pages::live::unread))
             .route("/meetings/{id}/progress", get(pages::live::progress))
             .route("/meetings/{id}/recording", post(pages::live::upload))
             .route(

@@ -38,6 +38,9 @@ pub(crate) struct Session {
     pub(crate) name: String,
     pub(crate) email: String,
     pub(crate) locale: Option<String>,
+    /// The profile's time zone (an IANA name), when chosen.
+    #[serde(default)]
+    pub(crate) time_zone: Option<String>,
     pub(crate) access_token: String,
     /// Unix seconds.
     pub(crate) access_expires_at: i64,

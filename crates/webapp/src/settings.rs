@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use chrono::{FixedOffset, Offset as _, Utc};
 use serde::Deserialize;
+
+use crate::zone::Zone;
 
 /// The web app's settings.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -17,7 +18,8 @@ pub struct WebSettings {
     /// Mark the session cookie `Secure`: `auto` (when the request came over TLS, as a proxy
     /// says with `X-Forwarded-Proto: https`), `always` or `never`.
     pub secure_cookies: SecureCookies,
-    /// The time zone dates are shown in, as a UTC offset (`+09:00`), like `ai.timezone`.
+    /// The time zone dates are shown in to people who have not chosen one in their settings:
+    /// an IANA name (`Asia/Seoul`) or a UTC offset (`+09:00`).
     pub timezone: String,
 }
 
@@ -47,15 +49,16 @@ impl WebSettings {
     }
 
     /// The display time zone; `validate` has refused anything else.
-    pub(crate) fn offset(&self) -> FixedOffset {
-        self.timezone.parse().unwrap_or_else(|_| Utc.fix())
+    pub(crate) fn zone(&self) -> Zone {
+        Zone::parse(&self.timezone).unwrap_or_else(Zone::utc)
     }
 
     /// Settings that can never work, named.
     pub fn validate(&self) -> Result<(), String> {
-        if self.timezone.parse::<FixedOffset>().is_err() {
+        if Zone::parse(&self.timezone).is_none() {
             return Err(format!(
-                "web.timezone must be a UTC offset such as `+09:00` (got `{}`)",
+                "web.timezone must be a time zone name such as `Asia/Seoul` or a UTC offset \
+                 such as `+09:00` (got `{}`)",
                 self.timezone
             ));
         }
@@ -68,11 +71,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_offset_is_read_or_refused_by_name() {
+    fn a_zone_or_an_offset_is_read_and_anything_else_refused_by_name() {
         let mut s = WebSettings::default();
-        assert_eq!(s.offset().local_minus_utc(), 9 * 3600);
+        assert_eq!(s.zone().label(), "UTC+09:00");
         s.timezone = "-03:30".into();
-        assert_eq!(s.offset().local_minus_utc(), -(3 * 3600 + 1800));
+        assert_eq!(s.zone().label(), "UTC-03:30");
+        s.timezone = "Europe/Lisbon".into();
+        assert_eq!(s.zone().name(), Some("Europe/Lisbon"));
+        assert!(s.validate().is_ok());
         s.timezone = "KST".into();
         assert!(s.validate().unwrap_err().contains("web.timezone"));
     }

@@ -823,13 +823,8 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         .await
         .unwrap();
     assert_eq!(stayed, json!(true), "the page was loaded again");
-    b.client
-        .find(Locator::LinkText("Done"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    set_value(&b, "#f-status", "done").await;
+    submit(&b, "form.filters").await;
     let done = wait_text(&b, "ul.todos", 10, |t| {
         t.to_lowercase().contains("release notes")
     })
@@ -838,7 +833,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
 
     // The meeting's notifications, each linked to it; read one by one until none is unread.
     b.client
-        .find(Locator::LinkText("Notifications"))
+        .find(Locator::Css("header.top a[href='/notifications']"))
         .await
         .unwrap()
         .click()
@@ -869,6 +864,27 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         t.contains("No unread notifications")
     })
     .await;
+    // The bell follows: nothing unread, nothing shown.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let bell: Value = b
+            .client
+            .execute(
+                "const b = document.querySelector('[data-unread-count]');
+                 return [b.hidden, b.dataset.unreadCount];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if bell == json!([true, "0"]) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the bell still shows {bell}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // How Dana is told: no e-mail for to-dos assigned to her, kept after saving.
     b.client
@@ -1046,6 +1062,9 @@ async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
     let mut settings = test_settings(data.path());
     settings.transcript.stt.engine = quorum_transcript::EngineKind::Whisper;
     settings.transcript.stt.whisper.model_dir = Some(crate::speech::model());
+    // One chunk per sentence (not packed together), so the page has parts to count.
+    settings.transcript.chunking.pack_ms = 0;
+    settings.transcript.chunking.min_silence_ms = 250;
     let app = spawn_with(settings, data).await;
     let owner = app.register("Alice Kim", &unique_email("alice")).await;
     let meeting = app.create_meeting(&owner, "Launch sync", &[]).await;
@@ -1145,7 +1164,50 @@ async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
         .click()
         .await
         .unwrap();
-    wait_text(&b, ".meeting-head .status", 120, |t| t == "Minutes ready").await;
+    // What the page says while it waits, as it changes: the parts of the recording
+    // transcribed, one after the other, then the analysis.
+    let mut seen: Vec<String> = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let now: Value = b
+            .client
+            .execute(
+                "const l = document.querySelector('[data-progress-label]');
+                 const s = document.querySelector('.meeting-head .status');
+                 return [l ? l.textContent : '', s ? s.textContent : ''];",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Null);
+        let label = now[0].as_str().unwrap_or_default().to_owned();
+        if !label.is_empty() && seen.last() != Some(&label) {
+            seen.push(label);
+        }
+        if now[1] == "Minutes ready" {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no minutes after {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let parts: Vec<(u32, u32)> = seen
+        .iter()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("Transcribing: part ")?;
+            let (done, total) = rest.split_once(" of ")?;
+            Some((done.parse().ok()?, total.parse().ok()?))
+        })
+        .collect();
+    assert!(
+        parts.iter().any(|(_, total)| *total >= 2),
+        "the page never counted the parts: {seen:?}"
+    );
+    assert!(
+        parts.windows(2).all(|w| w[0].0 <= w[1].0),
+        "the count went backwards: {seen:?}"
+    );
     let transcript = wait_text(&b, "ol.sections", 30, |t| !t.is_empty()).await;
     // Whisper's smallest model mishears a word now and then (more so when the machine is
     // busy and the fake microphone stutters): most of the spoken words must be there.
@@ -1270,4 +1332,306 @@ async fn settings_change_the_name_and_password_and_sign_out_of_every_browser_in_
     arrive(&b, "/login").await;
     a.client.goto(&app.url("/")).await.unwrap();
     arrive(&a, "/login").await;
+}
+
+/// Sets a form control's value the way a person's choice would (a `datetime-local` or a
+/// `select`, whose typing differs between platforms).
+async fn set_value(b: &Browser, css: &str, value: &str) {
+    b.client
+        .execute(
+            "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+             el.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![json!(css), json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+async fn value_of(b: &Browser, css: &str) -> String {
+    b.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// The API's answer as someone signed in with `email` (the password every test uses).
+async fn token_of(app: &TestApp, email: &str) -> String {
+    let res = app
+        .client
+        .post(app.url("/api/users/login"))
+        .json(&json!({"email": email, "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = res.json().await.unwrap();
+    body["accessToken"].as_str().unwrap().to_owned()
+}
+
+async fn api_get(app: &TestApp, token: &str, path: &str) -> Value {
+    app.client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn colleagues_are_invited_by_name_times_follow_my_time_zone_and_my_meetings_todos_filter() {
+    let app = spawn_app().await;
+    let bo = app.register("Bo Han", &unique_email("bo")).await;
+    app.register("Bora Kim", &unique_email("bora")).await;
+    let dana = unique_email("dana");
+    let b = browser("en-US", 1280).await;
+    b.client.goto(&app.url("/register")).await.unwrap();
+    fill(&b, "#name", "Dana Park").await;
+    fill(&b, "#email", &dana).await;
+    fill(&b, "#password", "correct horse battery").await;
+    submit(&b, "main form").await;
+    arrive(&b, "/").await;
+
+    // Dana lives in New York: dates and times follow, daylight saving time included.
+    b.client.goto(&app.url("/settings")).await.unwrap();
+    set_value(&b, "#timezone", "America/New_York").await;
+    submit(&b, "form[action='/settings/profile']").await;
+    wait_text(&b, ".notice", 10, |t| t.contains("saved")).await;
+    assert_eq!(value_of(&b, "#timezone").await, "America/New_York");
+    let hint = text_of(&b, "#timezone-hint").await;
+    assert!(hint.contains("America/New_York"), "{hint}");
+    screenshot(&b, "settings-time-zone-en").await;
+
+    // Colleagues are found by name as one types, and added with a click.
+    b.client.goto(&app.url("/meetings/new")).await.unwrap();
+    let hint = text_of(&b, "#when-hint").await;
+    assert!(hint.contains("America/New_York"), "{hint}");
+    fill(&b, "#title", "Roadmap").await;
+    set_value(&b, "#when", "2026-12-20T10:00").await;
+    fill(&b, "#find", "Bo").await;
+    let found = wait_text(&b, "#found", 10, |t| {
+        t.contains("Bo Han") && t.contains("Bora Kim")
+    })
+    .await;
+    assert!(!found.contains("Dana"), "{found}");
+    screenshot(&b, "meeting-new-people-en").await;
+    // A name that fits two people is refused with both named; a full name is enough.
+    fill(&b, "#invite", "Bo").await;
+    submit(&b, "main form").await;
+    let alert = text_of(&b, "[role=alert]").await;
+    assert!(
+        alert.contains("Several people match “Bo”: Bo Han, Bora Kim"),
+        "{alert}"
+    );
+    fill(&b, "#invite", "").await;
+    fill(&b, "#find", "han").await;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#found button[data-invite='Bo Han']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(value_of(&b, "#invite").await, "Bo Han");
+    submit(&b, "main form").await;
+    wait_text(&b, "main h1", 10, |t| t == "Roadmap").await;
+    let people = text_of(&b, "#people-heading + ul").await;
+    assert!(people.contains("Bo Han"), "{people}");
+    let meeting_path = path(&b).await;
+    let id = meeting_path.trim_start_matches("/meetings/").to_owned();
+    // 10:00 in New York on 20 December is 15:00 UTC; the page says 10:00 again.
+    let meeting = api_get(&app, &bo.token, &format!("/api/meetings/{id}")).await;
+    assert_eq!(meeting["scheduledAt"], "2026-12-20T15:00:00Z", "{meeting}");
+    let when = text_of(&b, ".meeting-head").await;
+    assert!(when.contains("10:00"), "{when}");
+
+    // The meeting is held; each commitment becomes its speaker's to-do.
+    submit(&b, &format!("form[action='{meeting_path}/start']")).await;
+    fill(
+        &b,
+        "#notes",
+        "Dana Park: I will book the room for the offsite.\nBo Han: I will draft the roadmap document.",
+    )
+    .await;
+    b.client
+        .find(Locator::Css(&format!(
+            "button[formaction='{meeting_path}/end']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&b, "#actions-heading + ul", 60, |t| {
+        t.contains("roadmap") && t.contains("room")
+    })
+    .await;
+    // Each action item links to the line it was said in.
+    let source = b
+        .client
+        .find(Locator::XPath(
+            "//h2[@id='actions-heading']/following-sibling::ul/li[contains(.,'roadmap')]//a[contains(@class,'source')]",
+        ))
+        .await
+        .unwrap();
+    let href = source.attr("href").await.unwrap().unwrap_or_default();
+    assert!(href.starts_with("#section-"), "{href}");
+    source.click().await.unwrap();
+    let line = text_of(&b, &format!("{href} .text")).await;
+    assert!(line.contains("draft the roadmap"), "{href}: {line}");
+    let token = token_of(&app, &dana).await;
+    // And one of Dana's own, overdue.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(2)).date_naive();
+    let res = app
+        .client
+        .post(app.url("/api/todos"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "title": "File the expense report",
+            "dueDate": yesterday.to_string(),
+            "assigneeId": api_get(&app, &token, "/api/users/me").await["id"],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+
+    // Mine: Dana's two, not Bo's.
+    b.client.goto(&app.url("/todos")).await.unwrap();
+    let mine = text_of(&b, "main section.card").await;
+    assert!(
+        mine.contains("room") && mine.contains("expense report") && !mine.contains("roadmap"),
+        "{mine}"
+    );
+    // My meetings': Bo's too, with his name and the meeting's title.
+    b.client
+        .find(Locator::LinkText("My meetings'"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let all = wait_text(&b, "main section.card", 10, |t| t.contains("roadmap")).await;
+    assert!(all.contains("Bo Han") && all.contains("Roadmap"), "{all}");
+    screenshot(&b, "todos-meetings-en").await;
+    // Filtered by the meeting: the manual to-do is gone; by due date: only the overdue one.
+    set_value(&b, "#f-meeting", &id).await;
+    submit(&b, "form.filters").await;
+    let of_meeting = wait_text(&b, "main section.card", 10, |t| !t.contains("expense")).await;
+    assert!(
+        of_meeting.contains("roadmap") && of_meeting.contains("room"),
+        "{of_meeting}"
+    );
+    assert_eq!(value_of(&b, "#f-meeting").await, id);
+    set_value(&b, "#f-meeting", "").await;
+    set_value(&b, "#f-due", "overdue").await;
+    submit(&b, "form.filters").await;
+    let overdue = wait_text(&b, "main section.card", 10, |t| !t.contains("room")).await;
+    assert!(overdue.contains("expense report"), "{overdue}");
+    // Done with it, in place; the list stays as filtered.
+    submit(&b, "li.todo form:has(input[value='DONE'])").await;
+    wait_text(&b, "main section.card", 10, |t| {
+        t.contains("No to-do matches these filters")
+    })
+    .await;
+    assert!(b
+        .client
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("due=overdue"));
+
+    // The bell shows every unread notification, not only those since the page opened.
+    let unread = api_get(&app, &token, "/api/notifications?unread=true&size=1").await;
+    let total = unread["total"].as_u64().unwrap();
+    assert!(total > 0, "{unread}");
+    b.client.goto(&app.url("/todos")).await.unwrap();
+    wait_text(&b, "[data-unread-count]", 10, |t| {
+        t.parse::<u64>().is_ok_and(|n| n >= total)
+    })
+    .await;
+
+    // Every page at a phone's width: no sideways scrolling, and axe-core finds nothing.
+    let phone = browser("en-US", 375).await;
+    sign_in(&phone, &app, &dana).await;
+    let todo_id = api_get(&app, &token, "/api/todos?size=1").await["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (page, name) in [
+        ("/", "dashboard"),
+        ("/meetings/new", "meeting-new"),
+        (meeting_path.as_str(), "minutes"),
+        (&format!("{meeting_path}/edit"), "meeting-edit"),
+        ("/todos?scope=meetings", "todos"),
+        (&format!("/todos/{todo_id}"), "todo"),
+        ("/notifications", "notifications"),
+        ("/notifications/preferences", "notification-preferences"),
+        ("/settings", "settings"),
+        ("/no-such-page", "not-found"),
+    ] {
+        phone.client.goto(&app.url(page)).await.unwrap();
+        text_of(&phone, "main h1").await;
+        let overflow: Value = phone
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_i64().unwrap_or(0) <= 0,
+            "{page} scrolls sideways on a phone by {overflow} px"
+        );
+        screenshot(&phone, &format!("{name}-en-phone")).await;
+    }
+
+    // A to-do is deleted from its page; then the whole meeting, by its owner.
+    let todos = api_get(&app, &token, "/api/todos?size=100").await;
+    let room = todos["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"].as_str().unwrap_or_default().contains("room"))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.client
+        .goto(&app.url(&format!("/todos/{room}")))
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("details.danger summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    submit(&b, "details.danger form").await;
+    arrive(&b, "/todos").await;
+    let after = api_get(&app, &token, &format!("/api/todos/{room}")).await;
+    assert_eq!(after["status"], 404, "{after}");
+    b.client.goto(&app.url(&meeting_path)).await.unwrap();
+    b.client
+        .find(Locator::Css("details.danger summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    screenshot(&b, "meeting-delete-en").await;
+    submit(&b, "details.danger form").await;
+    arrive(&b, "/").await;
+    let gone = app.get(&bo, &format!("/api/meetings/{id}")).await;
+    assert_eq!(gone.status(), 404);
 }

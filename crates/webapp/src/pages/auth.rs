@@ -48,6 +48,8 @@ struct Me {
     email: String,
     name: String,
     locale: Option<String>,
+    #[serde(default, rename = "timeZone")]
+    time_zone: Option<String>,
 }
 
 /// An error shown above a form, by catalogue key.
@@ -209,6 +211,7 @@ async fn start_session(
         name: me.name,
         email: me.email,
         locale: me.locale,
+        time_zone: me.time_zone,
         access_token: pair.access_token,
         access_expires_at: now_secs() + pair.expires_in,
         refresh_token: pair.refresh_token,

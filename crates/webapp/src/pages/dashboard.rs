@@ -86,6 +86,35 @@ impl Due {
         }
     }
 
+    /// Its name in a list's address (`due=week`).
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::Today => "today",
+            Self::ThisWeek => "week",
+            Self::Later => "later",
+            Self::None => "none",
+        }
+    }
+
+    pub(crate) fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.code() == code)
+    }
+
+    /// The days it spans from `today` (`None` for an open end), as [`Due::of`] reads them;
+    /// `None` for [`Due::None`] (no date at all).
+    pub(crate) fn range(self, today: NaiveDate) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+        let days_to_sunday = 6 - i64::from(today.weekday().num_days_from_monday());
+        let day = |n: i64| today.checked_add_signed(chrono::Duration::days(n));
+        match self {
+            Self::Overdue => Some((None, day(-1))),
+            Self::Today => Some((Some(today), Some(today))),
+            Self::ThisWeek => Some((day(1), day(days_to_sunday))),
+            Self::Later => Some((day(days_to_sunday + 1), None)),
+            Self::None => None,
+        }
+    }
+
     pub(crate) fn key(self) -> &'static str {
         match self {
             Self::Overdue => "todo.group.overdue",
@@ -123,7 +152,7 @@ async fn build(
         user.get::<Page<serde_json::Value>>(state, "/api/notifications?unread=true&size=1"),
     );
     let (meetings, todos, unread) = (meetings?.items, todos?.items, unread?.total);
-    let tr = tr(state, headers, user.session.locale.as_deref());
+    let tr = tr(state, headers, Some(&user.session));
     let title = tr.t("dashboard.title");
 
     let mut in_progress: Vec<&Meeting> = meetings
@@ -143,7 +172,7 @@ async fn build(
     recent.sort_by_key(|m| std::cmp::Reverse(m.ended_at.unwrap_or(m.scheduled_at)));
     recent.truncate(5);
 
-    let today = Utc::now().with_timezone(&tr.offset).date_naive();
+    let today = tr.zone.local(Utc::now()).date();
     let mut mine: Vec<(Due, &Todo)> = todos
         .iter()
         .filter(|t| t.status != "DONE")

@@ -11,14 +11,25 @@ use crate::api::ApiFailure;
 use crate::csrf::CsrfToken;
 use crate::i18n::{Locale, Tr};
 use crate::pages::layout::page;
+use crate::session::Session;
+use crate::zone::Zone;
 use crate::AppState;
 
-/// The messages for a request, in its language.
-pub(crate) fn tr<'a>(state: &'a AppState, headers: &HeaderMap, profile: Option<&str>) -> Tr<'a> {
+/// The messages for a request, in its language (the profile's, else the browser's) and time
+/// zone (the profile's, else `web.timezone`).
+pub(crate) fn tr<'a>(
+    state: &'a AppState,
+    headers: &HeaderMap,
+    session: Option<&Session>,
+) -> Tr<'a> {
+    let zone = session
+        .and_then(|s| s.time_zone.as_deref())
+        .and_then(Zone::parse)
+        .unwrap_or_else(|| state.settings.zone());
     Tr::new(
         &state.catalogues,
-        Locale::negotiate(profile, headers),
-        state.settings.offset(),
+        Locale::negotiate(session.and_then(|s| s.locale.as_deref()), headers),
+        zone,
     )
 }
 

@@ -81,8 +81,8 @@ fn frame(
                             a href="/notifications" {
                                 (tr.t("nav.notifications"))
                                 " "
-                                span.badge data-new-count="0" hidden
-                                    title=(tr.t("nav.new_notifications")) {}
+                                span.badge data-unread-count="0" hidden
+                                    data-label=(tr.t("nav.unread_notifications")) {}
                             }
                         }
                     }

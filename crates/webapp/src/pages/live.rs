@@ -3,6 +3,7 @@
 //! recording upload (passed on to the API as it arrives, answered with a sentence).
 //!
 //! - `GET /live`: the user's notifications (`/api/notifications/stream`);
+//! - `GET /live/unread`: `{"unread": n}`, the bell's count when a page opens;
 //! - `GET /meetings/{id}/progress`: the speech-to-text task of the meeting's recording
 //!   (`/api/transcripts/tasks/{taskId}/events`) while it is transcribed; `204 No Content`
 //!   when there is nothing to follow (an `EventSource` then stops asking);
@@ -43,6 +44,22 @@ fn passed_on(res: Result<Response, crate::api::ApiFailure>) -> Response {
             Response::from_parts(parts, body)
         }
         _ => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+/// `GET /live/unread`: how many of the user's notifications are unread, for the bell (the
+/// script asks once when a page opens and counts the new ones the stream brings).
+pub(crate) async fn unread(State(state): State<AppState>, user: SignedIn) -> Response {
+    match user
+        .get::<crate::api::Page<serde::de::IgnoredAny>>(
+            &state,
+            "/api/notifications?unread=true&size=1",
+        )
+        .await
+    {
+        Ok(page) => Json(json!({ "unread": page.total })).into_response(),
+        Err(e) if e.is_unauthorized() => StatusCode::UNAUTHORIZED.into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }
 
@@ -135,7 +152,7 @@ pub(crate) async fn upload(
     Path(id): Path<String>,
     body: Body,
 ) -> Response {
-    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let tr = tr(&state, &headers, Some(&user.session));
     let Ok(id) = id.parse::<Uuid>() else {
         let message = tr.t("record.failed");
         return (StatusCode::NOT_FOUND, Json(json!({ "message": message }))).into_response();
@@ -179,7 +196,7 @@ mod tests {
     #[test]
     fn an_upload_is_answered_in_words_with_its_length() {
         let c = Catalogues::load();
-        let tr = Tr::new(&c, Locale::En, chrono::FixedOffset::east_opt(0).unwrap());
+        let tr = Tr::new(&c, Locale::En, crate::zone::Zone::utc());
         let ok = upload_message(&tr, StatusCode::CREATED, &json!({ "durationMs": 83_400 }));
         assert!(ok.contains("1:23"), "{ok}");
         let big = upload_message(&tr, StatusCode::PAYLOAD_TOO_LARGE, &Value::Null);

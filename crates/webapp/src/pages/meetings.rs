@@ -7,9 +7,9 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use chrono::{DateTime, NaiveDateTime, TimeZone as _, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -57,7 +57,7 @@ pub(crate) struct NewMeetingForm {
     when: String,
     #[serde(default)]
     agenda: String,
-    /// E-mail addresses of the people to invite, separated by commas, spaces or lines.
+    /// The people to invite, by e-mail address or name, separated by commas or lines.
     #[serde(default)]
     invite: String,
     /// A template's id (new meetings only): its sections become the agenda when none is
@@ -154,7 +154,7 @@ fn meeting_form(
 ) -> Markup {
     let when = if form.when.is_empty() {
         // The next full hour, a sensible default.
-        let next = Utc::now().with_timezone(&tr.offset) + chrono::Duration::hours(1);
+        let next = tr.zone.local(Utc::now()) + chrono::Duration::hours(1);
         next.format("%Y-%m-%dT%H:00").to_string()
     } else {
         form.when.clone()
@@ -177,11 +177,19 @@ fn meeting_form(
                 label for="when" { (tr.t("meeting.field.when")) }
                 input id="when" name="when" type="datetime-local" required value=(when)
                     aria-describedby="when-hint";
-                p.hint id="when-hint" { (tr.f("meeting.field.when_hint", &[("offset", &tr.offset.to_string())])) }
+                p.hint id="when-hint" { (tr.f("meeting.field.when_hint", &[("offset", &tr.zone.label())])) }
                 label for="invite" { (tr.t("meeting.field.invite")) }
                 textarea id="invite" name="invite" rows="2" autocomplete="off"
                     aria-describedby="invite-hint" { (form.invite) }
                 p.hint id="invite-hint" { (tr.t("meeting.field.invite_hint")) }
+                // Shown by notes.js: names found as one types, each added with a click.
+                div.finder id="people-finder" hidden {
+                    label for="find" { (tr.t("meeting.field.find")) }
+                    input id="find" name="find" type="search" autocomplete="off"
+                        hx-get="/people" hx-trigger="input changed delay:250ms, search"
+                        hx-target="#found" hx-swap="innerHTML";
+                    ul.found id="found" aria-live="polite" {}
+                }
                 @if !templates.is_empty() {
                     label for="template" { (tr.t("meeting.field.template")) }
                     select id="template" name="template" aria-describedby="template-hint" {
@@ -209,7 +217,7 @@ pub(crate) async fn new_page(
     user: SignedIn,
     headers: HeaderMap,
 ) -> Response {
-    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let tr = tr(&state, &headers, Some(&user.session));
     let title = tr.t("meeting.new.title");
     let templates = templates(&state, &user).await;
     let body = meeting_form(
@@ -248,12 +256,12 @@ pub(crate) async fn edit_page(
     if !matches!(meeting.status.as_str(), "SCHEDULED" | "IN_PROGRESS") {
         return Redirect::to(&format!("/meetings/{id}?error=meeting.error.state")).into_response();
     }
-    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let tr = tr(&state, &headers, Some(&user.session));
     let form = NewMeetingForm {
         title: meeting.title.clone(),
-        when: meeting
-            .scheduled_at
-            .with_timezone(&tr.offset)
+        when: tr
+            .zone
+            .local(meeting.scheduled_at)
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
         agenda: meeting.agenda.clone().unwrap_or_default(),
@@ -271,23 +279,136 @@ pub(crate) async fn edit_page(
     layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
 }
 
-/// The addresses of an invitation field: separated by commas, semicolons or white space.
-fn addresses(raw: &str) -> Vec<&str> {
-    let mut out: Vec<&str> = raw
-        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|a| !a.is_empty())
-        .collect();
+/// The people of an invitation field: separated by commas, semicolons or lines; addresses
+/// may also be separated by spaces (a name has spaces of its own).
+fn invitees(raw: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for piece in raw.split([',', ';', '\n', '\r']).map(str::trim) {
+        if piece.contains('@') {
+            out.extend(piece.split_whitespace());
+        } else if !piece.is_empty() {
+            out.push(piece);
+        }
+    }
     out.dedup();
     out
+}
+
+/// Someone found by name.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Found {
+    id: String,
+    name: String,
+}
+
+/// `GET /api/users/search?q=…`: people whose name contains `q`.
+pub(crate) async fn people_named(
+    state: &AppState,
+    user: &SignedIn,
+    q: &str,
+) -> Result<Vec<Found>, ApiFailure> {
+    let path = format!(
+        "/api/users/search?q={}",
+        form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+    );
+    #[derive(Deserialize)]
+    struct Answer {
+        items: Vec<Found>,
+    }
+    Ok(user.get::<Answer>(state, &path).await?.items)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct FindQuery {
+    #[serde(default)]
+    find: String,
+}
+
+/// The people whose name contains what was typed, as buttons that add them to the
+/// invitation (a fragment for the scheduling form's finder).
+pub(crate) async fn people(
+    State(state): State<AppState>,
+    user: SignedIn,
+    headers: HeaderMap,
+    Query(q): Query<FindQuery>,
+) -> Response {
+    let tr = tr(&state, &headers, Some(&user.session));
+    let q = q.find.trim();
+    if q.chars().count() < 2 {
+        return Html(String::new()).into_response();
+    }
+    let found = match people_named(&state, &user, q).await {
+        Ok(found) => found,
+        Err(e) => return failed(&state, &headers, &e),
+    };
+    let markup = html! {
+        @if found.is_empty() {
+            li.empty { (tr.f("meeting.error.nobody_named", &[("name", q)])) }
+        }
+        @for p in &found {
+            li {
+                button.secondary.small type="button" data-invite=(p.name)
+                    aria-label=(tr.f("meeting.field.add", &[("name", &p.name)])) { (p.name) }
+            }
+        }
+    };
+    Html(markup.into_string()).into_response()
+}
+
+/// Who an entry of the invitation field is: an account with that address, or the one person
+/// with that name (exactly, else the only one whose name contains it). `Err` is what to tell
+/// the user, or a failure of the API.
+async fn invitee(
+    state: &AppState,
+    user: &SignedIn,
+    tr: &Tr<'_>,
+    entry: &str,
+) -> Result<String, Result<String, ApiFailure>> {
+    if entry.contains('@') {
+        let path = format!(
+            "/api/users/lookup?email={}",
+            form_urlencoded::byte_serialize(entry.as_bytes()).collect::<String>()
+        );
+        return match user.send(state, Method::GET, &path, None).await {
+            Ok(reply) if reply.status.is_success() => reply
+                .body
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| Err(reply.failure())),
+            Ok(reply) if reply.status.is_client_error() => Err(Ok(
+                tr.f("meeting.error.unknown_invitee", &[("email", entry)])
+            )),
+            Ok(reply) => Err(Err(reply.failure())),
+            Err(e) => Err(Err(e)),
+        };
+    }
+    if entry.chars().count() < 2 {
+        return Err(Ok(tr.f("meeting.error.nobody_named", &[("name", entry)])));
+    }
+    let found = people_named(state, user, entry).await.map_err(Err)?;
+    let exact: Vec<&Found> = found
+        .iter()
+        .filter(|p| p.name.to_lowercase() == entry.to_lowercase())
+        .collect();
+    match (exact.as_slice(), found.as_slice()) {
+        ([one], _) => Ok(one.id.clone()),
+        ([], [one]) => Ok(one.id.clone()),
+        ([], []) => Err(Ok(tr.f("meeting.error.nobody_named", &[("name", entry)]))),
+        _ => {
+            let names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
+            Err(Ok(tr.f(
+                "meeting.error.several_named",
+                &[("name", entry), ("names", &names.join(", "))],
+            )))
+        }
+    }
 }
 
 /// `when` (local, in `tr`'s time zone) as an instant.
 fn instant(tr: &Tr<'_>, when: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(when.trim(), "%Y-%m-%dT%H:%M").ok()?;
-    tr.offset
-        .from_local_datetime(&naive)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
+    tr.zone.instant(&naive)
 }
 
 pub(crate) async fn create(
@@ -324,7 +445,7 @@ async fn save(
     target: Target,
     form: &NewMeetingForm,
 ) -> Response {
-    let tr = tr(state, headers, user.session.locale.as_deref());
+    let tr = tr(state, headers, Some(&user.session));
     let templates = match target {
         Target::New => templates(state, user).await,
         Target::Edit(_) => Vec::new(),
@@ -347,22 +468,11 @@ async fn save(
         return refuse("meeting.error.when_invalid");
     };
     let mut participants = Vec::new();
-    for email in addresses(&form.invite) {
-        let path = format!(
-            "/api/users/lookup?email={}",
-            form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
-        );
-        match user.send(state, Method::GET, &path, None).await {
-            Ok(reply) if reply.status.is_success() => {
-                if let Some(id) = reply.body.get("id").and_then(Value::as_str) {
-                    participants.push(id.to_owned());
-                }
-            }
-            Ok(reply) if reply.status.is_client_error() => {
-                return refuse_with(tr.f("meeting.error.unknown_invitee", &[("email", email)]));
-            }
-            Ok(reply) => return failed(state, headers, &reply.failure()),
-            Err(e) => return failed(state, headers, &e),
+    for entry in invitees(&form.invite) {
+        match invitee(state, user, &tr, entry).await {
+            Ok(id) => participants.push(id),
+            Err(Ok(message)) => return refuse_with(message),
+            Err(Err(e)) => return failed(state, headers, &e),
         }
     }
     participants.retain(|id| *id != user.session.user_id);
@@ -456,7 +566,7 @@ pub(crate) async fn show(
     } else {
         None
     };
-    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let tr = tr(&state, &headers, Some(&user.session));
     let error = query.error.as_deref().and_then(|e| {
         PAGE_ERRORS
             .iter()
@@ -563,6 +673,17 @@ pub(crate) async fn show(
                     p.empty { (tr.t("meeting.cancelled")) }
                 }
             }
+            @if is_owner {
+                // Out of the way, and asked twice: deleting takes the minutes and to-dos with it.
+                details.danger {
+                    summary { (tr.t("meeting.delete.link")) }
+                    p { (tr.t("meeting.delete.warning")) }
+                    form method="post" action=(format!("{base}/delete")) {
+                        (csrf_field(&csrf))
+                        button.danger type="submit" { (tr.t("meeting.delete.submit")) }
+                    }
+                }
+            }
         }
     };
     let title = meeting.title.clone();
@@ -616,7 +737,7 @@ fn shared(
     id: Uuid,
     transcript: minutes::Transcript,
 ) -> Response {
-    let tr = tr(state, headers, user.session.locale.as_deref());
+    let tr = tr(state, headers, Some(&user.session));
     let title = transcript.meeting_title.clone();
     let minutes = minutes::Minutes::shared(transcript);
     let body = html! {
@@ -664,6 +785,24 @@ async fn act(
         Method::POST
     };
     back(id, user.send(state, method, &path, body.as_ref()).await)
+}
+
+/// Deletes the meeting (its owner only) with everything made from it, and goes home.
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return Redirect::to("/").into_response();
+    };
+    let path = format!("/api/meetings/{id}");
+    match user.send(&state, Method::DELETE, &path, None).await {
+        Ok(r) if r.status.is_success() || r.status == StatusCode::NOT_FOUND => {
+            Redirect::to("/").into_response()
+        }
+        reply => back(id, reply),
+    }
 }
 
 pub(crate) async fn start(
@@ -723,7 +862,7 @@ mod tests {
     #[test]
     fn a_local_time_from_the_form_is_read_in_the_display_time_zone() {
         let c = Catalogues::load();
-        let kst = chrono::FixedOffset::east_opt(9 * 3600).unwrap();
+        let kst = crate::zone::Zone::parse("Asia/Seoul").unwrap();
         let tr = Tr::new(&c, Locale::Ko, kst);
         let at = instant(&tr, "2026-12-04T10:00").unwrap();
         assert_eq!(at.to_rfc3339(), "2026-12-04T01:00:00+00:00");
@@ -733,9 +872,18 @@ mod tests {
     #[test]
     fn invitations_are_read_from_commas_and_lines() {
         assert_eq!(
-            addresses(" bo@example.com,\r\ncy@example.com ; dee@example.com "),
-            ["bo@example.com", "cy@example.com", "dee@example.com"]
+            invitees(" bo@example.com,\r\ncy@example.com ; dee@example.com eve@example.com"),
+            [
+                "bo@example.com",
+                "cy@example.com",
+                "dee@example.com",
+                "eve@example.com"
+            ]
         );
-        assert!(addresses("  ").is_empty());
+        assert_eq!(
+            invitees("Bo Han, 김민준\nhana@example.com"),
+            ["Bo Han", "김민준", "hana@example.com"]
+        );
+        assert!(invitees("  ").is_empty());
     }
 }

@@ -1,4 +1,5 @@
-//! A meeting's minutes: the summary, decisions and action items, the transcript by speaker
+//! A meeting's minutes: the summary, decisions and action items (each linked to the
+//! transcript line it was found in), the transcript by speaker
 //! with its times — and what a participant does with them: correct a section, verify it;
 //! what the owner does: share the minutes with a colleague by e-mail, and revoke the share.
 //! A colleague they were shared with reads the transcript on the same address.
@@ -29,6 +30,9 @@ pub(crate) struct Analysis {
     summary: String,
     action_items: Vec<ActionItem>,
     decisions: Vec<String>,
+    /// The transcript section each decision came from (same order as `decisions`).
+    #[serde(default)]
+    decision_sections: Vec<Option<u32>>,
     #[serde(default)]
     schedule_suggestions: Vec<Suggestion>,
 }
@@ -55,6 +59,9 @@ struct ActionItem {
     assignee_name: Option<String>,
     #[serde(default)]
     due_date: Option<chrono::NaiveDate>,
+    /// The transcript section it came from.
+    #[serde(default)]
+    section_index: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -246,7 +253,18 @@ pub(crate) fn view(
                 section.card aria-labelledby="decisions-heading" {
                     h2 id="decisions-heading" { (tr.t("minutes.decisions")) }
                     @match analysis.map(|a| &a.decisions).filter(|d| !d.is_empty()) {
-                        Some(decisions) => { ul.list { @for d in decisions { li { (d) } } } }
+                        Some(decisions) => {
+                            ul.list {
+                                @for (i, d) in decisions.iter().enumerate() {
+                                    li {
+                                        span.title { (d) }
+                                        @if let Some(Some(at)) = analysis.and_then(|a| a.decision_sections.get(i)) {
+                                            " " (source(tr, *at, d))
+                                        }
+                                    }
+                                }
+                            }
+                        }
                         None => { p.empty { (tr.t("minutes.no_decisions")) } }
                     }
                 }
@@ -315,6 +333,14 @@ fn follow_up(tr: &Tr<'_>, csrf: &CsrfToken, base: &str, suggestions: &[Suggestio
     }
 }
 
+/// A link to the transcript line something was found in (the line is highlighted there).
+fn source(tr: &Tr<'_>, index: u32, what: &str) -> Markup {
+    html! {
+        a.source href=(format!("#section-{index}"))
+            aria-label=(format!("{}: {what}", tr.t("minutes.source"))) { (tr.t("minutes.source")) }
+    }
+}
+
 fn action_item(tr: &Tr<'_>, item: &ActionItem) -> Markup {
     html! {
         li {
@@ -323,6 +349,9 @@ fn action_item(tr: &Tr<'_>, item: &ActionItem) -> Markup {
                 (item.assignee_name.clone().unwrap_or_else(|| tr.t("minutes.unassigned")))
                 @if let Some(due) = item.due_date {
                     " · " (tr.f("todo.due", &[("date", &tr.date(due))]))
+                }
+                @if let Some(at) = item.section_index {
+                    " · " (source(tr, at, &item.title))
                 }
             }
         }

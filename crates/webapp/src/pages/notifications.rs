@@ -71,7 +71,7 @@ pub(crate) async fn list(
         (Ok(page), Ok(unread)) => (page.items, unread.total),
         (Err(e), _) | (_, Err(e)) => return failed(&state, &headers, &e),
     };
-    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let tr = tr(&state, &headers, Some(&user.session));
     let title = tr.t("notifications.title");
     let back = if unread_only {
         "/notifications?show=unread"
@@ -275,7 +275,7 @@ pub(crate) async fn preferences(
         Ok(p) => p,
         Err(e) => return failed(&state, &headers, &e),
     };
-    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let tr = tr(&state, &headers, Some(&user.session));
     let title = tr.t("notifications.preferences.title");
     let body = html! {
         h1 { (title) }

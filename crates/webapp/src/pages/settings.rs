@@ -1,4 +1,4 @@
-//! My settings: name and language (the profile), the password, and signing out of every
+//! My settings: name, language and time zone (the profile), the password, and signing out of every
 //! browser and device at once.
 //!
 //! A password change ends every other session: identity revokes every refresh family and
@@ -23,6 +23,7 @@ use crate::pages::auth::{check_name, check_password};
 use crate::pages::errors::{failed, tr};
 use crate::pages::layout::{self, csrf_field};
 use crate::session::{now_secs, set_cookie, SignedIn, TokenPair, COOKIE};
+use crate::zone::{self, Zone};
 use crate::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,13 +44,21 @@ const MESSAGES: &[&str] = &[
     "auth.error.name_required",
     "auth.error.name_long",
     "meeting.error.generic",
+    "settings.error.time_zone",
 ];
 
 fn known(key: Option<&str>) -> Option<&'static str> {
     key.and_then(|k| MESSAGES.iter().find(|m| **m == k).copied())
 }
 
-fn page_body(tr: &Tr<'_>, csrf: &CsrfToken, user: &SignedIn, q: &SettingsQuery) -> Markup {
+fn page_body(
+    tr: &Tr<'_>,
+    csrf: &CsrfToken,
+    user: &SignedIn,
+    q: &SettingsQuery,
+    state_zone: Zone,
+) -> Markup {
+    let chosen = user.session.time_zone.as_deref();
     let current = user
         .session
         .locale
@@ -83,6 +92,16 @@ fn page_body(tr: &Tr<'_>, csrf: &CsrfToken, user: &SignedIn, q: &SettingsQuery) 
                             }
                         }
                     }
+                    label for="timezone" { (tr.t("settings.time_zone")) }
+                    select id="timezone" name="timeZone" aria-describedby="timezone-hint" {
+                        option value="" selected[chosen.is_none()] {
+                            (tr.f("settings.time_zone_default", &[("zone", &state_zone.label())]))
+                        }
+                        @for name in zone::names() {
+                            option selected[chosen == Some(name)] { (name) }
+                        }
+                    }
+                    p.hint id="timezone-hint" { (tr.f("settings.time_zone_now", &[("zone", &tr.zone.label())])) }
                     p.hint { (tr.f("settings.email", &[("email", &user.session.email)])) }
                     button type="submit" { (tr.t("settings.save")) }
                 }
@@ -120,9 +139,9 @@ pub(crate) async fn page(
     headers: HeaderMap,
     Query(q): Query<SettingsQuery>,
 ) -> Response {
-    let tr = tr(&state, &headers, user.session.locale.as_deref());
+    let tr = tr(&state, &headers, Some(&user.session));
     let title = tr.t("settings.title");
-    let body = page_body(&tr, &csrf, &user, &q);
+    let body = page_body(&tr, &csrf, &user, &q, state.settings.zone());
     layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
 }
 
@@ -132,6 +151,9 @@ pub(crate) struct ProfileForm {
     name: String,
     #[serde(default)]
     locale: String,
+    /// An IANA name, or empty for the server's.
+    #[serde(default, rename = "timeZone")]
+    time_zone: String,
 }
 
 pub(crate) async fn profile(
@@ -144,7 +166,12 @@ pub(crate) async fn profile(
         return Redirect::to(&format!("/settings?error={key}")).into_response();
     }
     let locale = Locale::parse(&form.locale).map(Locale::code);
-    let body = json!({ "name": form.name, "locale": locale });
+    let time_zone = form.time_zone.trim();
+    let named = Zone::parse(time_zone).and_then(|z| z.name());
+    if !time_zone.is_empty() && named.is_none() {
+        return Redirect::to("/settings?error=settings.error.time_zone").into_response();
+    }
+    let body = json!({ "name": form.name, "locale": locale, "timeZone": named.unwrap_or("") });
     match user
         .send(&state, Method::PUT, "/api/users/me", Some(&body))
         .await
@@ -156,6 +183,7 @@ pub(crate) async fn profile(
             if let Some(locale) = locale {
                 user.session.locale = Some(locale.to_owned());
             }
+            user.session.time_zone = named.map(str::to_owned);
             state.sessions.replace(&user.id, &user.session).await;
             Redirect::to("/settings?saved=settings.saved.profile").into_response()
         }
