@@ -8,6 +8,8 @@
 //! (no event: `todo.created` carried no date and a date is not a status change). Otherwise
 //! a todo is inserted with its creation in the status history and `todo.created` in the
 //! outbox. Candidates are compared with each other too, so a line written twice is one todo.
+//! A todo of the meeting that someone deleted counts as existing, by the same test, so the
+//! action item found again (a re-analysis after a correction) does not bring it back.
 
 use std::collections::BTreeSet;
 
@@ -41,11 +43,15 @@ pub(crate) struct Ingested {
 }
 
 fn same_assignee(t: &TodoRecord, c: &Candidate) -> bool {
-    match (t.assignee_id, c.assignee_id) {
+    same_person(t.assignee_id, t.assignee_name.as_ref(), c)
+}
+
+fn same_person(id: Option<Uuid>, name: Option<&String>, c: &Candidate) -> bool {
+    match (id, c.assignee_id) {
         (Some(a), Some(b)) => a == b,
         (None, None) => {
             let key = |n: Option<&String>| n.map(|n| person_key(n)).unwrap_or_default();
-            key(t.assignee_name.as_ref()) == key(c.assignee_name.as_ref())
+            key(name) == key(c.assignee_name.as_ref())
         }
         _ => false,
     }
@@ -61,10 +67,23 @@ pub(crate) async fn ingest(
 ) -> Result<Ingested, ApiError> {
     let mut existing = todos::of_meeting(tx, meeting).await?;
     let mut keys: Vec<BTreeSet<String>> = existing.iter().map(|t| tokens(&t.title)).collect();
+    let deleted: Vec<(BTreeSet<String>, Option<Uuid>, Option<String>)> =
+        todos::deleted_of_meeting(tx, meeting)
+            .await?
+            .into_iter()
+            .map(|(title, id, name)| (tokens(&title), id, name))
+            .collect();
     let mut out = Ingested::default();
     for c in candidates {
         let title = c.title.clone().into_inner();
         let key = tokens(&title);
+        let was_deleted = deleted
+            .iter()
+            .any(|(k, id, name)| same_person(*id, name.as_ref(), &c) && similar(k, &key));
+        if was_deleted {
+            out.merged += 1;
+            continue;
+        }
         let found = existing
             .iter()
             .zip(&keys)

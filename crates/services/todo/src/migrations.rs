@@ -69,4 +69,19 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         "deleted_meetings",
         quorum_service::deleted_meetings::TABLE,
     ),
+    // Todos of a meeting deleted by hand: the same action item found again (a re-analysis
+    // after a correction) does not bring them back.
+    Migration::new(
+        5,
+        "deleted_todos",
+        "CREATE TABLE deleted_todos (
+            todo_id TEXT PRIMARY KEY,
+            meeting_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            assignee_id TEXT,
+            assignee_name TEXT,
+            deleted_at BIGINT NOT NULL
+        );
+        CREATE INDEX deleted_todos_meeting ON deleted_todos (meeting_id)",
+    ),
 ];

@@ -61,6 +61,7 @@ pub(crate) async fn delete(
         "DELETE FROM todo_status_history WHERE todo_id IN \
          (SELECT id FROM todos WHERE meeting_id = $1)",
         "DELETE FROM todos WHERE meeting_id = $1",
+        "DELETE FROM deleted_todos WHERE meeting_id = $1",
         "DELETE FROM meeting_participants WHERE meeting_id = $1",
         "DELETE FROM meetings WHERE meeting_id = $1",
     ] {

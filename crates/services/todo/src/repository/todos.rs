@@ -187,9 +187,10 @@ pub(crate) async fn update(
 /// is already gone).
 pub(crate) async fn delete(
     conn: &mut AnyConnection,
-    id: Uuid,
+    todo: &TodoRecord,
     read_at: i64,
 ) -> Result<bool, Failure> {
+    let id = todo.id;
     let done = sqlx::query("DELETE FROM todos WHERE id = $1 AND updated_at = $2")
         .bind(id.to_string())
         .bind(read_at)
@@ -198,11 +199,48 @@ pub(crate) async fn delete(
     if done.rows_affected() != 1 {
         return Ok(false);
     }
+    if let Some(meeting) = todo.meeting_id {
+        sqlx::query(
+            "INSERT INTO deleted_todos (todo_id, meeting_id, title, assignee_id, assignee_name, \
+             deleted_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (todo_id) DO NOTHING",
+        )
+        .bind(id.to_string())
+        .bind(meeting.to_string())
+        .bind(&todo.title)
+        .bind(text(todo.assignee_id))
+        .bind(&todo.assignee_name)
+        .bind(quorum_store::now_millis())
+        .execute(&mut *conn)
+        .await?;
+    }
     sqlx::query("DELETE FROM todo_status_history WHERE todo_id = $1")
         .bind(id.to_string())
         .execute(conn)
         .await?;
     Ok(true)
+}
+
+/// The todos of `meeting` deleted by hand (title and assignee; the rest is left empty), so
+/// that the same action item found again is not made again.
+pub(crate) async fn deleted_of_meeting(
+    conn: &mut AnyConnection,
+    meeting: Uuid,
+) -> Result<Vec<(String, Option<Uuid>, Option<String>)>, Failure> {
+    let rows = sqlx::query(
+        "SELECT title, assignee_id, assignee_name FROM deleted_todos WHERE meeting_id = $1",
+    )
+    .bind(meeting.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("title")?,
+                opt_uuid(r.try_get("assignee_id")?)?,
+                r.try_get("assignee_name")?,
+            ))
+        })
+        .collect()
 }
 
 /// Gives automatically created todos of `meeting` that have no creator yet the meeting's

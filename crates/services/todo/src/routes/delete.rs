@@ -45,7 +45,7 @@ pub(crate) async fn delete(
     if !may_delete(&mut tx, caller, &todo).await? {
         return Err(ApiError::DeleteForbidden);
     }
-    if !todos::delete(&mut tx, todo.id, todo.updated_at).await? {
+    if !todos::delete(&mut tx, &todo, todo.updated_at).await? {
         // Deleted meanwhile by another request, or changed (its status may now be DONE,
         // which `todo.deleted` must tell).
         return Err(match todos::find(&mut tx, todo.id).await? {

@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{ended, spawn_app, TestApp};
+use crate::helpers::{analysis, ended, item, spawn_app, TestApp};
 
 async fn delete(app: &TestApp, path: &str, user: Uuid) -> quorum_test_support::service::Resp {
     app.call(Method::DELETE, path, Some(user), None).await
@@ -183,4 +183,27 @@ async fn the_meetings_owner_deletes_a_todo_from_the_minutes() {
     assert_eq!(gone.meeting_id, Some(meeting));
     assert_eq!(gone.deleted_by, owner);
     assert_eq!(gone.created_by, Some(owner));
+
+    // The analysis finds the same action items again (after a correction, say): the deleted
+    // one stays deleted, the other is not doubled, a new one is made.
+    let items = vec![
+        item("Ship it", Some(bob), Some("Bob"), None),
+        item("Write the notes", Some(carol), Some("Carol"), None),
+        item("Book the demo room", Some(carol), Some("Carol"), None),
+    ];
+    app.deliver(
+        exchanges::AI,
+        &analysis(meeting, &[owner, bob, carol], items),
+    )
+    .await;
+    let titles: Vec<String> = app
+        .meeting_todos(owner, meeting)
+        .await
+        .iter()
+        .map(|t| t["title"].as_str().unwrap().to_lowercase())
+        .collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles.iter().any(|t| t.contains("demo room")), "{titles:?}");
+    assert!(!titles.iter().any(|t| t.contains("ship")), "{titles:?}");
+    assert!(listed(&app, bob).await.is_empty());
 }
