@@ -1290,10 +1290,15 @@ async fn settings_change_the_name_and_password_and_sign_out_of_every_browser_in_
     arrive(&a, "/settings").await;
     assert_eq!(text_of(&a, "main h1").await, "설정");
     fill(&a, "#name", "정다은 팀장").await;
+    // Seoul's time is the server's here; choosing it by name says so in Korean.
+    assert_eq!(text_of(&a, "label[for=timezone]").await, "시간대");
+    set_value(&a, "#timezone", "Asia/Seoul").await;
     submit(&a, "form[action='/settings/profile']").await;
     let saved = text_of(&a, "[role=status]").await;
     assert!(saved.contains("프로필을 저장했습니다"), "{saved}");
     assert_eq!(text_of(&a, "header a.who").await, "정다은 팀장");
+    let zone = text_of(&a, "#timezone-hint").await;
+    assert_eq!(zone, "날짜와 시간은 Asia/Seoul (UTC+09:00) 기준으로 표시됩니다.");
 
     // A wrong current password is said so, in Korean; nothing changes.
     fill(&a, "#current", "not my password").await;
