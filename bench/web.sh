@@ -94,7 +94,7 @@ run() { wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$@" | awk '/^RESULT/ { 
 
 declare -A calls=(
   ["/"]="\"/api/todos?size=100&assigneeId=$me\", \"/api/meetings?size=100\", \"/api/notifications?unread=true&size=1\""
-  ["/todos"]="\"/api/todos?size=100&assigneeId=$me\""
+  ["/todos"]="\"/api/todos?size=100&assigneeId=$me&status=OPEN%2CIN_PROGRESS\""
   ["/notifications"]="\"/api/notifications?size=50\", \"/api/notifications?size=1&unread=true\""
   ["/meetings/$meeting"]="\"/api/meetings/$meeting\", \"/api/ai/meetings/$meeting/analysis\", \"/api/transcripts?meetingId=$meeting\", \"/api/meetings/$meeting/recordings?size=100\""
 )

@@ -228,4 +228,33 @@ impl Api {
     ) -> Result<Reply, ApiFailure> {
         self.call(Method::GET, path, Some(token), None, peer).await
     }
+
+    /// `GET path` read straight into `T` (no `Value` in between: a page's list is parsed
+    /// once); an error answer is a failure with its code.
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        peer: &Peer,
+    ) -> Result<T, ApiFailure> {
+        let res = self
+            .open(
+                Method::GET,
+                path,
+                Some(token),
+                Outgoing::new(Body::empty()),
+                peer,
+            )
+            .await?;
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), MAX_ANSWER_BYTES)
+            .await
+            .map_err(|e| ApiFailure::Unreadable(e.to_string()))?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes)
+                .map_err(|e| ApiFailure::Unreadable(e.to_string()));
+        }
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Err(Reply { status, body }.failure())
+    }
 }

@@ -369,8 +369,7 @@ impl SignedIn {
     ) -> Result<T, ApiFailure> {
         state
             .api
-            .get(path, &self.session.access_token, &self.peer)
-            .await?
-            .json()
+            .get_json(path, &self.session.access_token, &self.peer)
+            .await
     }
 }

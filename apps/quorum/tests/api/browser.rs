@@ -1298,7 +1298,10 @@ async fn settings_change_the_name_and_password_and_sign_out_of_every_browser_in_
     assert!(saved.contains("프로필을 저장했습니다"), "{saved}");
     assert_eq!(text_of(&a, "header a.who").await, "정다은 팀장");
     let zone = text_of(&a, "#timezone-hint").await;
-    assert_eq!(zone, "날짜와 시간은 Asia/Seoul (UTC+09:00) 기준으로 표시됩니다.");
+    assert_eq!(
+        zone,
+        "날짜와 시간은 Asia/Seoul (UTC+09:00) 기준으로 표시됩니다."
+    );
 
     // A wrong current password is said so, in Korean; nothing changes.
     fill(&a, "#current", "not my password").await;

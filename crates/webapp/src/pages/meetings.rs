@@ -687,8 +687,8 @@ pub(crate) async fn show(
         }
     };
     let title = meeting.title.clone();
-    // The meeting is MINUTES_READY once its transcript exists; the analysis follows a moment
-    // later from the AI service, so the page keeps following until it is there.
+    // MINUTES_READY follows the analysis, so it is there; should the API answer without it
+    // all the same (an analysis being replaced, say), the page keeps following.
     let analysing = matches!(&minutes, Some(m) if m.analysis.is_none());
     if meeting.status == "ENDED" || analysing {
         layout::following(&tr, &title, Some(&user.session), &csrf, body).into_response()
