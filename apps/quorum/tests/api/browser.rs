@@ -234,13 +234,12 @@ async fn fill(b: &Browser, css: &str, value: &str) {
 }
 
 async fn submit(b: &Browser, form: &str) {
-    b.client
-        .find(Locator::Css(&format!("{form} button[type=submit]")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(b, Locator::Css(&format!("{form} button[type=submit]"))).await;
+}
+
+/// Clicks what `locator` finds (it must be on the page).
+async fn click(b: &Browser, locator: Locator<'_>) {
+    b.client.find(locator).await.unwrap().click().await.unwrap();
 }
 
 async fn path(b: &Browser) -> String {
@@ -284,13 +283,7 @@ async fn a_new_user_registers_signs_out_and_signs_in_again_in_korean() {
     assert_eq!(lang.as_deref(), Some("ko"));
     screenshot(&b, "login-ko-desktop").await;
 
-    b.client
-        .find(Locator::LinkText("계정 만들기"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::LinkText("계정 만들기")).await;
     arrive(&b, "/register").await;
     fill(&b, "#name", "김민지").await;
     fill(&b, "#email", &email).await;
@@ -587,13 +580,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     submit(&b, "main form").await;
     arrive(&b, "/").await;
 
-    b.client
-        .find(Locator::LinkText("Schedule a meeting"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::LinkText("Schedule a meeting")).await;
     arrive(&b, "/meetings/new").await;
     fill(&b, "#title", "Launch review").await;
     fill(&b, "#agenda", "Launch checklist").await;
@@ -620,13 +607,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     let meeting_path = path(&b).await;
 
     // The owner changes it: the form comes filled in, the colleague still invited.
-    b.client
-        .find(Locator::LinkText("Change"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::LinkText("Change")).await;
     arrive(&b, &format!("{meeting_path}/edit")).await;
     let invited = b
         .client
@@ -649,13 +630,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
 
     // The dashboard lists it, linked to its page.
     b.client.goto(&app.url("/")).await.unwrap();
-    b.client
-        .find(Locator::LinkText("Launch review"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::LinkText("Launch review")).await;
     arrive(&b, &meeting_path).await;
 
     submit(&b, &format!("form[action='{meeting_path}/start']")).await;
@@ -666,13 +641,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         "Dana Park: We decided to launch on the first of next month.",
     )
     .await;
-    b.client
-        .find(Locator::Css("#speakers button[data-name='Dana Park']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("#speakers button[data-name='Dana Park']")).await;
     b.client
         .find(Locator::Css("#notes"))
         .await
@@ -697,15 +666,11 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         "the notes were not saved as written"
     );
     screenshot(&b, "meeting-in-progress-en").await;
-    b.client
-        .find(Locator::Css(&format!(
-            "button[formaction='{meeting_path}/end']"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &b,
+        Locator::Css(&format!("button[formaction='{meeting_path}/end']")),
+    )
+    .await;
 
     // The page follows the pipeline on its own until the minutes are there.
     wait_text(&b, ".meeting-head .status", 60, |t| t == "Minutes ready").await;
@@ -756,13 +721,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     b.client.goto(&app.url(&meeting_path)).await.unwrap();
 
     // The action item is Dana's to-do; it moves forward in place.
-    b.client
-        .find(Locator::LinkText("To-dos"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::LinkText("To-dos")).await;
     arrive(&b, "/todos").await;
     let open = wait_text(&b, "ul.todos", 20, |t| {
         t.to_lowercase().contains("release notes")
@@ -771,13 +730,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     assert!(open.contains("Open"), "{open}");
     screenshot(&b, "todos-en-desktop").await;
     // Its own page: a new title and due date.
-    b.client
-        .find(Locator::Css("ul.todos a.title"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("ul.todos a.title")).await;
     wait_text(&b, "main h1", 10, |t| {
         t.to_lowercase().contains("release notes")
     })
@@ -809,13 +762,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         .execute("window.__stayed = true", vec![])
         .await
         .unwrap();
-    b.client
-        .find(Locator::Css("ul.todos button[aria-label^='Mark done']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("ul.todos button[aria-label^='Mark done']")).await;
     wait_text(&b, "section.card", 10, |t| t.contains("Nothing to do")).await;
     let stayed: Value = b
         .client
@@ -832,13 +779,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     assert!(done.contains("Done"), "{done}");
 
     // The meeting's notifications, each linked to it; read one by one until none is unread.
-    b.client
-        .find(Locator::Css("header.top a[href='/notifications']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("header.top a[href='/notifications']")).await;
     arrive(&b, "/notifications").await;
     wait_text(&b, "ul.notifications", 20, |t| t.contains("Launch review")).await;
     let link = b
@@ -887,13 +828,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     }
 
     // How Dana is told: no e-mail for to-dos assigned to her, kept after saving.
-    b.client
-        .find(Locator::LinkText("How I am told"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::LinkText("How I am told")).await;
     arrive(&b, "/notifications/preferences").await;
     let todo_email = "input[name=email][value='todo.created']";
     let ticked = |b: &Browser| {
@@ -909,13 +844,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         }
     };
     assert_eq!(ticked(&b).await.as_deref(), Some("true"));
-    b.client
-        .find(Locator::Css(todo_email))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css(todo_email)).await;
     screenshot(&b, "notification-preferences-en").await;
     submit(&b, "main form").await;
     wait_text(&b, "[role=status]", 10, |t| t.starts_with("Saved")).await;
@@ -973,13 +902,7 @@ async fn the_owner_corrects_verifies_and_shares_the_minutes_until_the_share_is_r
     assert!(first.contains("보고서 초안"), "{first}");
 
     // Correct the first section in place: the page comes back at it, corrected.
-    b.client
-        .find(Locator::Css("#section-0 summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("#section-0 summary")).await;
     fill(
         &b,
         "#text-0",
@@ -989,13 +912,7 @@ async fn the_owner_corrects_verifies_and_shares_the_minutes_until_the_share_is_r
     submit(&b, "#section-0 details form").await;
     wait_text(&b, "#section-0 .text", 10, |t| t.contains("최종본")).await;
     // An empty correction is refused in words, and nothing changes.
-    b.client
-        .find(Locator::Css("#section-0 summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("#section-0 summary")).await;
     fill(&b, "#text-0", " ").await;
     submit(&b, "#section-0 details form").await;
     let alert = text_of(&b, "[role=alert]").await;
@@ -1111,13 +1028,7 @@ async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
         "record.js did not run"
     );
 
-    b.client
-        .find(Locator::Css("#record-start"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("#record-start")).await;
     wait_text(&b, "#record-status", 10, |t| t.starts_with("Recording…")).await;
     // While it records: the clock runs and the meter moves with the voice.
     let mut loudest = 0.0_f64;
@@ -1138,13 +1049,7 @@ async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
     let elapsed = text_of(&b, "#record-time").await;
     assert_ne!(elapsed, "0:00");
     screenshot(&b, "meeting-recording-en-desktop").await;
-    b.client
-        .find(Locator::Css("#record-stop"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("#record-stop")).await;
     let uploaded = wait_text(&b, "#record-status", 30, |t| {
         !t.starts_with("Recording…") && !t.starts_with("Uploading")
     })
@@ -1157,13 +1062,11 @@ async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
     assert_eq!(listed["items"][0]["format"], "webm", "{listed}");
 
     // End it: the page follows the transcription and the analysis by itself.
-    b.client
-        .find(Locator::Css(&format!("button[formaction='{page}/end']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &b,
+        Locator::Css(&format!("button[formaction='{page}/end']")),
+    )
+    .await;
     // What the page says while it waits, as it changes: the parts of the recording
     // transcribed, one after the other, then the analysis.
     let mut seen: Vec<String> = Vec::new();
@@ -1239,13 +1142,7 @@ async fn a_meeting_recorded_from_the_browser_microphone_becomes_its_minutes() {
         .await
         .unwrap();
     assert_eq!(ranged, json!([206, 100]));
-    b.client
-        .find(Locator::Css("#section-0 a.time"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("#section-0 a.time")).await;
     let mut playing = false;
     for _ in 0..50 {
         let state: Value = b
@@ -1280,13 +1177,7 @@ async fn settings_change_the_name_and_password_and_sign_out_of_every_browser_in_
     sign_in(&b, &app, &email).await;
 
     // The name in the header leads to the settings.
-    a.client
-        .find(Locator::Css("header a.who"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&a, Locator::Css("header a.who")).await;
     arrive(&a, "/settings").await;
     assert_eq!(text_of(&a, "main h1").await, "설정");
     fill(&a, "#name", "정다은 팀장").await;
@@ -1468,15 +1359,11 @@ async fn colleagues_are_invited_by_name_times_follow_my_time_zone_and_my_meeting
         "Dana Park: I will book the room for the offsite.\nBo Han: I will draft the roadmap document.",
     )
     .await;
-    b.client
-        .find(Locator::Css(&format!(
-            "button[formaction='{meeting_path}/end']"
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        &b,
+        Locator::Css(&format!("button[formaction='{meeting_path}/end']")),
+    )
+    .await;
     wait_text(&b, "#actions-heading + ul", 60, |t| {
         t.contains("roadmap") && t.contains("room")
     })
@@ -1519,13 +1406,7 @@ async fn colleagues_are_invited_by_name_times_follow_my_time_zone_and_my_meeting
         "{mine}"
     );
     // My meetings': Bo's too, with his name and the meeting's title.
-    b.client
-        .find(Locator::LinkText("My meetings'"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::LinkText("My meetings'")).await;
     let all = wait_text(&b, "main section.card", 10, |t| t.contains("roadmap")).await;
     assert!(all.contains("Bo Han") && all.contains("Roadmap"), "{all}");
     screenshot(&b, "todos-meetings-en").await;
@@ -1618,25 +1499,13 @@ async fn colleagues_are_invited_by_name_times_follow_my_time_zone_and_my_meeting
         .goto(&app.url(&format!("/todos/{room}")))
         .await
         .unwrap();
-    b.client
-        .find(Locator::Css("details.danger summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("details.danger summary")).await;
     submit(&b, "details.danger form").await;
     arrive(&b, "/todos").await;
     let after = api_get(&app, &token, &format!("/api/todos/{room}")).await;
     assert_eq!(after["status"], 404, "{after}");
     b.client.goto(&app.url(&meeting_path)).await.unwrap();
-    b.client
-        .find(Locator::Css("details.danger summary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, Locator::Css("details.danger summary")).await;
     screenshot(&b, "meeting-delete-en").await;
     submit(&b, "details.danger form").await;
     arrive(&b, "/").await;

@@ -41,18 +41,7 @@ async fn ended_meeting(app: &TestApp, owner: &User, others: &[&User]) -> String 
     });
     let meeting = app.create_meeting_with(owner, &mut body).await;
     let id = meeting["id"].as_str().unwrap().to_string();
-    let res = app
-        .post(owner, &format!("/api/meetings/{id}/start"), json!({}))
-        .await;
-    assert_eq!(res.status(), 200);
-    let res = app
-        .post(
-            owner,
-            &format!("/api/meetings/{id}/end"),
-            json!({ "notes": NOTES }),
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    app.hold(owner, &id, NOTES).await;
     id
 }
 

@@ -244,6 +244,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Starts meeting `id` and ends it with `notes`, as its owner (both must succeed).
+    pub(crate) async fn hold(&self, owner: &User, id: &str, notes: &str) {
+        let res = self
+            .post(owner, &format!("/api/meetings/{id}/start"), json!({}))
+            .await;
+        assert_eq!(res.status(), 200, "start: {}", res.text().await.unwrap());
+        let res = self
+            .post(
+                owner,
+                &format!("/api/meetings/{id}/end"),
+                json!({ "notes": notes }),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "end: {}", res.text().await.unwrap());
+    }
+
     /// Creates a meeting from `body`, retrying while participants are unknown (see below).
     pub(crate) async fn create_meeting_with(&self, owner: &User, body: &mut Value) -> Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);

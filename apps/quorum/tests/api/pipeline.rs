@@ -92,18 +92,7 @@ pub(crate) async fn run_pipeline(
     });
     let meeting = app.create_meeting_with(owner, &mut body).await;
     let id = meeting["id"].as_str().unwrap().to_string();
-    let res = app
-        .post(owner, &format!("/api/meetings/{id}/start"), json!({}))
-        .await;
-    assert_eq!(res.status(), 200);
-    let res = app
-        .post(
-            owner,
-            &format!("/api/meetings/{id}/end"),
-            json!({ "notes": notes }),
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    app.hold(owner, &id, notes).await;
 
     // Transcript: speakers as written, language detected.
     let transcript: Value = eventually("the transcript", || async {
