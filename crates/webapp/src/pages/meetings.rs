@@ -337,9 +337,15 @@ pub(crate) async fn people(
     if q.chars().count() < 2 {
         return Html(String::new()).into_response();
     }
+    // A fragment for the finder's list: on a failure, an empty list (the invitation field
+    // still takes names and addresses), never a whole error page inside the form.
     let found = match people_named(&state, &user, q).await {
         Ok(found) => found,
-        Err(e) => return failed(&state, &headers, &e),
+        Err(e) if e.is_unauthorized() => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "people could not be found");
+            return Html(String::new()).into_response();
+        }
     };
     let markup = html! {
         @if found.is_empty() {
