@@ -7,7 +7,7 @@
 
 Schema validity is kubernetes-validate's job; this checks what a schema cannot: probe paths,
 ports and the seed's timings, one HPA and PDB per Deployment, hardening, network policies,
-the per-service database, and seed 004's Istio numbers. Prints each problem; exit 1 if any.
+the per-service database, the management port Prometheus scrapes, and seed 004's Istio numbers. Prints each problem; exit 1 if any.
 """
 import json
 import sys
@@ -15,6 +15,8 @@ import sys
 import yaml
 
 PORT = 8080
+# management.port: metrics and health details, for Prometheus only (8080 gives probes the status).
+MANAGEMENT_PORT = 8081
 LIVENESS = "/actuator/health/liveness"
 READINESS = "/actuator/health/readiness"
 # Seed 000 §3.6.2 (liveness, readiness); seed 001 (startup: period 10, timeout 5, 10 failures).
@@ -106,6 +108,10 @@ def check_container(name, c, configmaps, secrets):
             env[e["name"]] = e.get("value", "")
     if env.get("QUORUM_SERVER__PORT") != str(PORT):
         problem(f"{name}: QUORUM_SERVER__PORT must be {PORT}")
+    if env.get("QUORUM_MANAGEMENT__PORT") != str(MANAGEMENT_PORT):
+        problem(f"{name}: QUORUM_MANAGEMENT__PORT must be {MANAGEMENT_PORT} (metrics for Prometheus)")
+    if not any(p.get("containerPort") == MANAGEMENT_PORT for p in c.get("ports", [])):
+        problem(f"{name}: no container port {MANAGEMENT_PORT} (management)")
     url = env.get("QUORUM_BACKENDS__DATABASE_URL")
     if db and not (url or "").startswith("postgres://") or db and not url.endswith(f"/quorum_{db}"):
         problem(f"{name}: QUORUM_BACKENDS__DATABASE_URL must be postgres://…/quorum_{db}, is {url!r}")
@@ -137,8 +143,8 @@ def check_base(docs):
         if not pod.get("securityContext", {}).get("runAsNonRoot"):
             problem(f"{name}: pod securityContext.runAsNonRoot must be true")
         ann = spec["template"]["metadata"].get("annotations", {})
-        if ann.get("prometheus.io/path") != "/actuator/prometheus" or ann.get("prometheus.io/port") != str(PORT):
-            problem(f"{name}: prometheus.io/path and port annotations must point at /actuator/prometheus:{PORT}")
+        if ann.get("prometheus.io/path") != "/actuator/prometheus" or ann.get("prometheus.io/port") != str(MANAGEMENT_PORT):
+            problem(f"{name}: prometheus.io/path and port annotations must point at /actuator/prometheus:{MANAGEMENT_PORT}")
         for c in pod["containers"]:
             env = check_container(name, c, cms, secrets)
         if name == "gateway":
@@ -164,6 +170,15 @@ def check_base(docs):
         problem("no default-deny NetworkPolicy (empty podSelector, Ingress+Egress, no rules)")
     if not any(any(p.get("port") == 53 for r in np["spec"].get("egress", []) for p in r.get("ports", [])) for np in nps):
         problem("no NetworkPolicy lets pods reach DNS")
+    scrape = [np for np in nps if any(p.get("port") == MANAGEMENT_PORT
+                                      for r in np["spec"].get("ingress", []) for p in r.get("ports", []))]
+    if not scrape:
+        problem(f"no NetworkPolicy lets Prometheus reach the management port {MANAGEMENT_PORT}")
+    for np in scrape:
+        for r in np["spec"]["ingress"]:
+            if any(p.get("port") == MANAGEMENT_PORT for p in r.get("ports", [])) and any(
+                    "podSelector" in f and "namespaceSelector" not in f for f in r.get("from", [])):
+                problem(f"{np['metadata']['name']}: the management port is for Prometheus, not other pods")
     ings = by_kind(docs, "Ingress").values()
     if not any(p["backend"]["service"]["name"] == "gateway" for i in ings for r in i["spec"]["rules"] for p in r["http"]["paths"]):
         problem("no Ingress routes to the gateway Service")

@@ -50,6 +50,11 @@ def check_compose(compose, deploy):
         env = svc.get("environment", {})
         if env.get("QUORUM_SERVER__PORT") != "8080":
             problem(f"compose {name}: QUORUM_SERVER__PORT must be 8080")
+        management = env.get("QUORUM_MANAGEMENT__PORT")
+        if not management:
+            problem(f"compose {name}: QUORUM_MANAGEMENT__PORT is not set (metrics for Prometheus)")
+        elif any(str(p.get("target")) == management for p in svc.get("ports", [])):
+            problem(f"compose {name}: the management port {management} must not be published")
         url = env.get("QUORUM_BACKENDS__DATABASE_URL")
         if url:
             db = url.rsplit("/", 1)[-1]
@@ -72,9 +77,16 @@ def check_compose(compose, deploy):
 def check_prometheus(deploy, quorum, compose):
     with open(os.path.join(deploy, "prometheus/prometheus.yml"), encoding="utf-8") as f:
         prom = yaml.safe_load(f)
-    targets = {t.split(":")[0] for job in prom["scrape_configs"]
+    scraped = [t for job in prom["scrape_configs"]
                if job.get("metrics_path") == "/actuator/prometheus"
-               for sc in job.get("static_configs", []) for t in sc["targets"]}
+               for sc in job.get("static_configs", []) for t in sc["targets"]]
+    targets = {t.split(":")[0] for t in scraped}
+    for t in scraped:
+        host, _, port = t.partition(":")
+        env = compose["services"].get(host, {}).get("environment", {}) or {}
+        if host in quorum and port != str(env.get("QUORUM_MANAGEMENT__PORT")):
+            problem(f"prometheus.yml: scrapes {t}, not {host}'s management port "
+                    f"(QUORUM_MANAGEMENT__PORT={env.get('QUORUM_MANAGEMENT__PORT')})")
     for name in quorum:
         if name not in targets:
             problem(f"prometheus.yml: Quorum service {name} is not scraped")

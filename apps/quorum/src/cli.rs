@@ -77,6 +77,12 @@ impl Cli {
             }
         };
         quorum_telemetry::init_tracing(&settings.log.level, settings.log.json);
+        for name in crate::settings::ignored_variables() {
+            tracing::warn!(
+                variable = %name,
+                "{name} is not a setting (settings are QUORUM_<SECTION>__<KEY>); ignored"
+            );
+        }
         let command = self
             .command
             .unwrap_or_else(|| Command::Serve(ServeArgs::default()));
@@ -93,6 +99,10 @@ impl Cli {
                 .and_then(|plan| {
                     settings.backends.validate()?;
                     settings.web.validate()?;
+                    quorum_auth::KeySeal::from_base64(
+                        settings.identity.key_encryption_key.expose(),
+                    )
+                    .map_err(|e| format!("identity.key_encryption_key: {e}"))?;
                     plan.check(&settings)
                 })
                 .map(|()| println!("configuration is valid"))

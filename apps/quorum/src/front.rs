@@ -10,9 +10,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
-use quorum_cache::CacheStore;
 use quorum_gateway::{Gateway, InProcess, RedisRateLimiter, Upstream};
+use quorum_store::Db;
 use quorum_telemetry::{BuildInfo, HealthRegistry};
+use quorum_web::management::{Management, ManagementListener};
 use quorum_web::{Code, Problem};
 
 use crate::backends::Stores;
@@ -36,6 +37,7 @@ pub(crate) fn gateway(
     // One source of truth for what the identity service signs and the gateway expects.
     gateway_settings.auth.issuer = settings.identity.issuer.clone();
     gateway_settings.auth.audience = settings.identity.audience.clone();
+    gateway_settings.auth.max_token_lifetime_secs = settings.identity.access_ttl_secs;
     let recording_max = settings.meeting.recording_max_bytes;
     if plan.runs("meeting") && (gateway_settings.upload_body_limit_bytes as u64) < recording_max {
         tracing::warn!(
@@ -73,8 +75,9 @@ pub(crate) fn gateway(
     for indicator in registry.indicators() {
         builder = builder.health_check(indicator.name(), gateway_check(indicator.clone()));
     }
-    let ops = quorum_telemetry::ops_router(registry, info, prometheus);
+    let ops = quorum_telemetry::ops_router(registry, info, prometheus, management(settings));
     builder
+        .management(management(settings))
         .local_routes(ops)
         .build()
         .context("building the gateway")
@@ -84,19 +87,52 @@ pub(crate) fn gateway(
 /// `Idempotency-Key` replay.
 /// A `--role read` instance refuses other methods with 421 (Misdirected Request): the
 /// gateway sends writes to the write group.
-pub(crate) fn service_router(
-    name: &'static str,
-    router: Router,
-    cache: Arc<dyn CacheStore>,
-    role: Role,
-) -> Router {
-    let mut router = router.layer(quorum_web::idempotency::layer(cache));
+pub(crate) fn service_router(name: &'static str, router: Router, db: Db, role: Role) -> Router {
+    let mut router = router.layer(quorum_web::idempotency::layer(db));
     if role == Role::Read {
         router = router.layer(axum::middleware::from_fn(reads_only));
     }
     router.layer(axum::middleware::from_fn_with_state(
         name,
         quorum_telemetry::metrics::track,
+    ))
+}
+
+/// Holds a service's request bodies to what the gateway lets through to it
+/// (`gateway.body_limit_bytes`, or its routes' own), with a `413` naming the limit: axum's
+/// 2 MiB default no longer refuses smaller bodies with a 400. Recordings keep their own
+/// limit (`meeting.recording_max_bytes`).
+pub(crate) fn body_limit(
+    name: &str,
+    router: Router,
+    settings: &Settings,
+) -> anyhow::Result<Router> {
+    let limit = quorum_gateway::service_body_limit(&settings.gateway, name)?;
+    Ok(quorum_web::limit::apply(router, limit))
+}
+
+/// Who may read metrics, build information and health details (`management.token`,
+/// `management.port`).
+pub(crate) fn management(settings: &Settings) -> Management {
+    Management::new(
+        settings.management.token.expose(),
+        settings.management.port.is_some(),
+    )
+}
+
+/// What the management listener serves: the process's `/actuator/*`, its requests marked as
+/// coming from that listener (which opens the details to them); any other path is a 404.
+pub(crate) fn management_router(router: Router) -> Router {
+    router.layer(axum::middleware::from_fn(
+        |mut req: Request<Body>, next: Next| async move {
+            if !req.uri().path().starts_with("/actuator/") {
+                let path = req.uri().path().to_owned();
+                let detail = format!("the management port serves /actuator/* only, not `{path}`");
+                return Problem::new(Code::RouteNotFound, detail).into_response();
+            }
+            req.extensions_mut().insert(ManagementListener);
+            next.run(req).await
+        },
     ))
 }
 

@@ -137,7 +137,7 @@ async fn build(
     Ok(match name {
         "identity" => Box::new(
             quorum_identity::build(
-                settings.identity.clone(),
+                identity_settings(settings),
                 quorum_identity::Deps {
                     db,
                     broker: b.broker.clone(),
@@ -197,7 +197,6 @@ async fn build(
                 quorum_ai::Deps {
                     db,
                     broker: b.broker.clone(),
-                    cache: b.cache.clone(),
                     tasks: b.tasks.clone(),
                 },
             )
@@ -263,6 +262,8 @@ mod tests {
                 "notification.user.queue <- user.events user.*",
                 "todo.ai.queue <- ai.events ai.analysis.completed",
                 "todo.meeting.queue <- meeting.events meeting.ended",
+                "todo.meeting_changed.queue <- meeting.events meeting.created",
+                "todo.meeting_changed.queue <- meeting.events meeting.started",
                 "todo.meeting_deleted.queue <- meeting.events meeting.deleted",
                 "todo.user.queue <- user.events user.*",
                 "transcript.meeting.queue <- meeting.events meeting.ended",
@@ -279,4 +280,17 @@ mod tests {
             assert!(topology.queues.iter().any(|q| q.name == work_queue));
         }
     }
+}
+
+/// The identity settings, with what follows from the rest of the configuration: a new
+/// e-mail address is confirmed by a code sent to it whenever e-mail can be sent.
+fn identity_settings(settings: &Settings) -> quorum_identity::Settings {
+    let mut identity = settings.identity.clone();
+    identity.confirm_email_changes = settings
+        .notification
+        .smtp
+        .host
+        .as_deref()
+        .is_some_and(|h| !h.trim().is_empty());
+    identity
 }

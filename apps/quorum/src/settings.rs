@@ -3,8 +3,11 @@
 //! Sources, later ones winning: built-in defaults, the TOML file (`quorum.toml` in the
 //! working directory, or `--config PATH`), then environment variables `QUORUM_…` with `__`
 //! between levels (`QUORUM_SERVER__PORT=9090`, `QUORUM_LOG__JSON=true`). Unknown keys and
-//! ill-typed values are errors that name the key. Every key is documented in
-//! `docs/configuration.md`.
+//! ill-typed values are errors that name the key (an unknown one with the nearest key
+//! there is); `QUORUM_…` variables that cannot be settings are left alone (`env`). Every key
+//! is documented in `docs/configuration.md`.
+
+mod env;
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +15,8 @@ use figment::providers::{Env, Format, Toml};
 use figment::Figment;
 use quorum_service::Secret;
 use serde::Deserialize;
+
+pub(crate) use env::ignored_variables;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -29,6 +34,7 @@ pub struct Settings {
     pub notification: quorum_notification::Settings,
     pub gateway: quorum_gateway::GatewaySettings,
     pub web: quorum_webapp::WebSettings,
+    pub management: ManagementSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -179,19 +185,47 @@ impl BackendSettings {
     }
 }
 
+/// The operations endpoints (`/actuator/*`): who may read more than the status.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ManagementSettings {
+    /// Bearer token for metrics, build information and health details. Empty: only
+    /// clients on the same machine may read them (or anyone reaching `port`).
+    pub token: Secret,
+    /// A port of their own for the details (on `server.host`; `0` picks a free one); the
+    /// main port then answers probes with the status only. Unset: the main port.
+    pub port: Option<u16>,
+}
+
+/// Settings that cannot be read: the message names the key (or the variable) and, for an
+/// unknown one, the nearest key there is.
+#[derive(Debug)]
+pub struct SettingsError(String);
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
 impl Settings {
-    /// Loads defaults, then `file` (or `./quorum.toml` if present), then `QUORUM_…` variables.
-    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
+    /// Loads defaults, then `file` (or `./quorum.toml` if present), then the `QUORUM_…`
+    /// variables that are settings (`QUORUM_<SECTION>__<KEY>`; see [`ignored_variables`]
+    /// for the others).
+    pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
         let mut fig = Figment::new();
         match file {
             Some(path) => fig = fig.merge(Toml::file_exact(path)),
             None => fig = fig.merge(Toml::file("quorum.toml")),
         }
-        // `QUORUM_TEST_…` variables belong to the test suites, not to the server.
         let env = Env::prefixed("QUORUM_")
-            .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_"))
+            .filter(|key| env::is_setting(key.as_str()))
             .split("__");
-        fig.merge(env).extract().map_err(Box::new)
+        fig.merge(env)
+            .extract()
+            .map_err(|e| SettingsError(env::explain(&e)))
     }
 }
 

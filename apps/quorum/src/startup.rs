@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::backends::{shared_broker, shared_stores};
-use crate::front::{gateway, service_router};
+use crate::front::{body_limit, gateway, management, management_router, service_router};
 use crate::health::{cache_indicator, health_registry};
 use crate::plan::Plan;
 use crate::services::{self, Backends};
@@ -30,6 +30,8 @@ pub struct Application {
     grace: Duration,
     dbs: Vec<Db>,
     services: Vec<(&'static str, Router)>,
+    /// `management.port`: the listener of the operations endpoints' details, and its port.
+    management: Option<(TcpListener, u16)>,
 }
 
 impl Application {
@@ -46,8 +48,7 @@ impl Application {
     pub async fn build_plan(settings: Settings, plan: Plan) -> anyhow::Result<Self> {
         let prometheus = quorum_telemetry::metrics::install();
         let data = settings.data.dir.clone();
-        std::fs::create_dir_all(&data)
-            .with_context(|| format!("data.dir: cannot create `{}`", data.display()))?;
+        crate::disk::secure(&settings)?;
         settings.backends.validate().map_err(anyhow::Error::msg)?;
         settings.web.validate().map_err(anyhow::Error::msg)?;
         plan.check(&settings).map_err(anyhow::Error::msg)?;
@@ -84,8 +85,8 @@ impl Application {
 
         let mut service_routers = Vec::new();
         for s in &running {
-            let router =
-                service_router(s.name, s.router.clone(), stores.cache.clone(), plan.role());
+            let router = service_router(s.name, s.router.clone(), s.db.clone(), plan.role());
+            let router = body_limit(s.name, router, &settings)?;
             service_routers.push((s.name, router));
         }
         let info = BuildInfo {
@@ -117,8 +118,14 @@ impl Application {
                 gateway
             }
         } else {
-            // Services only: their routers side by side, and this process's own actuator.
-            let mut router = quorum_telemetry::ops_router(registry, info, prometheus);
+            // Services only: their routers side by side, and this process's own actuator
+            // (liveness and health included: its probes ask it, not a gateway).
+            let mut router = quorum_telemetry::actuator_router(
+                registry,
+                info,
+                prometheus,
+                management(&settings),
+            );
             for (_, r) in &service_routers {
                 router = router.merge(r.clone());
             }
@@ -130,6 +137,17 @@ impl Application {
             .await
             .with_context(|| format!("server.host/server.port: cannot listen on {addr}"))?;
         let port = listener.local_addr()?.port();
+        let management = match settings.management.port {
+            Some(port) => {
+                let addr = format!("{}:{port}", settings.server.host);
+                let listener = TcpListener::bind(&addr)
+                    .await
+                    .with_context(|| format!("management.port: cannot listen on {addr}"))?;
+                let port = listener.local_addr()?.port();
+                Some((listener, port))
+            }
+            None => None,
+        };
         let mut dbs: Vec<Db> = running.iter().map(|s| s.db.clone()).collect();
         dbs.extend(broker_db);
         Ok(Self {
@@ -141,6 +159,7 @@ impl Application {
             grace: Duration::from_secs(settings.server.shutdown_grace_secs),
             dbs,
             services: service_routers,
+            management,
         })
     }
 
@@ -151,6 +170,7 @@ impl Application {
         let mut settings = settings.clone();
         settings.server.port = 0;
         settings.server.host = "127.0.0.1".into();
+        settings.management.port = None;
         Self::build_plan(settings, plan.for_migration())
             .await?
             .run_until_stopped(std::future::ready(()))
@@ -172,6 +192,11 @@ impl Application {
         self.port
     }
 
+    /// The port of the management listener (`management.port`), when there is one.
+    pub fn management_port(&self) -> Option<u16> {
+        self.management.as_ref().map(|(_, port)| *port)
+    }
+
     /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests and
     /// background work (consumers, outbox relays) finish within the grace period, and closes
     /// the databases.
@@ -181,6 +206,20 @@ impl Application {
     ) -> anyhow::Result<()> {
         let stop = self.stop.clone();
         let drained = stop.clone();
+        let ops = self.management.map(|(listener, _)| {
+            let router = management_router(self.router.clone());
+            let stop = self.stop.clone();
+            tokio::spawn(async move {
+                let served = axum::serve(
+                    listener,
+                    router.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(async move { stop.cancelled().await });
+                if let Err(e) = served.await {
+                    tracing::error!(error = %e, "the management listener failed");
+                }
+            })
+        });
         let server = axum::serve(
             self.listener,
             self.router
@@ -207,6 +246,11 @@ impl Application {
         };
         let result = server.await;
         self.stop.cancel();
+        if let Some(ops) = ops {
+            if tokio::time::timeout(self.grace, ops).await.is_err() {
+                tracing::warn!("the management listener did not stop within the grace period");
+            }
+        }
         let background = futures::future::join_all(self.background);
         if tokio::time::timeout(self.grace, background).await.is_err() {
             tracing::warn!("background work did not finish within the grace period");

@@ -8,6 +8,10 @@ pub const USER_CREATED: &str = "user.created";
 pub const USER_UPDATED: &str = "user.updated";
 pub const USER_DELETED: &str = "user.deleted";
 pub const AUTH_TOKEN_REVOKED: &str = "auth.token_revoked";
+/// A user asked to change their e-mail address; the code that confirms it is to be sent to
+/// the new address (payload: [`EmailChangeRequested`]). On `user.events`, but not `user.*`,
+/// so only a consumer that binds it (the notification service) receives the code.
+pub const AUTH_EMAIL_CHANGE_REQUESTED: &str = "auth.email_change_requested";
 pub const MEETING_CREATED: &str = "meeting.created";
 pub const MEETING_STARTED: &str = "meeting.started";
 pub const MEETING_ENDED: &str = "meeting.ended";
@@ -51,12 +55,29 @@ pub struct UserDeleted {
     pub occurred_at: DateTime<Utc>,
 }
 
-/// `auth.token_revoked`: an access token (by `jti`) stops working before its expiry.
+/// `auth.token_revoked`: an access token (by `jti`) stops working before its expiry — or,
+/// when `jti` is `sid:<session>`, every access token of that session (refresh-token family)
+/// does: `jti` is the key of a `quorum_auth::RevocationList` either way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenRevoked {
     pub jti: String,
     pub user_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// `auth.email_change_requested`: send `code` to `email` (the new address, not yet the
+/// account's), in `locale`, addressed to `name`; it confirms the change until `expiresAt`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailChangeRequested {
+    pub user_id: Uuid,
+    pub email: String,
+    pub name: String,
+    #[serde(default)]
+    pub locale: Option<String>,
+    pub code: String,
     pub expires_at: DateTime<Utc>,
     pub occurred_at: DateTime<Utc>,
 }

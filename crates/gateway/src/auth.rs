@@ -70,6 +70,8 @@ pub(crate) struct Authenticator {
     audience: String,
     refresh_every: Duration,
     forced_refresh_min: Duration,
+    max_lifetime: Duration,
+    stream_recheck: Duration,
     cached: RwLock<Option<Cached>>,
     refresh: Mutex<RefreshState>,
 }
@@ -87,6 +89,8 @@ impl Authenticator {
             audience: settings.audience.clone(),
             refresh_every: Duration::from_secs(settings.jwks_refresh_secs),
             forced_refresh_min: Duration::from_secs(settings.unknown_kid_refresh_min_secs),
+            max_lifetime: Duration::from_secs(settings.max_token_lifetime_secs),
+            stream_recheck: Duration::from_secs(settings.stream_recheck_secs.max(1)),
             cached: RwLock::new(None),
             refresh: Mutex::new(RefreshState::default()),
         }
@@ -123,8 +127,15 @@ impl Authenticator {
         self.not_revoked(claims).await
     }
 
+    /// The revocation list requests are checked against (an open event stream keeps asking
+    /// it, `crate::streams`), and how often.
+    pub(crate) fn revocations(&self) -> (Arc<dyn RevocationList>, Duration) {
+        (Arc::clone(&self.revocations), self.stream_recheck)
+    }
+
     async fn not_revoked(&self, claims: AccessClaims) -> Result<AccessClaims, AuthFailure> {
-        match self.revocations.is_revoked(&claims.jti).await {
+        // By the token's id, or with its whole session (`sid`).
+        match quorum_auth::is_revoked(self.revocations.as_ref(), &claims).await {
             Ok(false) => Ok(claims),
             Ok(true) => Err(AuthFailure::Invalid("revoked")),
             Err(e) => {
@@ -195,7 +206,8 @@ impl Authenticator {
                 return None;
             }
         };
-        let verifier = match Verifier::new(&jwks, &self.issuer, &self.audience) {
+        let verifier = match Verifier::new(&jwks, &self.issuer, &self.audience, self.max_lifetime)
+        {
             Ok(v) => Arc::new(v),
             Err(e) => {
                 tracing::warn!(error = %e, "the jwks holds no usable key");
@@ -234,6 +246,9 @@ fn reason(e: &AuthError) -> &'static str {
         AuthError::Revoked => "revoked",
         AuthError::UnknownKey(_) => "unknown_key",
         AuthError::BadSignature => "bad_signature",
+        AuthError::IssuedInFuture => "issued_in_future",
+        AuthError::LifetimeTooLong => "lifetime_too_long",
+        AuthError::UnsupportedCritical => "unsupported_crit",
         _ => "invalid",
     }
 }
@@ -391,6 +406,37 @@ mod tests {
             auth.authenticate(&headers).await,
             Err(AuthFailure::Invalid(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn a_token_of_a_revoked_session_is_refused_even_when_remembered() {
+        let (source, auth) = setup();
+        let (token, _) = source
+            .ring
+            .issue_session_access(Uuid::now_v7(), "family-1")
+            .unwrap();
+        let (other, _) = source
+            .ring
+            .issue_session_access(Uuid::now_v7(), "family-2")
+            .unwrap();
+        let headers = |t: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::AUTHORIZATION, format!("Bearer {t}").parse().unwrap());
+            h
+        };
+        auth.authenticate(&headers(&token)).await.unwrap();
+        let (list, _) = auth.revocations();
+        list.revoke(
+            &quorum_auth::session_key("family-1"),
+            Utc::now() + chrono::Duration::seconds(900),
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            auth.authenticate(&headers(&token)).await,
+            Err(AuthFailure::Invalid("revoked"))
+        ));
+        auth.authenticate(&headers(&other)).await.unwrap();
     }
 
     #[tokio::test(start_paused = true)]

@@ -8,6 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use http::{header, HeaderName, HeaderValue, Method};
 use quorum_auth::RevocationList;
+use quorum_web::management::Management;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa::openapi::OpenApi;
 
@@ -68,6 +69,7 @@ pub struct GatewayBuilder {
     docs: Vec<(String, OpenApi)>,
     health: Vec<(String, Arc<dyn HealthCheck>)>,
     local: Option<Router>,
+    management: Management,
 }
 
 impl GatewayBuilder {
@@ -111,6 +113,12 @@ impl GatewayBuilder {
         check: Arc<dyn HealthCheck>,
     ) -> Self {
         self.health.push((component.into(), check));
+        self
+    }
+    /// Who may read the components of `/actuator/health` (default: local clients only);
+    /// everyone else gets the overall status.
+    pub fn management(mut self, management: Management) -> Self {
+        self.management = management;
         self
     }
     /// Extra gateway-local routes (web UI, `/actuator/prometheus`, `/actuator/info`…). They get
@@ -206,6 +214,7 @@ impl GatewayBuilder {
         let health_state = Arc::new(HealthState {
             checks,
             timeout: Duration::from_millis(settings.health_timeout_ms),
+            management: self.management,
         });
 
         let mut router: Router = Router::new()
@@ -224,7 +233,9 @@ impl GatewayBuilder {
         if let Some(cors) = cors_layer(&settings.cors.allowed_origins)? {
             router = router.layer(cors);
         }
-        Ok(router.layer(axum::middleware::from_fn(crate::observe::observe)))
+        Ok(router
+            .layer(axum::middleware::from_fn(crate::headers::security_headers))
+            .layer(axum::middleware::from_fn(crate::observe::observe)))
     }
 }
 

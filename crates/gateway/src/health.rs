@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
+use quorum_web::management::Management;
 use serde::Serialize;
 
 use crate::upstream::Upstream;
@@ -136,9 +137,15 @@ struct SystemHealth {
 pub(crate) struct HealthState {
     pub(crate) checks: Vec<(String, Arc<dyn HealthCheck>)>,
     pub(crate) timeout: Duration,
+    /// Who sees the components; anyone else gets `{"status"}` only.
+    pub(crate) management: Management,
 }
 
-pub(crate) async fn system_health(State(state): State<Arc<HealthState>>) -> Response {
+pub(crate) async fn system_health(
+    State(state): State<Arc<HealthState>>,
+    req: Request<Body>,
+) -> Response {
+    let detailed = state.management.allows(&req);
     let probes = state.checks.iter().map(|(name, check)| {
         let timeout = state.timeout;
         async move {
@@ -163,6 +170,9 @@ pub(crate) async fn system_health(State(state): State<Arc<HealthState>>) -> Resp
         HealthStatus::Up => StatusCode::OK,
         HealthStatus::Down => StatusCode::SERVICE_UNAVAILABLE,
     };
+    if !detailed {
+        return (code, Json(serde_json::json!({ "status": status }))).into_response();
+    }
     (code, Json(SystemHealth { status, components })).into_response()
 }
 

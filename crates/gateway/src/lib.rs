@@ -11,7 +11,8 @@
 //!    vendored Swagger UI at `/api/docs` (`openapi.rs`), `/actuator/health` for the whole
 //!    system (`health.rs`);
 //! 4. proxies everything else by longest path prefix (`proxy.rs`): verifies the bearer token
-//!    locally against the cached JWKS (`jwks.rs`) and the revocation list (`auth.rs`), sets
+//!    locally against the cached JWKS (`jwks.rs`) and the revocation list (`auth.rs`; an
+//!    event stream is cut when its token expires or is revoked, `streams.rs`), sets
 //!    `x-quorum-user-id`, applies the per-caller GCRA quotas of the route group
 //!    (`rate_limit.rs`), the body limit, the upstream timeout and retry policy (larger for
 //!    uploads: `uploads.rs`), and calls the [`Upstream`] with the body streaming through
@@ -21,7 +22,11 @@
 //!    optionally split into reads and writes ([`ReadWrite`]). The builder makes those from
 //!    `gateway.upstreams` for every upstream not given in code (`builder/remote.rs`).
 //!
-//! Every error it produces itself is `application/problem+json` (`problems.rs`).
+//! Every error it produces itself is `application/problem+json` (`problems.rs`); every
+//! answer carries the security headers of `headers.rs` (nosniff, no framing, no referrer,
+//! `Cache-Control: no-store` unless the answer sets its own). The components of
+//! `/actuator/health` are shown only to the management policy's callers
+//! ([`quorum_web::management::Management`]); others get the status.
 //!
 //! ```ignore
 //! let app = Gateway::builder()
@@ -37,6 +42,7 @@
 
 mod auth;
 mod builder;
+mod headers;
 mod health;
 mod jwks;
 mod observe;
@@ -45,6 +51,7 @@ mod problems;
 mod proxy;
 mod rate_limit;
 mod settings;
+mod streams;
 mod uploads;
 mod upstream;
 
@@ -60,6 +67,7 @@ pub use settings::{
     RouteSettings, UploadRetrySettings, UploadRoute, UpstreamUrls, DEFAULT_BODY_LIMIT_BYTES,
     DEFAULT_TIMEOUT_MS, DEFAULT_UPLOAD_BODY_LIMIT_BYTES, DEFAULT_UPLOAD_TIMEOUT_SECS,
 };
+pub use uploads::service_body_limit;
 pub use upstream::{
     CallPolicy, HttpUpstream, InProcess, InvalidUpstreamUrl, ReadWrite, Upstream, UpstreamError,
 };

@@ -21,7 +21,9 @@ pub(crate) fn merge(docs: Vec<(String, OpenApi)>) -> OpenApi {
                 .version(env!("CARGO_PKG_VERSION"))
                 .description(Some(
                     "Meeting minutes: users, meetings, transcripts, AI analysis, todos and \
-                     notifications, behind one gateway.",
+                     notifications, behind one gateway. Any operation may answer a request \
+                     body over its route's limit with 413 `payload_too_large` (the limit \
+                     named in `detail`).",
                 )),
         )
         .components(Some(ComponentsBuilder::new().build()))

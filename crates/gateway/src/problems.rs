@@ -45,14 +45,6 @@ pub(crate) fn too_many_requests(decision: &RateLimitDecision) -> Response {
     res
 }
 
-pub(crate) fn payload_too_large(limit: usize) -> Response {
-    Problem::new(
-        Code::PayloadTooLarge,
-        format!("the request body exceeds {limit} bytes"),
-    )
-    .into_response()
-}
-
 pub(crate) fn bad_gateway() -> Response {
     Problem::new(
         Code::BadGateway,

@@ -12,13 +12,14 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
 use http::request::Parts;
-use http::{header, HeaderValue, Method, Request};
-use quorum_web::USER_HEADER;
+use http::{HeaderValue, Method, Request};
+use quorum_web::{limit, USER_HEADER};
 use uuid::Uuid;
 
 use crate::auth::{AuthFailure, Authenticator};
 use crate::problems;
 use crate::rate_limit::{Quota, RateLimitDecision, RateLimiter};
+use crate::streams;
 use crate::uploads::Uploads;
 use crate::upstream::{CallPolicy, Upstream, UpstreamError};
 
@@ -91,6 +92,8 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
     // Only the gateway asserts who the caller is.
     parts.headers.remove(USER_HEADER);
 
+    // The verified token, to end an event stream with it (`streams.rs`).
+    let mut token = None;
     let caller = if state.is_public(&parts.method, &path) {
         format!("ip:{}", client_ip(&parts, state.trusted_proxy_hops))
     } else {
@@ -102,6 +105,7 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
                     parts.headers.insert(USER_HEADER, value);
                 }
                 info.user = Some(sub);
+                token = Some(claims);
                 format!("user:{sub}")
             }
             Err(AuthFailure::Invalid(reason)) => {
@@ -123,11 +127,12 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
     } else {
         (route.body_limit, route.timeout, route.policy)
     };
-    if content_length(&parts).is_some_and(|len| len > body_limit as u64) {
-        return with_info(problems::payload_too_large(body_limit), info);
+    if limit::declared_length(&parts.headers).is_some_and(|len| len > body_limit as u64) {
+        return with_info(limit::too_large(body_limit), info);
     }
-    // Bodies without a length (chunked) are cut off at the limit while streaming.
-    let body = Body::new(http_body_util::Limited::new(body, body_limit));
+    // Bodies without a length (chunked) are cut off at the limit while streaming; whatever
+    // the upstream makes of the cut, the client is told the body was too large.
+    let (body, cut) = limit::limited(body, body_limit);
     // The upstream gets what would cross the wire: no gateway-internal extensions (such as
     // the gateway's `MatchedPath`), only the client's socket address.
     let connect_info = parts.extensions.remove::<ConnectInfo<SocketAddr>>();
@@ -151,8 +156,15 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
             problems::bad_gateway()
         }
     };
+    if cut.tripped() {
+        res = limit::too_large(body_limit);
+    }
     if let Some(decision) = decision {
         decision.write_headers(res.headers_mut());
+    }
+    if let Some(claims) = token {
+        let (revocations, recheck) = state.auth.revocations();
+        res = streams::bound_to_token(res, claims, revocations, recheck);
     }
     with_info(res, info)
 }
@@ -189,16 +201,6 @@ async fn rate_limit(
 fn with_info(mut res: Response, info: RouteInfo) -> Response {
     res.extensions_mut().insert(info);
     res
-}
-
-fn content_length(parts: &Parts) -> Option<u64> {
-    parts
-        .headers
-        .get(header::CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .parse()
-        .ok()
 }
 
 /// The client address: from `X-Forwarded-For` when `hops` trusted proxies append to it (the

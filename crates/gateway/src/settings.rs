@@ -213,6 +213,13 @@ pub struct AuthSettings {
     pub jwks_refresh_secs: u64,
     /// A token with an unknown `kid` triggers a refetch at most this often (seconds).
     pub unknown_kid_refresh_min_secs: u64,
+    /// The longest an access token may live (`exp − iat`, seconds): the identity service's
+    /// `access_ttl_secs` (the `quorum` binary sets it from there). A token minted for longer,
+    /// as only a leaked signing key could, is refused.
+    pub max_token_lifetime_secs: u64,
+    /// An event stream (`text/event-stream`) ends when the token that opened it expires or
+    /// is revoked; how often, in seconds, an open stream's token is looked up again.
+    pub stream_recheck_secs: u64,
     /// Routes reachable without a token (exact method and path).
     pub public_routes: Vec<PublicRoute>,
 }
@@ -226,6 +233,8 @@ impl Default for AuthSettings {
             jwks_path: "/.well-known/jwks.json".to_string(),
             jwks_refresh_secs: 60,
             unknown_kid_refresh_min_secs: 5,
+            max_token_lifetime_secs: 900,
+            stream_recheck_secs: 5,
             public_routes: default_public_routes(),
         }
     }

@@ -1,6 +1,6 @@
 //! Upload routes (`gateway.upload_routes`): requests that carry a file get their own body
 //! limit, timeout and retry policy instead of their route's, matched by method and path
-//! pattern.
+//! pattern. [`service_body_limit`] gives a service behind the gateway the same limits.
 
 use std::time::Duration;
 
@@ -74,6 +74,24 @@ impl Uploads {
     }
 }
 
+/// The body limit of each request a service's own router takes, so the service holds its
+/// requests to what the gateway lets through to it: the largest limit of the routes to
+/// `upstream`, and `None` (the route's own limit: recordings) for upload routes.
+pub fn service_body_limit(
+    settings: &GatewaySettings,
+    upstream: &str,
+) -> Result<impl Fn(&Method, &str) -> Option<usize> + Send + Sync + 'static, BuildError> {
+    let uploads = Uploads::new(settings)?;
+    let limit = settings
+        .routes
+        .iter()
+        .filter(|route| route.upstream == upstream)
+        .map(|route| settings.body_limit(route))
+        .max()
+        .unwrap_or(settings.body_limit_bytes);
+    Ok(move |method: &Method, path: &str| (!uploads.matches(method, path)).then_some(limit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +109,19 @@ mod tests {
         assert!(!uploads.matches(&post, "/api/meetings/42/recordings"));
         assert!(!uploads.matches(&post, "/api/meetings/42/recording/x"));
         assert!(!uploads.matches(&post, "/api/meetings/recording"));
+    }
+
+    #[test]
+    fn a_service_takes_what_its_routes_take_and_uploads_keep_their_own_limit() {
+        let mut settings = GatewaySettings::default();
+        // The users route takes 20 MiB, the JWKS route (identity too) the default.
+        settings.routes[0] = settings.routes[0].clone().body_limit(20 << 20);
+        let identity = service_body_limit(&settings, "identity").unwrap();
+        assert_eq!(identity(&Method::POST, "/api/users/login"), Some(20 << 20));
+        let meeting = service_body_limit(&settings, "meeting").unwrap();
+        let default = Some(settings.body_limit_bytes);
+        assert_eq!(meeting(&Method::POST, "/api/meetings"), default);
+        assert_eq!(meeting(&Method::POST, "/api/meetings/7/recording"), None);
     }
 
     #[test]

@@ -128,6 +128,30 @@ impl Catalogues {
     }
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "date.weekday.0",
+    "date.weekday.1",
+    "date.weekday.2",
+    "date.weekday.3",
+    "date.weekday.4",
+    "date.weekday.5",
+    "date.weekday.6",
+];
+const MONTHS: [&str; 12] = [
+    "date.month.1",
+    "date.month.2",
+    "date.month.3",
+    "date.month.4",
+    "date.month.5",
+    "date.month.6",
+    "date.month.7",
+    "date.month.8",
+    "date.month.9",
+    "date.month.10",
+    "date.month.11",
+    "date.month.12",
+];
+
 /// The messages of one language, as templates use them.
 #[derive(Clone, Copy)]
 pub(crate) struct Tr<'a> {
@@ -145,20 +169,46 @@ impl<'a> Tr<'a> {
         }
     }
 
-    /// The text of `key` (the key itself when no catalogue has it, so a gap shows).
-    pub(crate) fn t(&self, key: &str) -> String {
-        self.catalogues
-            .lookup(self.locale, key)
-            .unwrap_or(key)
-            .to_owned()
+    /// The text of `key` (the key itself when no catalogue has it, so a gap shows). Borrowed
+    /// from the catalogue: a page looks up dozens of texts, none of them copied.
+    pub(crate) fn t<'k>(&self, key: &'k str) -> &'k str
+    where
+        'a: 'k,
+    {
+        self.catalogues.lookup(self.locale, key).unwrap_or(key)
     }
 
-    /// The text of `key` with each `{name}` replaced.
+    /// [`Tr::t`], owned (for a key made on the spot, or a text kept beyond the key).
+    pub(crate) fn text(&self, key: &str) -> String {
+        self.t(key).to_owned()
+    }
+
+    /// The text of `key` with each `{name}` replaced, in one pass over the template.
     pub(crate) fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut text = self.t(key);
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
+        let template = self.t(key);
+        let mut text = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                args.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v, close))
+            });
+            match value {
+                Some((value, close)) => {
+                    text.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    text.push('{');
+                    rest = after;
+                }
+            }
         }
+        text.push_str(rest);
         text
     }
 
@@ -182,43 +232,37 @@ impl<'a> Tr<'a> {
     /// A moment in the display time zone, written as people of this language write it.
     pub(crate) fn datetime(&self, at: DateTime<Utc>) -> String {
         let local = self.zone.local(at);
-        let weekday = self.t(&format!(
-            "date.weekday.{}",
-            local.weekday().num_days_from_monday()
-        ));
-        let month = self.t(&format!("date.month.{}", local.month()));
+        let weekday = self.t(WEEKDAYS[local.weekday().num_days_from_monday() as usize]);
+        let month = self.t(MONTHS[local.month0() as usize]);
         let (pm, hour12) = local.hour12();
         let ampm = self.t(if pm { "date.pm" } else { "date.am" });
         self.f(
             "date.datetime",
             &[
                 ("year", &local.year().to_string()),
-                ("month", &month),
+                ("month", month),
                 ("monthNumber", &local.month().to_string()),
                 ("day", &local.day().to_string()),
-                ("weekday", &weekday),
+                ("weekday", weekday),
                 ("hour", &hour12.to_string()),
                 ("minute", &format!("{:02}", local.minute())),
-                ("ampm", &ampm),
+                ("ampm", ampm),
             ],
         )
     }
 
     /// A calendar date (`YYYY-MM-DD` from the API) in this language.
     pub(crate) fn date(&self, date: chrono::NaiveDate) -> String {
-        let weekday = self.t(&format!(
-            "date.weekday.{}",
-            date.weekday().num_days_from_monday()
-        ));
-        let month = self.t(&format!("date.month.{}", date.month()));
+        let weekday = self.t(WEEKDAYS[date.weekday().num_days_from_monday() as usize]);
+        let month = self.t(MONTHS[date.month0() as usize]);
         self.f(
             "date.date",
             &[
                 ("year", &date.year().to_string()),
-                ("month", &month),
+                ("month", month),
                 ("monthNumber", &date.month().to_string()),
                 ("day", &date.day().to_string()),
-                ("weekday", &weekday),
+                ("weekday", weekday),
             ],
         )
     }

@@ -287,6 +287,12 @@ async fn a_new_user_registers_signs_out_and_signs_in_again_in_korean() {
     arrive(&b, "/register").await;
     fill(&b, "#name", "김민지").await;
     fill(&b, "#email", &email).await;
+    // A password anyone would guess: refused, said in Korean, the form kept.
+    fill(&b, "#password", "password1234").await;
+    submit(&b, "main form").await;
+    let alert = text_of(&b, "[role=alert]").await;
+    assert!(alert.contains("추측하기 너무 쉬운 비밀번호"), "{alert}");
+    screenshot(&b, "register-ko-weak-password").await;
     fill(&b, "#password", "correct horse battery").await;
     screenshot(&b, "register-ko-desktop").await;
     submit(&b, "main form").await;
@@ -355,7 +361,7 @@ async fn a_new_user_registers_signs_out_and_signs_in_again_in_korean() {
     b.client.goto(&app.url("/register")).await.unwrap();
     fill(&b, "#name", "다른 사람").await;
     fill(&b, "#email", &email).await;
-    fill(&b, "#password", "another long password").await;
+    fill(&b, "#password", "violet anchor meadow 82").await;
     submit(&b, "main form").await;
     let alert = text_of(&b, "[role=alert]").await;
     assert!(alert.contains("이미 있습니다"), "{alert}");
@@ -606,19 +612,23 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
     );
     let meeting_path = path(&b).await;
 
-    // The owner changes it: the form comes filled in, the colleague still invited.
+    // The owner changes it: the form comes filled in, the colleague still invited — by name,
+    // a ticked box; their address is nowhere on the page (the API does not show it).
     click(&b, Locator::LinkText("Change")).await;
     arrive(&b, &format!("{meeting_path}/edit")).await;
-    let invited = b
+    assert_eq!(text_of(&b, "#invited label").await, "Bo Han");
+    let kept = b
         .client
-        .find(Locator::Css("#invite"))
+        .find(Locator::Css("#invited input[name=keep]"))
         .await
         .unwrap()
-        .prop("value")
+        .prop("checked")
         .await
-        .unwrap()
-        .unwrap_or_default();
-    assert_eq!(invited, bo_email.to_lowercase());
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("true"));
+    assert_eq!(value_of(&b, "#invite").await, "");
+    let source = b.client.source().await.unwrap();
+    assert!(!source.to_lowercase().contains(&bo_email.to_lowercase()));
     fill(&b, "#agenda", "Launch checklist and risks").await;
     screenshot(&b, "meeting-edit-en").await;
     submit(&b, "main form").await;
@@ -627,6 +637,8 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         t == "Launch checklist and risks"
     })
     .await;
+    let people = text_of(&b, "#people-heading + ul").await;
+    assert!(people.contains("Bo Han"), "still invited: {people}");
 
     // The dashboard lists it, linked to its page.
     b.client.goto(&app.url("/")).await.unwrap();
@@ -1196,7 +1208,7 @@ async fn settings_change_the_name_and_password_and_sign_out_of_every_browser_in_
 
     // A wrong current password is said so, in Korean; nothing changes.
     fill(&a, "#current", "not my password").await;
-    fill(&a, "#new", "a much better passphrase").await;
+    fill(&a, "#new", "plum orbit kettle 57").await;
     submit(&a, "form[action='/settings/password']").await;
     let alert = text_of(&a, "[role=alert]").await;
     assert!(
@@ -1205,9 +1217,16 @@ async fn settings_change_the_name_and_password_and_sign_out_of_every_browser_in_
     );
     screenshot(&a, "settings-ko-desktop").await;
 
+    // A new password that is too easy to guess: said so, in Korean; nothing changes.
+    fill(&a, "#current", "correct horse battery").await;
+    fill(&a, "#new", "qwerty123456").await;
+    submit(&a, "form[action='/settings/password']").await;
+    let alert = text_of(&a, "[role=alert]").await;
+    assert!(alert.contains("추측하기 너무 쉬운 비밀번호"), "{alert}");
+
     // The right one: this browser stays signed in, the other one is signed out at once.
     fill(&a, "#current", "correct horse battery").await;
-    fill(&a, "#new", "a much better passphrase").await;
+    fill(&a, "#new", "plum orbit kettle 57").await;
     submit(&a, "form[action='/settings/password']").await;
     let saved = text_of(&a, "[role=status]").await;
     assert!(saved.contains("비밀번호를 바꿨습니다"), "{saved}");
@@ -1217,7 +1236,7 @@ async fn settings_change_the_name_and_password_and_sign_out_of_every_browser_in_
     arrive(&b, "/login").await;
     b.client.goto(&app.url("/login")).await.unwrap();
     fill(&b, "#email", &email).await;
-    fill(&b, "#password", "a much better passphrase").await;
+    fill(&b, "#password", "plum orbit kettle 57").await;
     submit(&b, "main form").await;
     arrive(&b, "/").await;
     b.client.goto(&app.url("/settings")).await.unwrap();

@@ -8,12 +8,18 @@ mod browser;
 mod crash;
 mod deletion;
 mod distributed;
+mod hardening;
 mod helpers;
+mod idempotency;
 mod lifecycle;
+mod operations;
 mod outage;
 mod pipeline;
 mod platform;
+mod privacy;
+mod recordings;
 mod replicas;
+mod sessions;
 mod shutdown;
 #[cfg(feature = "whisper")]
 mod speech;

@@ -132,6 +132,32 @@ async fn tokens_for_another_audience_are_refused() {
 }
 
 #[tokio::test]
+async fn tokens_minted_to_outlive_an_access_token_are_refused() {
+    // What a leaked signing key could mint: the identity service's own key, a century's
+    // lifetime.
+    let app = spawn_gateway().await;
+    let forger = quorum_auth::KeyRing::new(
+        quorum_auth::JwtConfig {
+            issuer: crate::helpers::ISSUER.into(),
+            audience: AUDIENCE.into(),
+            access_ttl: std::time::Duration::from_secs(100 * 365 * 86_400),
+            refresh_ttl: std::time::Duration::from_secs(86_400),
+        },
+        app.ring().keys(),
+    )
+    .unwrap();
+    let (token, _) = forger.issue_access(Uuid::now_v7()).unwrap();
+    assert_unauthorized(app.get_as("/api/meetings", &token).await).await;
+    // The same key within the lifetime is fine.
+    assert_eq!(
+        app.get_as("/api/meetings", &app.token(Uuid::now_v7()))
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
 async fn tokens_from_an_unknown_key_are_refused() {
     let app = spawn_gateway().await;
     let stranger = key_ring(AUDIENCE, vec![SigningKey::generate(Utc::now()).unwrap()]);

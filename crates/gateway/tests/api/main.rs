@@ -5,6 +5,7 @@
 mod auth;
 mod distributed;
 mod docs_and_health;
+mod headers;
 mod helpers;
 mod instances;
 mod limits;

@@ -1,5 +1,5 @@
-//! Opening, demuxing and decoding a file packet by packet, for [`crate::probe`] and
-//! [`crate::decode_16k_mono`].
+//! Opening, demuxing and decoding a file packet by packet, within [`Limits`], for
+//! [`crate::probe`] and the 16 kHz mono decodes.
 
 use std::fs::File;
 use std::io::Read;
@@ -16,41 +16,54 @@ use symphonia::core::meta::MetadataOptions;
 use symphonia::core::packet::Packet;
 
 use crate::ending::Ending;
+use crate::limits::Watch;
 use crate::opus::{OpusStream, OPUS_RATE};
 use crate::resample::Resampler;
-use crate::{integrity, sniff, AudioError, Format, Pcm, Probe, SUPPORTED_FORMATS};
+use crate::{integrity, sniff, AudioError, Format, Limits, Pcm, Probe, SUPPORTED_FORMATS};
 
 /// A stream with more undecodable packets than 1 in this many is rejected; isolated bad
 /// packets (a damaged frame in a long recording) are skipped.
 const MAX_BAD_PACKET_RATIO: u64 = 20;
 
-pub(crate) fn probe(path: &Path) -> Result<Probe, AudioError> {
-    let summary = guarded(|| decode(path, &mut |_, _, _| Ok(())))?;
-    Ok(Probe {
-        format: summary.format,
-        duration_ms: summary.frames * 1000 / u64::from(summary.sample_rate),
-        sample_rate: summary.sample_rate,
-        channels: u16::try_from(summary.channels).unwrap_or(u16::MAX),
+pub(crate) fn probe(path: &Path, limits: Limits) -> Result<Probe, AudioError> {
+    let summary = guarded(|| decode(path, limits, &mut |_, _, _| Ok(())))?;
+    Ok(summary.probe())
+}
+
+pub(crate) fn decode_16k_mono(path: &Path, limits: Limits) -> Result<Pcm, AudioError> {
+    let mut samples = Vec::new();
+    decode_16k_mono_to(path, limits, &mut |piece| {
+        samples.extend_from_slice(piece);
+        Ok(())
+    })?;
+    Ok(Pcm {
+        samples,
+        sample_rate: crate::TARGET_RATE,
     })
 }
 
-pub(crate) fn decode_16k_mono(path: &Path) -> Result<Pcm, AudioError> {
+/// Decodes `path` and hands its 16 kHz mono signal to `out` piece by piece, holding no more
+/// than a packet and a resampler block.
+pub(crate) fn decode_16k_mono_to(
+    path: &Path,
+    limits: Limits,
+    out: &mut Out<'_>,
+) -> Result<Probe, AudioError> {
     guarded(|| {
         let mut resampler: Option<Resampler> = None;
-        decode(path, &mut |samples, rate, channels| {
+        let summary = decode(path, limits, &mut |samples, rate, channels| {
             let resampler = match &mut resampler {
                 Some(resampler) => resampler,
                 None => resampler.insert(Resampler::new(rate)?),
             };
-            resampler.push(samples, channels)
+            resampler.push(samples, channels)?;
+            resampler.drain(out)
         })?;
         match resampler {
-            Some(resampler) => Ok(Pcm {
-                samples: resampler.finish()?,
-                sample_rate: crate::TARGET_RATE,
-            }),
-            None => Err(AudioError::Empty),
+            Some(resampler) => resampler.finish(out)?,
+            None => return Err(AudioError::Empty),
         }
+        Ok(summary.probe())
     })
 }
 
@@ -61,6 +74,20 @@ struct Summary {
     channels: usize,
     frames: u64,
 }
+
+impl Summary {
+    fn probe(&self) -> Probe {
+        Probe {
+            format: self.format,
+            duration_ms: self.frames * 1000 / u64::from(self.sample_rate),
+            sample_rate: self.sample_rate,
+            channels: u16::try_from(self.channels).unwrap_or(u16::MAX),
+        }
+    }
+}
+
+/// Where a decoded 16 kHz mono signal goes, piece by piece.
+pub(crate) type Out<'a> = dyn FnMut(&[f32]) -> Result<(), AudioError> + 'a;
 
 /// Interleaved samples, their rate and channel count, for each decoded packet.
 type Sink<'a> = dyn FnMut(&[f32], u32, usize) -> Result<(), AudioError> + 'a;
@@ -91,10 +118,11 @@ enum Codec {
     Opus(Box<OpusStream>),
 }
 
-fn decode(path: &Path, sink: &mut Sink<'_>) -> Result<Summary, AudioError> {
+fn decode(path: &Path, limits: Limits, sink: &mut Sink<'_>) -> Result<Summary, AudioError> {
     let format = sniff_file(path)?;
     let name = label(format);
     let structure = integrity::check(format, path)?;
+    let watch = Watch::new(limits, name, std::fs::metadata(path)?.len());
 
     let source = MediaSourceStream::new(Box::new(File::open(path)?), Default::default());
     let mut hint = Hint::new();
@@ -118,6 +146,13 @@ fn decode(path: &Path, sink: &mut Sink<'_>) -> Result<Summary, AudioError> {
         .as_ref()
         .and_then(|p| p.audio())
         .ok_or_else(|| AudioError::Undecodable(format!("the {name} file has no audio track")))?;
+    watch.spec(
+        params.sample_rate,
+        params.channels.as_ref().map(|c| c.count()),
+    )?;
+    if let (Some(frames), Some(rate)) = (declared_frames, params.sample_rate) {
+        watch.length(frames, rate)?;
+    }
     let mut codec = if params.codec == CODEC_ID_OPUS {
         Codec::Opus(Box::new(OpusStream::new(params)?))
     } else {
@@ -169,7 +204,10 @@ fn decode(path: &Path, sink: &mut Sink<'_>) -> Result<Summary, AudioError> {
             continue;
         }
         match spec {
-            None => spec = Some((rate, channels)),
+            None => {
+                watch.spec(Some(rate), Some(channels))?;
+                spec = Some((rate, channels));
+            }
             Some(first) if first != (rate, channels) => {
                 return Err(AudioError::Undecodable(format!(
                     "the {name} stream changes from {} Hz, {} channel(s) to {rate} Hz, \
@@ -180,6 +218,7 @@ fn decode(path: &Path, sink: &mut Sink<'_>) -> Result<Summary, AudioError> {
             Some(_) => {}
         }
         stats.frames += (interleaved.len() / channels) as u64;
+        watch.length(stats.frames, rate)?;
         if structure.mp3_length_unknown {
             ending
                 .get_or_insert_with(|| Ending::new(rate, channels))

@@ -10,22 +10,33 @@
 //!   between two frames).
 //! - `decode`: opens a file, demuxes and decodes it packet by packet (symphonia; Opus via the
 //!   pure-Rust `opus-decoder`, in `opus`), and hands interleaved `f32` to a sink.
+//! - `limits`: what a recording may claim to be ([`Limits`]: sample rate, channels, length,
+//!   bytes per second), checked during every decode so a small file cannot make hours of work.
 //! - `resample`: mono mix-down and streaming FFT resampling (rubato) to [`TARGET_RATE`].
 //! - `vad`: energy-based voice-activity chunking.
+//! - `cut`: a recording cut into chunk files at pauses in one streaming pass.
 //! - `wav`: 16-bit PCM mono WAV in and out.
 
 #![forbid(unsafe_code)]
 
 use std::path::Path;
 
+mod cut;
 mod decode;
 mod ending;
 mod integrity;
+mod limits;
 mod opus;
 mod resample;
 mod sniff;
 mod vad;
 mod wav;
+
+pub use cut::{Cut, CutOptions};
+pub use limits::{
+    Limits, DEFAULT_MAX_DURATION_MS, MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_BYTES_PER_SECOND,
+    MIN_SAMPLE_RATE,
+};
 
 /// What Quorum reads, for messages: the formats and the codecs inside them.
 pub const SUPPORTED_FORMATS: &str = "WAV, FLAC, MP3, Ogg (Vorbis or Opus), M4A/MP4 (AAC) \
@@ -72,6 +83,13 @@ pub enum AudioError {
     /// No bytes, or no samples.
     #[error("the recording is empty")]
     Empty,
+    /// A sample rate, channel count or length no real recording has (a header that claims
+    /// 1 Hz, hours of audio in a few kilobytes) (→ 422). The message says which.
+    #[error("{0}")]
+    Implausible(String),
+    /// Longer than [`Limits::max_duration_ms`] (→ 422).
+    #[error("the recording is longer than the limit of {}", limits::clock(*max_ms))]
+    TooLong { max_ms: u64 },
     #[error("reading the recording: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -132,20 +150,44 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
     sniff::sniff(head)
 }
 
+/// Decodes the whole file to check it and measure it, within the default [`Limits`].
+pub fn probe(path: &Path) -> Result<Probe, AudioError> {
+    decode::probe(path, Limits::default())
+}
+
 /// Decodes the whole file to check it and measure it.
 ///
 /// Besides decoding every packet, it checks the container against what it says about itself
-/// (see the crate docs), so a truncated upload is [`AudioError::Undecodable`].
-pub fn probe(path: &Path) -> Result<Probe, AudioError> {
-    decode::probe(path)
+/// (see the crate docs), so a truncated upload is [`AudioError::Undecodable`], and keeps
+/// `limits`: a rate outside [`MIN_SAMPLE_RATE`]–[`MAX_SAMPLE_RATE`], more than
+/// [`MAX_CHANNELS`] or fewer than [`MIN_BYTES_PER_SECOND`] is [`AudioError::Implausible`],
+/// a length over `limits.max_duration_ms` is [`AudioError::TooLong`] — from the header when it
+/// declares them, else as soon as the decode gets there.
+pub fn probe_within(path: &Path, limits: Limits) -> Result<Probe, AudioError> {
+    decode::probe(path, limits)
 }
 
-/// Decodes a file, mixes it down to mono and resamples it to [`TARGET_RATE`].
-///
-/// Streams: it holds the output plus a packet and a resampler chunk, never the whole
-/// decoded signal at its original rate.
+/// Decodes a file (within the default [`Limits`]), mixes it down to mono and resamples it to
+/// [`TARGET_RATE`], all in memory: 64 KB a second. Long recordings go through
+/// [`cut_at_pauses`] instead.
 pub fn decode_16k_mono(path: &Path) -> Result<Pcm, AudioError> {
-    decode::decode_16k_mono(path)
+    decode::decode_16k_mono(path, Limits::default())
+}
+
+/// Decodes `path` within `limits`, finds its stretches of speech (as [`split_on_silence`],
+/// then [`pack_spans`]) and writes each as a 16-bit mono WAV file at [`TARGET_RATE`], named
+/// by `chunk_path(index)`.
+///
+/// Streams: the signal waits in `spool` (a scratch file of 32 KB a second, removed before
+/// this returns), so memory stays bounded whatever the recording's length.
+pub fn cut_at_pauses(
+    path: &Path,
+    limits: Limits,
+    options: &CutOptions,
+    spool: &Path,
+    chunk_path: &mut dyn FnMut(usize) -> std::path::PathBuf,
+) -> Result<Cut, AudioError> {
+    cut::cut_at_pauses(path, limits, options, spool, chunk_path)
 }
 
 /// The stretches of speech in `samples`, each at most `max_chunk_ms` long, in order.

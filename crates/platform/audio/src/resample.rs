@@ -2,8 +2,8 @@
 //!
 //! Rates with a small common divisor with 16 kHz (44.1, 48, 22.05, 8 kHz…) use rubato's FFT
 //! resampler, which is fast and exact for a fixed ratio; odd rates whose FFT would be huge
-//! use its sinc resampler. Either way the input goes through in fixed chunks, so only the
-//! output is held in full.
+//! use its sinc resampler. Either way the input goes through in fixed chunks, and the output
+//! is handed on as it is made ([`Resampler::drain`]), so nothing is held in full.
 
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{
@@ -11,6 +11,7 @@ use rubato::{
     WindowFunction,
 };
 
+use crate::decode::Out;
 use crate::{AudioError, TARGET_RATE};
 
 /// Input frames per resampler call.
@@ -30,7 +31,10 @@ pub(crate) struct Resampler {
     scratch: Vec<f32>,
     /// Output frames still to drop: the resampler's start-up delay.
     delay: usize,
+    /// Output not yet handed on.
     out: Vec<f32>,
+    /// Output handed on so far.
+    emitted: usize,
 }
 
 impl Resampler {
@@ -72,6 +76,7 @@ impl Resampler {
             scratch,
             delay,
             out: Vec::new(),
+            emitted: 0,
         })
     }
 
@@ -93,20 +98,30 @@ impl Resampler {
         Ok(())
     }
 
-    /// Flushes the resampler and returns the signal, exactly `ceil(input × ratio)` long.
-    pub(crate) fn finish(mut self) -> Result<Vec<f32>, AudioError> {
-        if self.inner.is_none() {
-            return Ok(self.out);
+    /// Hands the output made so far to `out` and forgets it.
+    pub(crate) fn drain(&mut self, out: &mut Out<'_>) -> Result<(), AudioError> {
+        if !self.out.is_empty() {
+            out(&self.out)?;
+            self.emitted += self.out.len();
+            self.out.clear();
         }
-        let expected = (self.input_frames as f64 * self.ratio).ceil() as usize;
-        while self.out.len() < expected {
-            // Zeros push the tail of the signal through the filter.
-            let need = self.next_input_len();
-            self.pending.resize(need.max(self.pending.len()), 0.0);
-            self.process_chunk()?;
+        Ok(())
+    }
+
+    /// Flushes the resampler into `out`: the whole signal handed on is exactly
+    /// `ceil(input × ratio)` long.
+    pub(crate) fn finish(mut self, out: &mut Out<'_>) -> Result<(), AudioError> {
+        if self.inner.is_some() {
+            let expected = (self.input_frames as f64 * self.ratio).ceil() as usize;
+            while self.emitted + self.out.len() < expected {
+                // Zeros push the tail of the signal through the filter.
+                let need = self.next_input_len();
+                self.pending.resize(need.max(self.pending.len()), 0.0);
+                self.process_chunk()?;
+            }
+            self.out.truncate(expected.saturating_sub(self.emitted));
         }
-        self.out.truncate(expected);
-        Ok(self.out)
+        self.drain(out)
     }
 
     fn next_input_len(&self) -> usize {
@@ -166,11 +181,18 @@ mod tests {
 
     fn resample(rate: u32, samples: &[f32], channels: usize) -> Vec<f32> {
         let mut resampler = Resampler::new(rate).unwrap();
-        // Uneven pieces, as packets arrive.
+        let mut out = Vec::new();
+        let mut collect = |piece: &[f32]| {
+            out.extend_from_slice(piece);
+            Ok(())
+        };
+        // Uneven pieces, as packets arrive, handed on as they are resampled.
         for piece in samples.chunks(1152 * channels) {
             resampler.push(piece, channels).unwrap();
+            resampler.drain(&mut collect).unwrap();
         }
-        resampler.finish().unwrap()
+        resampler.finish(&mut collect).unwrap();
+        out
     }
 
     /// The dominant frequency by zero crossings.

@@ -27,16 +27,85 @@ pub(crate) fn split_on_silence(
     sample_rate: u32,
     options: &VadOptions,
 ) -> Vec<Span> {
-    let frame_ms = options.frame_ms.max(1);
-    let frame_len = ((u64::from(sample_rate) * u64::from(frame_ms) / 1000) as usize).max(1);
-    if samples.is_empty() || sample_rate == 0 {
-        return Vec::new();
+    let mut meter = Meter::new(sample_rate, options);
+    meter.push(samples);
+    meter.spans(options)
+}
+
+/// Frame levels of a signal that arrives piece by piece: all the chunking needs to keep of
+/// it (4 bytes a frame, 480 KB for an hour at 30 ms frames).
+pub(crate) struct Meter {
+    sample_rate: u32,
+    frame_len: usize,
+    levels: Vec<f32>,
+    /// The frame being measured: its sum of squares and length.
+    power: f32,
+    filled: usize,
+    total: usize,
+}
+
+impl Meter {
+    pub(crate) fn new(sample_rate: u32, options: &VadOptions) -> Self {
+        let frame_ms = options.frame_ms.max(1);
+        let frame_len = ((u64::from(sample_rate) * u64::from(frame_ms) / 1000) as usize).max(1);
+        Self {
+            sample_rate,
+            frame_len,
+            levels: Vec::new(),
+            power: 0.0,
+            filled: 0,
+            total: 0,
+        }
     }
-    let levels: Vec<f32> = samples.chunks(frame_len).map(level_db).collect();
-    let threshold = threshold_db(&levels);
+
+    pub(crate) fn push(&mut self, samples: &[f32]) {
+        self.total += samples.len();
+        for s in samples {
+            self.power += s * s;
+            self.filled += 1;
+            if self.filled == self.frame_len {
+                self.close_frame();
+            }
+        }
+    }
+
+    fn close_frame(&mut self) {
+        let level = (10.0 * (self.power / self.filled as f32).log10()).max(FLOOR_DB);
+        self.levels.push(level);
+        (self.power, self.filled) = (0.0, 0);
+    }
+
+    /// The stretches of speech in everything pushed (see [`crate::split_on_silence`]).
+    pub(crate) fn spans(mut self, options: &VadOptions) -> Vec<Span> {
+        if self.filled > 0 {
+            self.close_frame();
+        }
+        if self.total == 0 || self.sample_rate == 0 {
+            return Vec::new();
+        }
+        spans_of(
+            &self.levels,
+            self.frame_len,
+            self.total,
+            self.sample_rate,
+            options,
+        )
+    }
+}
+
+/// The spans of a signal of `total` samples measured as `levels` of `frame_len` samples.
+fn spans_of(
+    levels: &[f32],
+    frame_len: usize,
+    total: usize,
+    sample_rate: u32,
+    options: &VadOptions,
+) -> Vec<Span> {
+    let frame_ms = options.frame_ms.max(1);
+    let threshold = threshold_db(levels);
     let frames_for = |ms: u32| (ms as usize).div_ceil(frame_ms as usize);
 
-    let runs = voiced_runs(&levels, threshold);
+    let runs = voiced_runs(levels, threshold);
     let joined = join_runs(runs, frames_for(options.min_silence_ms).saturating_sub(1));
     let min_speech = options.min_speech_ms as usize;
     let kept = joined
@@ -46,16 +115,14 @@ pub(crate) fn split_on_silence(
     // Padding counts against the maximum length; keep at least half the window for speech.
     let pad_ms = options.pad_ms.min(options.max_chunk_ms / 4);
     let limit = ((options.max_chunk_ms - 2 * pad_ms) / frame_ms).max(1) as usize;
-    let pieces: Vec<(usize, usize)> = kept.flat_map(|run| cut_long(run, limit, &levels)).collect();
+    let pieces: Vec<(usize, usize)> = kept.flat_map(|run| cut_long(run, limit, levels)).collect();
 
     let pad = (u64::from(sample_rate) * u64::from(pad_ms) / 1000) as usize;
-    let to_sample = |frame: usize| (frame * frame_len).min(samples.len());
+    let to_sample = |frame: usize| (frame * frame_len).min(total);
     let mut spans: Vec<Span> = Vec::with_capacity(pieces.len());
     for (i, &(start, end)) in pieces.iter().enumerate() {
         let floor = spans.last().map_or(0, |s| s.end);
-        let ceiling = pieces
-            .get(i + 1)
-            .map_or(samples.len(), |next| to_sample(next.0));
+        let ceiling = pieces.get(i + 1).map_or(total, |next| to_sample(next.0));
         spans.push(Span {
             start: to_sample(start).saturating_sub(pad).max(floor),
             end: (to_sample(end) + pad).min(ceiling),
@@ -83,11 +150,6 @@ pub(crate) fn pack(spans: &[Span], sample_rate: u32, max_ms: u32, max_gap_ms: u3
         }
     }
     packed
-}
-
-fn level_db(frame: &[f32]) -> f32 {
-    let power = frame.iter().map(|s| s * s).sum::<f32>() / frame.len() as f32;
-    (10.0 * power.log10()).max(FLOOR_DB)
 }
 
 fn threshold_db(levels: &[f32]) -> f32 {

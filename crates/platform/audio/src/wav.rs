@@ -4,35 +4,56 @@ use std::path::Path;
 
 use crate::{AudioError, Pcm};
 
-const HEADER_LEN: usize = 44;
+pub(crate) const HEADER_LEN: usize = 44;
 
 pub(crate) fn encode(samples: &[f32], sample_rate: u32) -> Vec<u8> {
-    // A RIFF size is 32 bits: longer input is cut at the largest whole sample that fits.
-    let max_samples = (u32::MAX as usize - HEADER_LEN) / 2;
-    let samples = &samples[..samples.len().min(max_samples)];
-    let data_len = (samples.len() * 2) as u32;
+    let samples = &samples[..samples.len().min(MAX_SAMPLES)];
     let mut out = Vec::with_capacity(HEADER_LEN + samples.len() * 2);
-    out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&(36 + data_len).to_le_bytes());
-    out.extend_from_slice(b"WAVEfmt ");
-    out.extend_from_slice(&16u32.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    out.extend_from_slice(&1u16.to_le_bytes()); // mono
-    out.extend_from_slice(&sample_rate.to_le_bytes());
-    out.extend_from_slice(&sample_rate.wrapping_mul(2).to_le_bytes()); // bytes per second
-    out.extend_from_slice(&2u16.to_le_bytes()); // block align
-    out.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
-    out.extend_from_slice(b"data");
-    out.extend_from_slice(&data_len.to_le_bytes());
+    out.extend_from_slice(&header(samples.len(), sample_rate));
     for &sample in samples {
-        let value = if sample.is_nan() {
-            0.0
-        } else {
-            sample.clamp(-1.0, 1.0)
-        };
-        out.extend_from_slice(&((value * 32767.0).round() as i16).to_le_bytes());
+        out.extend_from_slice(&quantize(sample).to_le_bytes());
     }
     out
+}
+
+/// A RIFF size is 32 bits: longer input is cut at the largest whole sample that fits.
+pub(crate) const MAX_SAMPLES: usize = (u32::MAX as usize - HEADER_LEN) / 2;
+
+/// The canonical 44-byte header of a 16-bit PCM mono WAV of `samples` samples
+/// (at most [`MAX_SAMPLES`]).
+pub(crate) fn header(samples: usize, sample_rate: u32) -> [u8; HEADER_LEN] {
+    let data_len = (samples.min(MAX_SAMPLES) * 2) as u32;
+    let mut out = [0u8; HEADER_LEN];
+    let fields: [&[u8]; 12] = [
+        b"RIFF",
+        &(36 + data_len).to_le_bytes(),
+        b"WAVEfmt ",
+        &16u32.to_le_bytes(),
+        &1u16.to_le_bytes(), // PCM
+        &1u16.to_le_bytes(), // mono
+        &sample_rate.to_le_bytes(),
+        &sample_rate.wrapping_mul(2).to_le_bytes(), // bytes per second
+        &2u16.to_le_bytes(),                        // block align
+        &16u16.to_le_bytes(),                       // bits per sample
+        b"data",
+        &data_len.to_le_bytes(),
+    ];
+    let mut at = 0;
+    for field in fields {
+        out[at..at + field.len()].copy_from_slice(field);
+        at += field.len();
+    }
+    out
+}
+
+/// A sample in `[-1, 1]` as 16-bit PCM (clamped; NaN is silence).
+pub(crate) fn quantize(sample: f32) -> i16 {
+    let value = if sample.is_nan() {
+        0.0
+    } else {
+        sample.clamp(-1.0, 1.0)
+    };
+    (value * 32767.0).round() as i16
 }
 
 pub(crate) fn read(path: &Path) -> Result<Pcm, AudioError> {

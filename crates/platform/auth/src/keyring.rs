@@ -66,15 +66,35 @@ impl KeyRing {
         &self.config
     }
 
-    /// Signs an access token for `user`; returns the token and its claims.
+    /// Signs an access token for `user` outside any session; returns the token and its
+    /// claims.
     pub fn issue_access(&self, user: Uuid) -> Result<(String, AccessClaims), AuthError> {
         self.issue_access_at(user, Utc::now())
+    }
+
+    /// Signs an access token for `user` in session `sid` (its `sid` claim: revoking the
+    /// session revokes the token).
+    pub fn issue_session_access(
+        &self,
+        user: Uuid,
+        sid: &str,
+    ) -> Result<(String, AccessClaims), AuthError> {
+        self.issue(user, Some(sid), Utc::now())
     }
 
     /// Signs an access token for `user` as if the time were `now`.
     pub fn issue_access_at(
         &self,
         user: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(String, AccessClaims), AuthError> {
+        self.issue(user, None, now)
+    }
+
+    fn issue(
+        &self,
+        user: Uuid,
+        sid: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(String, AccessClaims), AuthError> {
         let key = self
@@ -90,6 +110,7 @@ impl KeyRing {
             nbf: iat,
             iat,
             jti: Uuid::now_v7().to_string(),
+            sid: sid.map(str::to_owned),
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.typ = Some(ACCESS_TOKEN_TYPE.into());
@@ -118,7 +139,12 @@ impl KeyRing {
 
     /// A verifier for the ring's own tokens (the keys published now).
     pub fn verifier(&self) -> Result<Verifier, AuthError> {
-        Verifier::new(&self.jwks(), &self.config.issuer, &self.config.audience)
+        Verifier::new(
+            &self.jwks(),
+            &self.config.issuer,
+            &self.config.audience,
+            self.config.access_ttl,
+        )
     }
 
     /// The key that signs at `now`: the newest active one.

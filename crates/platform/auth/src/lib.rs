@@ -5,12 +5,17 @@
 //!   retired keys stay published until the tokens they signed have expired) — `keyring.rs`;
 //! - [`SigningKey`], [`Jwk`] and [`Jwks`] (`keys.rs`);
 //! - a [`Verifier`] built from a JWKS that checks the algorithm allow-list (EdDSA only),
-//!   `kid`, `typ`, `iss`, `aud`, `exp` and `nbf` — `verifier.rs`;
-//! - a [`RevocationList`] of revoked token ids (`jti`), consulted on every request, with an
-//!   in-process implementation [`MemoryRevocationList`] and [`SharedRevocationList`] (every
-//!   replica through a cache store such as Redis) — `revocation.rs`;
+//!   `kid`, `typ`, `crit` (none understood, so any is refused), `iss`, `aud`, `exp`, `nbf`,
+//!   `iat` (not in the future) and the lifetime `exp − iat` (at most the access-token
+//!   lifetime) — `verifier.rs`;
+//! - a [`RevocationList`] of revoked token ids (`jti`) and sessions (`sid`, see
+//!   [`session_key`]), consulted on every request, with an in-process implementation
+//!   [`MemoryRevocationList`] and [`SharedRevocationList`] (every replica through a cache
+//!   store such as Redis) — `revocation.rs`;
 //! - opaque refresh tokens (random, stored hashed) for rotation with reuse detection —
-//!   `refresh.rs`.
+//!   `refresh.rs`;
+//! - [`KeySeal`]: signing keys encrypted at rest (AES-256-GCM) under a key from outside the
+//!   database — `seal.rs`.
 #![forbid(unsafe_code)]
 
 use std::time::Duration;
@@ -22,12 +27,16 @@ mod keyring;
 mod keys;
 mod refresh;
 mod revocation;
+mod seal;
 mod verifier;
 
 pub use keyring::{KeyRing, DEFAULT_ROTATION_LEAD};
 pub use keys::{Jwk, Jwks, SigningKey};
 pub use refresh::{generate_refresh_token, hash_refresh_token};
-pub use revocation::{MemoryRevocationList, RevocationList, SharedRevocationList};
+pub use revocation::{
+    is_revoked, session_key, MemoryRevocationList, RevocationList, SharedRevocationList,
+};
+pub use seal::{KeySeal, Opened, SealError, SEALED_PREFIX};
 pub use verifier::{Verifier, ACCESS_TOKEN_TYPE, LEEWAY_SECS};
 
 /// Why a token was refused (or a key operation failed).
@@ -45,6 +54,12 @@ pub enum AuthError {
     Expired,
     #[error("token is not valid yet")]
     NotYetValid,
+    #[error("token was issued in the future")]
+    IssuedInFuture,
+    #[error("token lives longer than an access token may")]
+    LifetimeTooLong,
+    #[error("token names a critical header extension that is not understood")]
+    UnsupportedCritical,
     #[error("token was issued for another audience or issuer")]
     WrongAudience,
     #[error("token type is not an access token")]
@@ -76,6 +91,10 @@ pub struct AccessClaims {
     pub nbf: i64,
     pub iat: i64,
     pub jti: String,
+    /// The session (refresh-token family) the token was issued to; revoking the session
+    /// revokes every access token that names it. Absent in tokens issued outside a session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 impl AccessClaims {

@@ -1,4 +1,4 @@
-//! Revoked access-token ids.
+//! Revoked access tokens: by token id (`jti`), or a whole session (`sid`) at once.
 
 use std::time::{Duration, Instant};
 
@@ -7,9 +7,30 @@ use chrono::{DateTime, Utc};
 use moka::future::Cache;
 use moka::Expiry;
 
-use crate::AuthError;
+use crate::{AccessClaims, AuthError};
 
-/// Revoked access-token ids, kept until the token would have expired anyway.
+/// The revocation-list key that stands for every access token of session `sid` (a token id
+/// is a UUID, so the prefix keeps the two apart).
+pub fn session_key(sid: &str) -> String {
+    format!("sid:{sid}")
+}
+
+/// Whether the token of `claims` is revoked: by its `jti`, or with its whole session.
+pub async fn is_revoked(
+    list: &dyn RevocationList,
+    claims: &AccessClaims,
+) -> Result<bool, AuthError> {
+    if list.is_revoked(&claims.jti).await? {
+        return Ok(true);
+    }
+    match &claims.sid {
+        Some(sid) => list.is_revoked(&session_key(sid)).await,
+        None => Ok(false),
+    }
+}
+
+/// Revoked access-token ids (and session keys, [`session_key`]), kept until the tokens
+/// they stand for would have expired anyway.
 #[async_trait]
 pub trait RevocationList: Send + Sync + 'static {
     async fn revoke(&self, jti: &str, expires_at: DateTime<Utc>) -> Result<(), AuthError>;

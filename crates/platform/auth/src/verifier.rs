@@ -1,6 +1,7 @@
 //! Access-token verification against a JWKS.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -11,13 +12,19 @@ use crate::{AccessClaims, AuthError, Jwks, RevocationList};
 
 /// The `typ` header of access tokens (RFC 9068).
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
-/// Clock skew tolerated on `exp` and `nbf`, in seconds.
+/// Clock skew tolerated on `exp`, `nbf`, `iat` and the lifetime, in seconds.
 pub const LEEWAY_SECS: u64 = 5;
 
 /// Verifies access tokens against a JWKS. Only `EdDSA` is accepted, whatever the token says.
+///
+/// Beyond the signature it holds a token to what the identity service issues, so that a
+/// leaked signing key mints nothing that outlives the access-token lifetime: `iat` may not
+/// be in the future (beyond [`LEEWAY_SECS`]), `exp − iat` may not exceed `max_lifetime` (plus
+/// the leeway), and a `crit` header is refused (no extension is understood, RFC 7515 §4.1.11).
 pub struct Verifier {
     keys: HashMap<String, DecodingKey>,
     validation: Validation,
+    max_lifetime: i64,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -29,8 +36,15 @@ impl std::fmt::Debug for Verifier {
 }
 
 impl Verifier {
-    /// A verifier trusting the Ed25519 keys of `jwks` (other key types are ignored).
-    pub fn new(jwks: &Jwks, issuer: &str, audience: &str) -> Result<Self, AuthError> {
+    /// A verifier trusting the Ed25519 keys of `jwks` (other key types are ignored), for
+    /// tokens of `issuer` for `audience` that live at most `max_lifetime` (the issuer's
+    /// access-token lifetime).
+    pub fn new(
+        jwks: &Jwks,
+        issuer: &str,
+        audience: &str,
+        max_lifetime: Duration,
+    ) -> Result<Self, AuthError> {
         let mut keys = HashMap::new();
         for jwk in &jwks.keys {
             if jwk.kty != "OKP" || jwk.crv != "Ed25519" || jwk.alg != "EdDSA" {
@@ -47,7 +61,12 @@ impl Verifier {
         validation.validate_exp = true;
         validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECS;
-        Ok(Self { keys, validation })
+        let max_lifetime = i64::try_from(max_lifetime.as_secs()).unwrap_or(i64::MAX / 2);
+        Ok(Self {
+            keys,
+            validation,
+            max_lifetime,
+        })
     }
 
     /// The key ids this verifier trusts, sorted.
@@ -57,11 +76,15 @@ impl Verifier {
         kids
     }
 
-    /// Checks algorithm, `typ`, `kid`, signature, `iss`, `aud`, `exp` and `nbf`.
+    /// Checks algorithm, `crit`, `typ`, `kid`, signature, `iss`, `aud`, `exp`, `nbf`, `iat`
+    /// and the lifetime.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, AuthError> {
         let header = parse_header(token)?;
         if header.get("alg").and_then(|v| v.as_str()) != Some("EdDSA") {
             return Err(AuthError::AlgorithmNotAllowed);
+        }
+        if header.contains_key("crit") {
+            return Err(AuthError::UnsupportedCritical);
         }
         let typ = header
             .get("typ")
@@ -80,19 +103,35 @@ impl Verifier {
             .keys
             .get(kid)
             .ok_or_else(|| AuthError::UnknownKey(kid.to_owned()))?;
-        jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation)
+        let claims = jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation)
             .map(|data| data.claims)
-            .map_err(|e| map_error(e.kind()))
+            .map_err(|e| map_error(e.kind()))?;
+        self.check_times(&claims, chrono::Utc::now().timestamp())?;
+        Ok(claims)
     }
 
-    /// [`verify`](Self::verify), then refuses a token whose `jti` has been revoked.
+    /// `iat` not in the future, `exp − iat` within the lifetime (both with the leeway).
+    fn check_times(&self, claims: &AccessClaims, now: i64) -> Result<(), AuthError> {
+        let leeway = LEEWAY_SECS as i64;
+        if claims.iat > now.saturating_add(leeway) {
+            return Err(AuthError::IssuedInFuture);
+        }
+        let lifetime = claims.exp.saturating_sub(claims.iat);
+        if lifetime > self.max_lifetime.saturating_add(leeway) {
+            return Err(AuthError::LifetimeTooLong);
+        }
+        Ok(())
+    }
+
+    /// [`verify`](Self::verify), then refuses a token that has been revoked (by its `jti`,
+    /// or with its session).
     pub async fn verify_not_revoked(
         &self,
         token: &str,
         revocations: &dyn RevocationList,
     ) -> Result<AccessClaims, AuthError> {
         let claims = self.verify(token)?;
-        if revocations.is_revoked(&claims.jti).await? {
+        if crate::is_revoked(revocations, &claims).await? {
             return Err(AuthError::Revoked);
         }
         Ok(claims)

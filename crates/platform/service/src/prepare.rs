@@ -10,7 +10,8 @@ pub enum Directory {
 }
 
 /// Migrates a service's database in the one order every service uses: the bus tables
-/// (`outbox`, `inbox`), the user directory when the service keeps one (its own migrations
+/// (`outbox`, `inbox`), the `Idempotency-Key` records (`quorum_store::idempotency`), the
+/// user directory when the service keeps one (its own migrations
 /// may copy an older table into it), then the service's own `migrations` under `scope`.
 pub async fn prepare(
     db: &Db,
@@ -19,6 +20,8 @@ pub async fn prepare(
     directory: Directory,
 ) -> Result<(), StoreError> {
     db.migrate("bus", quorum_bus::outbox::MIGRATIONS).await?;
+    db.migrate("idempotency", quorum_store::idempotency::MIGRATIONS)
+        .await?;
     if directory == Directory::Kept {
         quorum_directory::migrate(db).await?;
     }

@@ -1,5 +1,7 @@
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -45,6 +47,10 @@ pub struct Db {
     writer: AnyPool,
     reader: AnyPool,
     dialect: Dialect,
+    /// Tells this database (and its clones) from the others of the process.
+    id: u64,
+    /// When expired `Idempotency-Key` records were last pruned (epoch ms).
+    pruned_at: Arc<AtomicI64>,
 }
 
 impl Db {
@@ -75,11 +81,7 @@ impl Db {
                     .acquire_timeout(options.acquire_timeout)
                     .connect_with(opts)
                     .await?;
-                Ok(Self {
-                    writer: pool.clone(),
-                    reader: pool,
-                    dialect,
-                })
+                Ok(Self::new(pool.clone(), pool, Dialect::Postgres))
             }
         }
     }
@@ -138,15 +140,13 @@ impl Db {
     }
 
     /// Opens (creating if needed) an SQLite database file.
+    /// The file, its directory (if new) and its `-wal`/`-shm` are private
+    /// ([`crate::private`]): SQLite gives its side files the database file's mode.
     pub async fn open_sqlite(path: &Path, options: &DbOptions) -> Result<Self, StoreError> {
-        if let Some(parent) = path.parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| StoreError::InvalidUrl {
-                    url: path.display().to_string(),
-                    reason: format!("cannot create directory: {e}"),
-                })?;
-            }
-        }
+        crate::private::prepare_sqlite(path).map_err(|e| StoreError::InvalidUrl {
+            url: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
         Self::connect(&format!("sqlite://{}?mode=rwc", path.display()), options).await
     }
 
@@ -192,11 +192,26 @@ impl Db {
             })
             .connect_with(opts)
             .await?;
-        Ok(Self {
+        Ok(Self::new(writer, reader, Dialect::Sqlite))
+    }
+
+    fn new(writer: AnyPool, reader: AnyPool, dialect: Dialect) -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self {
             writer,
             reader,
-            dialect: Dialect::Sqlite,
-        })
+            dialect,
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            pruned_at: Arc::default(),
+        }
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub(crate) fn pruned_at(&self) -> &AtomicI64 {
+        &self.pruned_at
     }
 
     /// The pool for statements that change data (and for transactions).
@@ -213,9 +228,12 @@ impl Db {
         self.dialect
     }
 
-    /// Starts a write transaction.
+    /// Starts a write transaction. During a request carrying an `Idempotency-Key`, the
+    /// transaction also marks the key as carried out ([`crate::idempotency`]).
     pub async fn begin(&self) -> Result<crate::Tx, StoreError> {
-        Ok(self.writer.begin().await?)
+        let mut tx = self.writer.begin().await?;
+        crate::idempotency::mark(self, &mut tx).await?;
+        Ok(tx)
     }
 
     /// A cheap round trip, for readiness checks.

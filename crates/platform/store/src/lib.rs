@@ -10,11 +10,14 @@
 //! - migrations may use the tokens listed in [`migrate`] for the few types that differ.
 //!
 //! Layout: [`db`] opens pools (one writer and several readers for SQLite, one pool for
-//! PostgreSQL), [`migrate`] runs versioned migrations at start-up, [`error`] is the error type.
+//! PostgreSQL), [`migrate`] runs versioned migrations at start-up, [`error`] is the error type,
+//! [`private`] keeps the files on disk (databases, recordings, chunks) to the server's user.
 
 mod db;
 mod error;
+pub mod idempotency;
 pub mod migrate;
+pub mod private;
 
 pub use db::{now_millis, Db, DbOptions, Dialect};
 pub use error::StoreError;

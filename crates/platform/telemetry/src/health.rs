@@ -4,6 +4,10 @@
 //! answers from the process alone (a liveness probe that depended on the database would
 //! restart healthy pods during a database outage); `/actuator/health/readiness` runs the
 //! indicators that gate traffic. A check slower than its timeout counts as DOWN.
+//!
+//! Probes need only the status, which anyone gets; the components (with their errors),
+//! `/actuator/prometheus` and `/actuator/info` are for the callers of a
+//! [`Management`] policy: a management token, or without one, clients on the same machine.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -12,12 +16,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use metrics_exporter_prometheus::PrometheusHandle;
+use quorum_web::management::Management;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -191,25 +196,30 @@ struct ActuatorState {
     registry: HealthRegistry,
     info: Arc<BuildInfo>,
     prometheus: PrometheusHandle,
+    management: Management,
 }
 
 /// `/actuator/health`, `/actuator/health/liveness`, `/actuator/health/readiness`,
-/// `/actuator/prometheus`, `/actuator/info`: what a service process serves.
+/// `/actuator/prometheus`, `/actuator/info`: what a service process serves. Liveness and the
+/// status of health and readiness are for anyone (probes); the components, metrics and
+/// build information only for `management`'s callers.
 pub fn actuator_router(
     registry: HealthRegistry,
     info: BuildInfo,
     prometheus: PrometheusHandle,
+    management: Management,
 ) -> Router {
     let state = ActuatorState {
         registry: registry.clone(),
         info: Arc::new(info.clone()),
         prometheus: prometheus.clone(),
+        management: management.clone(),
     };
     Router::new()
         .route("/actuator/health", get(health))
         .route("/actuator/health/liveness", get(liveness))
         .with_state(state)
-        .merge(ops_router(registry, info, prometheus))
+        .merge(ops_router(registry, info, prometheus, management))
 }
 
 /// `/actuator/health/readiness`, `/actuator/prometheus` and `/actuator/info` only, for a
@@ -218,11 +228,13 @@ pub fn ops_router(
     registry: HealthRegistry,
     info: BuildInfo,
     prometheus: PrometheusHandle,
+    management: Management,
 ) -> Router {
     let state = ActuatorState {
         registry,
         info: Arc::new(info),
         prometheus,
+        management,
     };
     Router::new()
         .route("/actuator/health/readiness", get(readiness))
@@ -239,8 +251,11 @@ fn status_response(status: Status, body: Value) -> Response {
     (code, Json(body)).into_response()
 }
 
-async fn health(State(s): State<ActuatorState>) -> Response {
+async fn health(State(s): State<ActuatorState>, req: Request) -> Response {
     let (status, components) = s.registry.check(false).await;
+    if !s.management.allows(&req) {
+        return status_response(status, serde_json::json!({ "status": status }));
+    }
     let mut components = serde_json::to_value(components).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut components {
         map.insert("livenessState".into(), serde_json::json!({"status": "UP"}));
@@ -255,15 +270,21 @@ async fn liveness() -> Response {
     status_response(Status::Up, serde_json::json!({ "status": "UP" }))
 }
 
-async fn readiness(State(s): State<ActuatorState>) -> Response {
+async fn readiness(State(s): State<ActuatorState>, req: Request) -> Response {
     let (status, components) = s.registry.check(true).await;
+    if !s.management.allows(&req) {
+        return status_response(status, serde_json::json!({ "status": status }));
+    }
     status_response(
         status,
         serde_json::json!({ "status": status, "components": components }),
     )
 }
 
-async fn prometheus_text(State(s): State<ActuatorState>) -> Response {
+async fn prometheus_text(State(s): State<ActuatorState>, req: Request) -> Response {
+    if !s.management.allows(&req) {
+        return s.management.refusal(&req);
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,
@@ -274,7 +295,10 @@ async fn prometheus_text(State(s): State<ActuatorState>) -> Response {
         .into_response()
 }
 
-async fn info_doc(State(s): State<ActuatorState>) -> Response {
+async fn info_doc(State(s): State<ActuatorState>, req: Request) -> Response {
+    if !s.management.allows(&req) {
+        return s.management.refusal(&req);
+    }
     let uptime = s.info.started.elapsed().as_secs();
     Json(serde_json::json!({
         "app": { "name": s.info.name, "version": s.info.version },

@@ -10,8 +10,10 @@ use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use http_body_util::BodyExt;
+use metrics_exporter_prometheus::PrometheusHandle;
 use quorum_telemetry::health::FnIndicator;
 use quorum_telemetry::{actuator_router, BuildInfo, Health, HealthRegistry};
+use quorum_web::management::Management;
 use tower::ServiceExt;
 
 fn info() -> BuildInfo {
@@ -23,10 +25,30 @@ fn info() -> BuildInfo {
     }
 }
 
+const TOKEN: &str = "management-test-token";
+
+/// The actuator with [`TOKEN`] as its management token.
+fn actuator(registry: HealthRegistry, info: BuildInfo, prometheus: PrometheusHandle) -> Router {
+    actuator_router(registry, info, prometheus, Management::new(TOKEN, false))
+}
+
+/// `GET path` as the operator (with the management token).
 async fn get_json(router: &Router, path: &str) -> (StatusCode, serde_json::Value) {
+    get_as(router, path, Some(TOKEN)).await
+}
+
+async fn get_as(
+    router: &Router,
+    path: &str,
+    token: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::get(path);
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
     let res = router
         .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .oneshot(req.body(Body::empty()).unwrap())
         .await
         .unwrap();
     let status = res.status();
@@ -44,7 +66,7 @@ async fn readiness_fails_when_a_dependency_is_down_but_liveness_does_not() {
         .with(FnIndicator::new("broker", || async {
             Health::down("connection refused")
         }));
-    let router = actuator_router(registry, info(), quorum_telemetry::metrics::install());
+    let router = actuator(registry, info(), quorum_telemetry::metrics::install());
 
     let (status, body) = get_json(&router, "/actuator/health/readiness").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
@@ -69,7 +91,7 @@ async fn informational_indicator_is_reported_but_does_not_gate_readiness() {
     let registry = HealthRegistry::new()
         .with(FnIndicator::new("db", || async { Health::up() }))
         .with(FnIndicator::new("smtp", || async { Health::down("no server") }).informational());
-    let router = actuator_router(registry, info(), quorum_telemetry::metrics::install());
+    let router = actuator(registry, info(), quorum_telemetry::metrics::install());
     let (status, body) = get_json(&router, "/actuator/health/readiness").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, body) = get_json(&router, "/actuator/health").await;
@@ -84,7 +106,7 @@ async fn a_check_that_hangs_counts_as_down() {
             tokio::time::sleep(Duration::from_secs(10)).await;
             Health::up()
         }));
-    let router = actuator_router(registry, info(), quorum_telemetry::metrics::install());
+    let router = actuator(registry, info(), quorum_telemetry::metrics::install());
     let (status, body) = get_json(&router, "/actuator/health/readiness").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(body["components"]["stt"]["details"]["error"]
@@ -95,7 +117,7 @@ async fn a_check_that_hangs_counts_as_down() {
 
 #[tokio::test]
 async fn info_reports_version_and_uptime() {
-    let router = actuator_router(
+    let router = actuator(
         HealthRegistry::new(),
         info(),
         quorum_telemetry::metrics::install(),
@@ -136,14 +158,39 @@ async fn request_metrics_use_the_matched_route_not_the_raw_path() {
     assert!(line.trim_end().ends_with(" 3"), "{line}");
     assert!(!text.contains("/items/a1"));
 
-    let router = actuator_router(HealthRegistry::new(), info(), handle);
+    let router = actuator(HealthRegistry::new(), info(), handle);
     let res = router
         .oneshot(
             Request::get("/actuator/prometheus")
+                .header("authorization", format!("Bearer {TOKEN}"))
                 .body(Body::empty())
                 .unwrap(),
         )
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn probes_get_the_status_and_only_the_management_token_opens_the_rest() {
+    let registry = HealthRegistry::new().with(FnIndicator::new("db", || async {
+        Health::down("connection to db-7.internal:5432 refused")
+    }));
+    let router = actuator(registry, info(), quorum_telemetry::metrics::install());
+    for token in [None, Some("a-guess")] {
+        for path in ["/actuator/health", "/actuator/health/readiness"] {
+            let (status, body) = get_as(&router, path, token).await;
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+            assert_eq!(body, serde_json::json!({"status": "DOWN"}), "{path}");
+        }
+        let (status, body) = get_as(&router, "/actuator/health/liveness", token).await;
+        assert_eq!((status, &body["status"]), (StatusCode::OK, &"UP".into()));
+        for path in ["/actuator/prometheus", "/actuator/info"] {
+            let (status, body) = get_as(&router, path, token).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+            assert_eq!(body["code"], "management_token_required", "{body}");
+        }
+    }
+    let (_, body) = get_json(&router, "/actuator/health").await;
+    assert_eq!(body["components"]["db"]["status"], "DOWN", "{body}");
 }

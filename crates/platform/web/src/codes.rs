@@ -60,13 +60,18 @@ codes! {
     BadCredentials = (UNAUTHORIZED, "bad_credentials", "The e-mail address or password is incorrect (the two are not told apart)."),
     InvalidRefreshToken = (UNAUTHORIZED, "invalid_refresh_token", "The refresh token is invalid, expired or revoked; sign in again."),
     RefreshTokenReused = (UNAUTHORIZED, "refresh_token_reused", "A refresh token was used twice; every session of its family is revoked."),
+    ManagementTokenRequired = (UNAUTHORIZED, "management_token_required", "Metrics, build information and health details need `Authorization: Bearer <management.token>`; without a token configured they are served only to clients on the same machine."),
     EmailTaken = (CONFLICT, "email_taken", "A user with this e-mail address already exists."),
+    LoginThrottled = (TOO_MANY_REQUESTS, "login_throttled", "Too many failed attempts at this account's password; retry after the seconds in `Retry-After` (the wait doubles with each further failure and ends at the next right password)."),
+    WeakPassword = (UNPROCESSABLE_ENTITY, "weak_password", "The new password is too easy to guess (the message says why and what would help)."),
+    InvalidConfirmationCode = (UNPROCESSABLE_ENTITY, "invalid_confirmation_code", "The code does not confirm a pending e-mail change: wrong, expired, used up, or none was asked for."),
     // What the caller may do.
     Forbidden = (FORBIDDEN, "forbidden", "The caller may read this transcript but not do this to it (the message says who may)."),
     NotMeetingOwner = (FORBIDDEN, "not_meeting_owner", "Only the meeting's owner may do this."),
     WrongPassword = (FORBIDDEN, "wrong_password", "The current password given to change it is not the account's."),
     TodoForbidden = (FORBIDDEN, "todo_forbidden", "Only the todo's assignee, its creator or the meeting's owner may change it."),
     TodoDeleteForbidden = (FORBIDDEN, "todo_delete_forbidden", "Only the todo's creator or the meeting's owner may delete it (its assignee may only change it)."),
+    TodoAssigneeForbidden = (FORBIDDEN, "todo_assignee_forbidden", "A todo may be assigned only to the caller or, for a todo of a meeting the caller takes part in, to one of its participants."),
     // What does not exist (or is hidden from the caller: existence is not revealed).
     NotFound = (NOT_FOUND, "not_found", "No such resource, or the caller may not see it."),
     RouteNotFound = (NOT_FOUND, "route_not_found", "No route of the API matches the path."),
@@ -88,6 +93,9 @@ codes! {
     UnsupportedAudioFormat = (UNSUPPORTED_MEDIA_TYPE, "unsupported_audio_format", "Not an audio format Quorum reads; the message lists the ones it does."),
     UndecodableAudio = (UNPROCESSABLE_ENTITY, "undecodable_audio", "The audio's container is supported but its content cannot be decoded (truncated or corrupt)."),
     EmptyRecording = (UNPROCESSABLE_ENTITY, "empty_recording", "The recording holds no audio."),
+    ImplausibleAudio = (UNPROCESSABLE_ENTITY, "implausible_audio", "The audio claims what no real recording has: a sample rate outside 8–192 kHz, more than 8 channels, or more audio than its size can hold (the message says which)."),
+    RecordingTooLong = (UNPROCESSABLE_ENTITY, "recording_too_long", "The recording is longer than `meeting.recording_max_duration_secs`."),
+    RecordingQuotaExceeded = (TOO_MANY_REQUESTS, "recording_quota_exceeded", "The caller's recordings of the last 24 hours would exceed `meeting.recording_quota_secs` of audio; retry after the seconds in `Retry-After`."),
     // State.
     InvalidMeetingTransition = (CONFLICT, "invalid_meeting_transition", "The meeting's status does not allow this (e.g. ending a meeting that never started)."),
     InvalidTodoTransition = (CONFLICT, "invalid_todo_transition", "The todo's status does not allow this change."),
@@ -96,6 +104,7 @@ codes! {
     InvalidTaskKind = (BAD_REQUEST, "invalid_task_kind", "A task kind is 1–32 characters of a–z, 0–9, `-` or `_`."),
     ConcurrentModification = (CONFLICT, "concurrent_modification", "The resource changed while the request was handled; reload it and try again."),
     IdempotencyRequestInProgress = (CONFLICT, "idempotency_request_in_progress", "A request with this `Idempotency-Key` is still being handled; retry later."),
+    IdempotencyResponseLost = (CONFLICT, "idempotency_response_lost", "The request with this `Idempotency-Key` was carried out, but its response was not kept (the server stopped or the client went away first); it is not carried out again."),
     ReadOnlyInstance = (MISDIRECTED_REQUEST, "read_only_instance", "This instance serves reads only (`--role read`); send writes to the write group."),
     // Limits and availability.
     RateLimited = (TOO_MANY_REQUESTS, "rate_limited", "Too many requests; retry after the seconds in `Retry-After`."),

@@ -3,6 +3,7 @@
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -39,6 +40,8 @@ fn json_problem(rejection: JsonRejection) -> Problem {
         JsonRejection::MissingJsonContentType(_) => Code::UnsupportedMediaType,
         JsonRejection::JsonDataError(_) => Code::InvalidBody,
         JsonRejection::JsonSyntaxError(_) => Code::MalformedJson,
+        // Past the body limit (axum's own, where no `limit::apply` replaced it).
+        _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Code::PayloadTooLarge,
         _ => Code::BadRequest,
     };
     Problem::new(code, rejection.body_text())

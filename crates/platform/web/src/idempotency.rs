@@ -1,28 +1,34 @@
-//! `Idempotency-Key` for mutating requests: a retried request gets the first one's response.
+//! `Idempotency-Key` for mutating requests: a retried request gets the first one's response,
+//! and is never carried out twice — across restarts and replicas.
 //!
 //! ```ignore
 //! let app = Router::new()
 //!     .route("/api/meetings", post(create_meeting))
-//!     .layer(quorum_web::idempotency::layer(cache_store.clone()));
+//!     .layer(quorum_web::idempotency::layer(db.clone()));
 //! ```
 //!
 //! For `POST`, `PUT`, `PATCH` and `DELETE` requests carrying the header, the key is scoped by
-//! caller ([`crate::USER_HEADER`], else `anonymous`), method, path and key. The first request
-//! claims the key and runs; its response (status, `Content-Type`, `Location`, a body of at most
-//! 1 MiB) is kept for 24 h. A repeat with the same body replays it with
-//! `Idempotent-Replayed: true`; with a different body it is a `422 idempotency_key_reused`;
-//! while the first still runs it is a `409 idempotency_request_in_progress`. A `5xx` response,
-//! a larger or streaming body, or a cancelled request releases the key so the client may retry.
-//! A key over 255 characters is a `400 invalid_idempotency_key`.
+//! caller ([`crate::USER_HEADER`], else `anonymous`), method, path and key, and kept in the
+//! service's own database ([`quorum_store::idempotency`]): the first request claims the key
+//! and runs; the write transactions it begins mark the key as carried out in the same
+//! transaction; its response (status, `Content-Type`, `Location`, a body of at most 1 MiB) is
+//! then kept for 24 h. A repeat with the same body replays it with `Idempotent-Replayed:
+//! true`; with a different body it is a `422 idempotency_key_reused`; while the first still
+//! runs it is a `409 idempotency_request_in_progress`. When the first request wrote and then
+//! lost its response (the process was killed between the two, the client went away, or the
+//! response was too large or streaming), a repeat is a `409 idempotency_response_lost`: it was
+//! carried out, and is not again. A request that wrote nothing and failed (`5xx`) or was
+//! cancelled releases the key so the client may retry. A response marked `Cache-Control:
+//! no-store` (tokens) is never kept: its key is released. A key over 255 characters is a
+//! `400 invalid_idempotency_key`.
 //!
 //! The request body is buffered to hash it, up to [`Idempotency::with_max_request_body`]; a
 //! larger body (declared by `Content-Length` or found while streaming) passes through whole
-//! and unprotected, so a large upload is never refused for carrying a key. When the store
+//! and unprotected, so a large upload is never refused for carrying a key. When the database
 //! fails, requests run unprotected (logged at `warn`).
 
 mod record;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -33,11 +39,12 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use futures::StreamExt;
-use quorum_cache::CacheStore;
+use quorum_store::idempotency::{self as keys, Claim, State as KeyState, Taken};
+use quorum_store::Db;
 use sha2::{Digest, Sha256};
 
 use crate::{Code, Problem, USER_HEADER};
-use record::Record;
+use record::Kept;
 
 /// The request header carrying the client's key.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
@@ -50,7 +57,7 @@ pub const MAX_STORED_BODY: usize = 1024 * 1024;
 /// The middleware's state: where records live and for how long.
 #[derive(Clone)]
 pub struct Idempotency {
-    store: Arc<dyn CacheStore>,
+    db: Db,
     ttl: Duration,
     claim_ttl: Duration,
     max_request_body: usize,
@@ -61,16 +68,17 @@ type MiddlewareFn = fn(State<Idempotency>, Request, Next) -> BoxFuture<'static, 
 /// The layer [`layer`] and [`Idempotency::into_layer`] build.
 pub type IdempotencyLayer = FromFnLayer<MiddlewareFn, Idempotency, (State<Idempotency>, Request)>;
 
-/// The middleware with default settings over `store`.
-pub fn layer(store: Arc<dyn CacheStore>) -> IdempotencyLayer {
-    Idempotency::new(store).into_layer()
+/// The middleware with default settings over the service's database `db` (migrated with
+/// [`quorum_store::idempotency::MIGRATIONS`]).
+pub fn layer(db: Db) -> IdempotencyLayer {
+    Idempotency::new(db).into_layer()
 }
 
 impl Idempotency {
     /// Responses kept 24 h, claims 5 min, request bodies hashed up to 16 MiB.
-    pub fn new(store: Arc<dyn CacheStore>) -> Self {
+    pub fn new(db: Db) -> Self {
         Self {
-            store,
+            db,
             ttl: Duration::from_secs(24 * 60 * 60),
             claim_ttl: Duration::from_secs(5 * 60),
             max_request_body: 16 * 1024 * 1024,
@@ -201,103 +209,87 @@ impl Idempotency {
         req: Request,
         next: Next,
     ) -> Response {
-        let claim = Record::InProgress {
-            request_hash: request_hash.clone(),
-        };
-        let claim = match claim.encode() {
-            Ok(claim) => claim,
-            Err(e) => return self.unprotected("encode", &e, req, next).await,
-        };
-        // A claim may expire or be released between our claim attempt and our read: try twice.
-        for _ in 0..2 {
-            match self
-                .store
-                .set_if_absent(&scope, claim.clone(), self.claim_ttl)
-                .await
-            {
-                Ok(true) => return self.run_first(scope, request_hash, req, next).await,
-                Ok(false) => {}
-                Err(e) => return self.unprotected("claim", &e, req, next).await,
-            }
-            match self.store.get(&scope).await {
-                Ok(Some(bytes)) => match Record::decode(&bytes) {
-                    Some(record) => return repeat(&record, &request_hash),
-                    None => {
-                        let e = quorum_cache::CacheError("undecodable record".into());
-                        return self.unprotected("decode", &e, req, next).await;
-                    }
-                },
-                Ok(None) => {}
-                Err(e) => return self.unprotected("get", &e, req, next).await,
+        let claim_ms = millis(self.claim_ttl);
+        match keys::claim(&self.db, &scope, &request_hash, claim_ms, millis(self.ttl)).await {
+            Ok(Claim::Mine) => self.run_first(scope, req, next).await,
+            Ok(Claim::Taken(taken)) => repeat(&taken, &request_hash),
+            Err(error) => {
+                tracing::warn!(%error, "idempotency records unavailable; running the request unprotected");
+                next.run(req).await
             }
         }
-        in_progress()
-    }
-
-    /// Logs the store failure, then runs the request without idempotency (degraded mode).
-    fn unprotected(
-        &self,
-        op: &str,
-        error: &dyn std::error::Error,
-        req: Request,
-        next: Next,
-    ) -> impl std::future::Future<Output = Response> {
-        tracing::warn!(op, %error, "idempotency store failed; running the request unprotected");
-        next.run(req)
     }
 
     /// Runs the claimed request and keeps its response, or releases the claim.
-    async fn run_first(
-        &self,
-        scope: String,
-        request_hash: String,
-        req: Request,
-        next: Next,
-    ) -> Response {
-        let mut claim = Claim {
-            store: self.store.clone(),
-            scope: Some(scope),
+    async fn run_first(&self, scope: String, req: Request, next: Next) -> Response {
+        let mut claim = Held {
+            db: self.db.clone(),
+            scope: Some(scope.clone()),
         };
-        let res = next.run(req).await;
+        let res = keys::within(&self.db, scope, next.run(req)).await;
+        let no_store = res
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store"));
+        if no_store {
+            claim.forget().await;
+            return res;
+        }
         let fits = axum::body::HttpBody::size_hint(res.body())
             .upper()
             .is_some_and(|n| n <= MAX_STORED_BODY as u64);
-        if res.status().is_server_error() || !fits {
-            claim.release().await;
+        // A failure that wrote nothing releases the key; one that wrote is kept like any
+        // answer. A response too large to keep releases the key if nothing was written, and
+        // otherwise leaves it carried out (a retry is told its response is lost).
+        if res.status().is_server_error() && claim.release().await || !fits {
+            if !fits {
+                claim.release().await;
+            }
+            claim.let_go();
             return res;
         }
         let (parts, body) = res.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, MAX_STORED_BODY).await else {
             claim.release().await;
+            claim.let_go();
             tracing::error!("response body failed while being kept for idempotency");
             return Problem::internal().into_response();
         };
-        let stored = match Record::done(request_hash, &parts, &bytes).encode() {
-            Ok(record) => self
-                .store
-                .set(claim.scope(), record, self.ttl)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        match stored {
-            Ok(()) => claim.keep(),
+        match Kept::of(&parts, &bytes).encode() {
+            Ok(kept) => match keys::finish(&self.db, claim.scope(), &kept).await {
+                Ok(()) => claim.let_go(),
+                Err(error) => {
+                    tracing::warn!(%error, "could not keep the response for idempotency");
+                    claim.release().await;
+                    claim.let_go();
+                }
+            },
             Err(error) => {
-                tracing::warn!(%error, "could not keep the response for idempotency");
+                tracing::warn!(%error, "could not encode the response for idempotency");
                 claim.release().await;
+                claim.let_go();
             }
         }
         Response::from_parts(parts, Body::from(bytes))
     }
 }
 
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 /// The answer to a request whose key is already taken.
-fn repeat(record: &Record, request_hash: &str) -> Response {
-    if record.request_hash() != request_hash {
+fn repeat(taken: &Taken, request_hash: &str) -> Response {
+    if taken.request_hash != request_hash {
         let detail = "this Idempotency-Key was used with a different request body";
         return Problem::new(Code::IdempotencyKeyReused, detail).into_response();
     }
-    record.replay().unwrap_or_else(in_progress)
+    match &taken.state {
+        KeyState::Running => in_progress(),
+        KeyState::Done(kept) => Kept::replay(kept).unwrap_or_else(lost),
+        KeyState::Committed => lost(),
+    }
 }
 
 fn in_progress() -> Response {
@@ -305,40 +297,62 @@ fn in_progress() -> Response {
     Problem::new(Code::IdempotencyRequestInProgress, detail).into_response()
 }
 
+fn lost() -> Response {
+    let detail = "the request with this Idempotency-Key was carried out, but its response \
+                  was lost (the server stopped or the client went away before it was kept); \
+                  it is not carried out again — read the result instead";
+    Problem::new(Code::IdempotencyResponseLost, detail).into_response()
+}
+
 /// A claimed key; dropped while still held (the request was cancelled), it is released in the
-/// background.
-struct Claim {
-    store: Arc<dyn CacheStore>,
+/// background if its request wrote nothing.
+struct Held {
+    db: Db,
     scope: Option<String>,
 }
 
-impl Claim {
+impl Held {
     fn scope(&self) -> &str {
         self.scope.as_deref().unwrap_or_default()
     }
 
-    fn keep(&mut self) {
+    /// Done with the key: it stays as it is.
+    fn let_go(&mut self) {
         self.scope = None;
     }
 
-    async fn release(&mut self) {
+    /// Releases the key if its request wrote nothing; whether it was released.
+    async fn release(&mut self) -> bool {
+        let Some(scope) = self.scope.as_deref() else {
+            return false;
+        };
+        match keys::release(&self.db, scope).await {
+            Ok(released) => released,
+            Err(error) => {
+                tracing::warn!(%error, "could not release an idempotency key; its claim expires by itself");
+                false
+            }
+        }
+    }
+
+    async fn forget(&mut self) {
         if let Some(scope) = self.scope.take() {
-            if let Err(error) = self.store.delete(&scope).await {
-                tracing::warn!(%error, "could not release an idempotency key; it expires by itself");
+            if let Err(error) = keys::forget(&self.db, &scope).await {
+                tracing::warn!(%error, "could not release an idempotency key; its claim expires by itself");
             }
         }
     }
 }
 
-impl Drop for Claim {
+impl Drop for Held {
     fn drop(&mut self) {
         let (Some(scope), Ok(runtime)) = (self.scope.take(), tokio::runtime::Handle::try_current())
         else {
             return;
         };
-        let store = self.store.clone();
+        let db = self.db.clone();
         runtime.spawn(async move {
-            let _ = store.delete(&scope).await;
+            let _ = keys::release(&db, &scope).await;
         });
     }
 }

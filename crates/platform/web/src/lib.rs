@@ -8,13 +8,18 @@
 //!   and [`CurrentUser`], the caller the gateway authenticated;
 //! - [`id`]: typed ids ([`typed_id!`]), [`PathId`] and [`parse_id`], one message for a bad id;
 //! - [`page`]: pagination parameters and the `{items, page, size, total}` envelope;
-//! - [`idempotency`]: `Idempotency-Key` replay for mutating requests.
+//! - [`idempotency`]: `Idempotency-Key` replay for mutating requests;
+//! - [`limit`]: request-body limits answering `413 payload_too_large` with the limit;
+//! - [`management`]: who may read the operations endpoints' details (a token, else local
+//!   clients only).
 
 pub mod codes;
 pub mod extract;
 pub mod id;
 pub mod idempotency;
 pub mod input;
+pub mod limit;
+pub mod management;
 pub mod page;
 pub mod problem;
 

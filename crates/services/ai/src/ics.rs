@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use quorum_contracts::events::ParticipantRef;
+use uuid::Uuid;
 
 use crate::views::SuggestionView;
 
@@ -12,11 +13,15 @@ pub(crate) const CONTENT_TYPE: &str = "text/calendar; charset=utf-8";
 
 const MAX_OCTETS: usize = 75;
 
-/// The calendar for `suggestions`; `people` gives attendees their names and e-mail addresses
-/// (participants without an address are left out: `ATTENDEE` needs a calendar address).
+/// The calendar for `suggestions` as `viewer` downloads it; `people` gives attendees their
+/// names. A user's e-mail address is shown to no one else (docs/security.md, "Privacy
+/// model"), so only the viewer's own `ATTENDEE` carries an address (`mailto:`); every other
+/// participant's is their id as a URN (`urn:uuid:…`, a calendar address by RFC 5545), with
+/// their name. Participants without a name or address (deleted users) are left out.
 pub(crate) fn calendar(
     suggestions: &[SuggestionView],
     people: &[ParticipantRef],
+    viewer: Uuid,
     stamp: DateTime<Utc>,
 ) -> String {
     let mut out = String::new();
@@ -41,22 +46,30 @@ pub(crate) fn calendar(
             let Some(p) = people.iter().find(|p| p.user_id == *id) else {
                 continue;
             };
-            if p.email.trim().is_empty() {
-                continue;
+            if let Some(line) = attendee(p, viewer) {
+                push(&mut out, &line);
             }
-            push(
-                &mut out,
-                &format!(
-                    "ATTENDEE;CN=\"{}\";ROLE=REQ-PARTICIPANT:mailto:{}",
-                    param(&p.name),
-                    p.email.trim()
-                ),
-            );
         }
         push(&mut out, "END:VEVENT");
     }
     push(&mut out, "END:VCALENDAR");
     out
+}
+
+/// The `ATTENDEE` line of `p`: the viewer's own address, anyone else's id.
+fn attendee(p: &ParticipantRef, viewer: Uuid) -> Option<String> {
+    let email = p.email.trim();
+    let address = if p.user_id == viewer && !email.is_empty() {
+        format!("mailto:{email}")
+    } else if !p.name.trim().is_empty() {
+        format!("urn:uuid:{}", p.user_id)
+    } else {
+        return None;
+    };
+    Some(format!(
+        "ATTENDEE;CN=\"{}\";ROLE=REQ-PARTICIPANT:{address}",
+        param(&p.name)
+    ))
 }
 
 /// `DATE-TIME` in UTC form: `19980119T070000Z`.

@@ -36,7 +36,6 @@
 use std::sync::Arc;
 
 use quorum_bus::{spawn_workers, Broker, Outbox, Topology, WorkerOptions};
-use quorum_cache::CacheStore;
 use quorum_contracts::exchanges;
 use quorum_store::Db;
 use quorum_telemetry::health::FnIndicator;
@@ -67,8 +66,6 @@ pub use settings::{EngineKind, OpenAiSettings, Secret, Settings};
 pub struct Deps {
     pub db: Db,
     pub broker: Arc<dyn Broker>,
-    /// Idempotency-Key records of the mutating routes.
-    pub cache: Arc<dyn CacheStore>,
     pub tasks: Arc<dyn quorum_tasks::TaskStore>,
 }
 
@@ -76,7 +73,6 @@ pub struct Deps {
 pub struct Ai {
     settings: Settings,
     state: app::AppState,
-    cache: Arc<dyn CacheStore>,
 }
 
 /// Migrates the database and assembles the service with the engine `settings.engine` names.
@@ -115,21 +111,17 @@ pub async fn build_with_engine(
         analyzer: analyzer::Analyzer::new(chat, local),
         timezone,
     };
-    Ok(Ai {
-        settings,
-        state,
-        cache: deps.cache,
-    })
+    Ok(Ai { settings, state })
 }
 
 impl Ai {
-    /// The `/api/ai…` routes, state applied; mutating routes honour `Idempotency-Key`.
+    /// The `/api/ai…` routes, state applied (the host adds `Idempotency-Key` handling, as for
+    /// every service).
     pub fn router(&self) -> axum::Router {
         routes::api()
             .with_state(self.state.clone())
             .split_for_parts()
             .0
-            .layer(quorum_web::idempotency::layer(self.cache.clone()))
     }
 
     /// Exchanges and queues with the default settings (see [`Ai::topology_for`]).

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use email_address::EmailAddress;
+use unicode_normalization::UnicodeNormalization as _;
+
 /// A field that failed validation; the message names the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -17,13 +20,16 @@ pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Valida
     }
 }
 
-/// An e-mail address as given (trimmed); [`Email::key`] is its case-insensitive identity.
+/// An e-mail address: trimmed, NFKC-normalised, an RFC 5321/5322 `addr-spec` as the
+/// `email_address` crate parses it (no display name, no IP literal, a domain with a dot),
+/// with the domain lower-cased (domains are case-insensitive; local parts keep their case).
+/// [`Email::key`] is its case-insensitive identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Email(String);
 
 impl Email {
     pub(crate) fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let s = raw.trim();
+        let s: String = raw.trim().nfkc().collect();
         let err = |m: &str| invalid("email", m);
         if s.is_empty() {
             return Err(err("must not be empty"));
@@ -34,26 +40,17 @@ impl Email {
         if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(err("must not contain spaces"));
         }
-        let Some((local, domain)) = s.split_once('@') else {
-            return Err(err("must look like name@example.com"));
-        };
-        let domain_ok = !domain.contains('@')
-            && domain.contains('.')
-            && domain.split('.').all(|label| {
-                !label.is_empty()
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-                    && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-            });
-        let local_ok = !local.is_empty()
-            && local.len() <= 64
-            && !local.starts_with('.')
-            && !local.ends_with('.')
-            && !local.contains("..");
-        if !local_ok || !domain_ok {
-            return Err(err("must look like name@example.com"));
-        }
-        Ok(Self(s.to_owned()))
+        let options = email_address::Options::default()
+            .without_display_text()
+            .without_domain_literal()
+            .with_required_tld();
+        let parsed = EmailAddress::parse_with_options(&s, options)
+            .map_err(|e| err(&format!("must look like name@example.com ({e})")))?;
+        Ok(Self(format!(
+            "{}@{}",
+            parsed.local_part(),
+            parsed.domain().to_lowercase()
+        )))
     }
 
     /// The lookup key: lower-cased, so `Ann@X.org` and `ann@x.org` are one account.
@@ -61,12 +58,22 @@ impl Email {
         self.0.to_lowercase()
     }
 
+    /// The key accounts registered before addresses were normalised were stored under (the
+    /// address as typed, trimmed and lower-cased); the same as [`Email::key`] for almost
+    /// every address (ASCII ones are unchanged by NFKC).
+    pub(crate) fn legacy_key(raw: &str) -> String {
+        raw.trim().to_lowercase()
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-/// A password of 8 to 1024 characters (the upper bound caps hashing work).
+/// A password of 8 to 1024 characters (the upper bound caps hashing work), NFKC-normalised
+/// so that the same password typed on another keyboard or system (composed or decomposed
+/// Hangul, full-width digits) is the same password. How strong it is, is checked apart
+/// (`crate::strength`), since that needs the account's name and address.
 pub(crate) struct Password(String);
 
 impl fmt::Debug for Password {
@@ -77,19 +84,25 @@ impl fmt::Debug for Password {
 
 impl Password {
     pub(crate) fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let n = raw.chars().count();
+        let normalised = normalise_password(raw);
+        let n = normalised.chars().count();
         if n < 8 {
             return Err(invalid("password", "must be at least 8 characters"));
         }
         if n > 1024 {
             return Err(invalid("password", "must be at most 1024 characters"));
         }
-        Ok(Self(raw.to_owned()))
+        Ok(Self(normalised))
     }
 
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// NFKC, the normalisation NIST SP 800-63B §5.1.1.2 recommends for passwords.
+pub(crate) fn normalise_password(raw: &str) -> String {
+    raw.nfkc().collect()
 }
 
 /// A display name: trimmed, 1 to 100 characters, no control characters.
@@ -144,7 +157,13 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.co", " Ann.Lee+x@Example.ORG ", "x_y@sub.domain.kr"] {
+        for ok in [
+            "a@b.co",
+            " Ann.Lee+x@Example.ORG ",
+            "x_y@sub.domain.kr",
+            "\"quoted\"@example.com",
+            "김민수@예시.한국",
+        ] {
             assert!(Email::parse(ok).is_ok(), "{ok}");
         }
         for bad in [
@@ -156,18 +175,41 @@ mod tests {
             "a b@x.org",
             "a@@x.org",
             "a@x..org",
+            "Ann <ann@x.org>",
+            "ann@[127.0.0.1]",
+            "ann@-x.org",
+            "a(comment@x.org",
+            ".ann@x.org",
         ] {
             let err = Email::parse(bad).unwrap_err();
             assert_eq!(err.field, "email", "{bad}");
         }
+        // The domain is lower-cased, the local part kept; the key ignores case.
         assert_eq!(Email::parse(" Ann@X.org").unwrap().key(), "ann@x.org");
-        assert_eq!(Email::parse(" Ann@X.org").unwrap().as_str(), "Ann@X.org");
+        assert_eq!(Email::parse(" Ann@X.org").unwrap().as_str(), "Ann@x.org");
+        // NFKC: full-width letters and the `＠` sign are the ASCII address.
+        let wide = Email::parse("ａｎｎ＠ｅｘａｍｐｌｅ.ｃｏｍ").unwrap();
+        assert_eq!(wide.as_str(), "ann@example.com");
     }
 
     #[test]
-    fn passwords_and_names() {
+    fn passwords_are_nfkc_normalised() {
         assert!(Password::parse("1234567").is_err());
+        // Length is counted after normalisation; strength is checked apart.
         assert!(Password::parse("12345678").is_ok());
+        // Decomposed Hangul (as macOS sends it) is the composed password.
+        let decomposed = "\u{1100}\u{1161}\u{11a8}secret-word";
+        let composed = "\u{ac01}secret-word";
+        assert_eq!(
+            Password::parse(decomposed).unwrap().expose(),
+            Password::parse(composed).unwrap().expose()
+        );
+        // Full-width digits are digits.
+        assert_eq!(normalise_password("ｐａｓｓ１２３"), "pass123");
+    }
+
+    #[test]
+    fn names() {
         assert!(!format!("{:?}", Password::parse("secret-pw").unwrap()).contains("secret"));
         assert_eq!(Name::parse("  Ann ").unwrap().as_str(), "Ann");
         assert_eq!(Name::parse("   ").unwrap_err().field, "name");

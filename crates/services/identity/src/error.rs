@@ -2,6 +2,8 @@
 //! `quorum_web::Code`, which decides the status) and
 //! [`BuildError`] for start-up.
 
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use quorum_auth::AuthError;
 use quorum_store::StoreError;
 use quorum_web::{ApiErrorKind, Code};
@@ -39,6 +41,14 @@ pub(crate) enum ApiError {
     RefreshTokenReused,
     #[error("the current password is not correct")]
     WrongPassword,
+    /// Too many failed attempts at this account's password: wait (`Retry-After`).
+    #[error("too many failed attempts for this account; try again in {retry_after_secs} s")]
+    LoginThrottled { retry_after_secs: u64 },
+    /// The message says why (zxcvbn's feedback).
+    #[error("{0}")]
+    WeakPassword(String),
+    #[error("no pending e-mail change matches this code (wrong, expired, or never asked for); ask for a new code")]
+    InvalidConfirmationCode,
     #[error("{0}")]
     Unauthorized(String),
     #[error("user `{0}` was not found")]
@@ -62,6 +72,9 @@ impl ApiErrorKind for ApiError {
             ApiError::InvalidRefreshToken => Code::InvalidRefreshToken,
             ApiError::RefreshTokenReused => Code::RefreshTokenReused,
             ApiError::WrongPassword => Code::WrongPassword,
+            ApiError::LoginThrottled { .. } => Code::LoginThrottled,
+            ApiError::WeakPassword(_) => Code::WeakPassword,
+            ApiError::InvalidConfirmationCode => Code::InvalidConfirmationCode,
             ApiError::Unauthorized(_) => Code::Unauthorized,
             ApiError::NotFound(_) => Code::UserNotFound,
             ApiError::Auth(_) => Code::TokenError,
@@ -71,4 +84,19 @@ impl ApiErrorKind for ApiError {
     }
 }
 
-quorum_service::service_error!(ApiError);
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let retry_after = match &self {
+            ApiError::LoginThrottled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let mut res = self.into_problem().into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
+    }
+}
+
+quorum_service::service_error!(ApiError, own_response);

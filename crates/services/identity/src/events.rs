@@ -2,7 +2,9 @@
 
 use chrono::Utc;
 use quorum_bus::{BusError, Envelope};
-use quorum_contracts::events::{self, TokenRevoked, UserChanged, UserDeleted};
+use quorum_contracts::events::{
+    self, EmailChangeRequested, TokenRevoked, UserChanged, UserDeleted,
+};
 use quorum_contracts::SCHEMA_VERSION;
 use uuid::Uuid;
 
@@ -47,6 +49,32 @@ pub(crate) fn user_deleted(user_id: Uuid) -> Result<Envelope, BusError> {
     )
 }
 
+/// `auth.email_change_requested`: the code for `email` goes to that address.
+pub(crate) fn email_change_requested(
+    user: &UserRecord,
+    email: &str,
+    code: &str,
+    expires_at: chrono::DateTime<Utc>,
+) -> Result<Envelope, ApiError> {
+    let data = EmailChangeRequested {
+        user_id: parse_id(&user.id)?,
+        email: email.to_owned(),
+        name: user.name.clone(),
+        locale: user.locale.clone(),
+        code: code.to_owned(),
+        expires_at,
+        occurred_at: Utc::now(),
+    };
+    Ok(Envelope::new(
+        events::AUTH_EMAIL_CHANGE_REQUESTED,
+        SOURCE,
+        Some(user.id.clone()),
+        SCHEMA_VERSION,
+        &data,
+    )?)
+}
+
+/// `auth.token_revoked`: `jti` is a token id, or `sid:<session>` for a whole session.
 pub(crate) fn token_revoked(
     jti: &str,
     user_id: Uuid,

@@ -1,5 +1,6 @@
 //! Signing keys: loaded from (or created in) the database at start-up, rotated by a
-//! background task. Keys live in the identity database so restarts and replicas share them.
+//! background task. Keys live in the identity database so restarts and replicas share them,
+//! encrypted at rest when `identity.key_encryption_key` is set (`quorum_auth::KeySeal`).
 //!
 //! Every `rotation_check_secs` the task reloads the keys (another replica may have rotated),
 //! starts a rotation when the signing key has signed for `rotation_days` (the new key is
@@ -9,27 +10,40 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use quorum_auth::{JwtConfig, KeyRing, SigningKey};
+use quorum_auth::{JwtConfig, KeyRing, KeySeal, SigningKey};
 use quorum_store::Db;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::BuildError;
-use crate::repository::keys as repo;
+use crate::repository::keys::{self as repo, KeyStoreError, Stored};
 use crate::settings::Settings;
 
-/// Loads the stored keys, creating the first one on a fresh database.
+/// How the keys are stored: sealed under `identity.key_encryption_key` when it is set.
+fn key_seal(settings: &Settings) -> Result<KeySeal, KeyStoreError> {
+    Ok(KeySeal::from_base64(settings.key_encryption_key.expose())?)
+}
+
+/// Loads the stored keys, creating the first one on a fresh database. With an encryption
+/// key set, keys stored plain (before it was) are sealed now; a sealed key that does not
+/// open (no key, a wrong one) stops the start-up, naming the setting.
 pub(crate) async fn load_or_create(
     db: &Db,
     settings: &Settings,
 ) -> Result<Arc<KeyRing>, BuildError> {
-    let mut keys = repo::load(db)
-        .await
-        .map_err(|e| BuildError::Keys(e.to_string()))?;
+    let keys_error = |e: KeyStoreError| BuildError::Keys(e.to_string());
+    let seal = key_seal(settings).map_err(keys_error)?;
+    let stored = repo::load(db, &seal).await.map_err(keys_error)?;
+    let mut keys = Vec::with_capacity(stored.len());
+    for Stored { key, sealed } in stored {
+        if seal.is_on() && !sealed {
+            repo::reseal(db, &seal, &key).await.map_err(keys_error)?;
+            tracing::info!(kid = %key.kid, "signing key encrypted at rest");
+        }
+        keys.push(key);
+    }
     if keys.is_empty() {
         let key = SigningKey::generate(Utc::now()).map_err(|e| BuildError::Keys(e.to_string()))?;
-        repo::upsert(db, &key)
-            .await
-            .map_err(|e| BuildError::Keys(e.to_string()))?;
+        repo::upsert(db, &seal, &key).await.map_err(keys_error)?;
         tracing::info!(kid = %key.kid, "created the first signing key");
         keys.push(key);
     }
@@ -66,8 +80,12 @@ pub(crate) fn rotation_due(ring: &KeyRing, now: DateTime<Utc>, settings: &Settin
 }
 
 /// Puts the stored keys (written by any instance) into the ring.
-async fn reload(db: &Db, ring: &KeyRing) -> anyhow::Result<()> {
-    let stored = repo::load(db).await?;
+async fn reload(db: &Db, ring: &KeyRing, seal: &KeySeal) -> anyhow::Result<()> {
+    let stored: Vec<SigningKey> = repo::load(db, seal)
+        .await?
+        .into_iter()
+        .map(|s| s.key)
+        .collect();
     if !stored.is_empty() {
         ring.set_keys(stored)?;
     }
@@ -81,11 +99,12 @@ pub(crate) async fn tick(
     settings: &Settings,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    reload(db, ring).await?;
+    let seal = key_seal(settings)?;
+    reload(db, ring, &seal).await?;
     if rotation_due(ring, now, settings) {
         let changed = ring.rotate(now)?;
         for key in &changed {
-            repo::upsert(db, key).await?;
+            repo::upsert(db, &seal, key).await?;
         }
         if let Some(new) = changed.first() {
             tracing::info!(kid = %new.kid, activates_at = %new.activates_at, "signing key rotation started");
@@ -106,9 +125,10 @@ pub(crate) fn spawn_refresh(
     settings: Arc<Settings>,
     shutdown: CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
-    spawn_every(&settings, shutdown, move || {
-        let (db, ring) = (db.clone(), ring.clone());
-        async move { reload(&db, &ring).await }
+    let every = settings.clone();
+    spawn_every(&every, shutdown, move || {
+        let (db, ring, settings) = (db.clone(), ring.clone(), settings.clone());
+        async move { reload(&db, &ring, &key_seal(&settings)?).await }
     })
 }
 
@@ -185,7 +205,8 @@ mod tests {
         let later = now + chrono::Duration::days(1) + chrono::Duration::seconds(1);
         assert!(rotation_due(&ring, later, &settings));
         tick(&db, &ring, &settings, later).await.unwrap();
-        assert_eq!(repo::load(&db).await.unwrap().len(), 2);
+        let off = KeySeal::default();
+        assert_eq!(repo::load(&db, &off).await.unwrap().len(), 2);
         assert!(
             !rotation_due(&ring, later, &settings),
             "a rotation is pending"
@@ -201,8 +222,70 @@ mod tests {
         // Long after the switch the old key is no longer published and is deleted.
         let much_later = later + chrono::Duration::hours(2);
         tick(&db, &ring, &settings, much_later).await.unwrap();
-        let stored = repo::load(&db).await.unwrap();
+        let stored = repo::load(&db, &off).await.unwrap();
         assert_eq!(stored.len(), 1);
-        assert_ne!(stored[0].kid, first);
+        assert_ne!(stored[0].key.kid, first);
+    }
+
+    /// The raw `pkcs8` column of every stored key.
+    async fn stored_column(db: &Db) -> Vec<String> {
+        sqlx::query_scalar("SELECT pkcs8 FROM signing_keys")
+            .fetch_all(db.writer())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn with_an_encryption_key_the_keys_are_sealed_and_a_wrong_key_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_sqlite(&dir.path().join("id.db"), &Default::default())
+            .await
+            .unwrap();
+        db.migrate("identity", crate::migrations::MIGRATIONS)
+            .await
+            .unwrap();
+        // A key stored plain, as before encryption was configured.
+        let plain = load_or_create(&db, &Settings::default()).await.unwrap();
+        let jwks = plain.jwks();
+        assert!(!stored_column(&db).await[0].starts_with(quorum_auth::SEALED_PREFIX));
+
+        let sealed = Settings {
+            key_encryption_key: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".into(),
+            ..Settings::default()
+        };
+        let ring = load_or_create(&db, &sealed).await.unwrap();
+        assert_eq!(ring.jwks(), jwks, "the same key, now sealed");
+        let column = stored_column(&db).await;
+        assert!(
+            column[0].starts_with(quorum_auth::SEALED_PREFIX),
+            "{column:?}"
+        );
+        // Restarts with the key work; new keys are sealed too.
+        load_or_create(&db, &sealed).await.unwrap();
+
+        for (settings, says) in [
+            (Settings::default(), "no encryption key is set"),
+            (
+                Settings {
+                    key_encryption_key: "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=".into(),
+                    ..Settings::default()
+                },
+                "cannot be decrypted",
+            ),
+            (
+                Settings {
+                    key_encryption_key: "too-short".into(),
+                    ..Settings::default()
+                },
+                "32 bytes in base64",
+            ),
+        ] {
+            let err = load_or_create(&db, &settings)
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{err}");
+            assert!(err.contains("QUORUM_IDENTITY__KEY_ENCRYPTION_KEY"), "{err}");
+        }
     }
 }

@@ -4,10 +4,15 @@
 //! - Registration hashes passwords with Argon2id and publishes `user.created`; profile edits
 //!   and deletion publish `user.updated` / `user.deleted` — all through the transactional
 //!   outbox on the `user.events` exchange, in the same transaction as the change.
-//! - Login returns an EdDSA access token (`quorum_auth`) and an opaque refresh token. Refresh
-//!   tokens rotate within a family; re-using a spent one revokes the family. Logout revokes
-//!   the access token's `jti` in the shared [`RevocationList`] and publishes
-//!   `auth.token_revoked` for gateways in other processes.
+//! - Login returns an EdDSA access token (`quorum_auth`) naming its session (`sid`, the
+//!   refresh-token family) and an opaque refresh token. Refresh tokens rotate within a
+//!   family; re-using a spent one revokes the family and its access tokens. Logout ends the
+//!   session the same way (`revoke.rs`: the shared [`RevocationList`], `revoked_tokens`,
+//!   `auth.token_revoked`).
+//! - Password attempts are slowed per account (`throttle.rs`), new passwords must be hard to
+//!   guess (`strength.rs`, zxcvbn), addresses and passwords are NFKC-normalised
+//!   (`domain.rs`, `password.rs`), and a new e-mail address takes effect once the code sent
+//!   to it is entered when the process can send e-mail (`email_change.rs`).
 //! - Signing keys live in the service's database, are created on first start and rotated by
 //!   a background task (published for a lead time before they sign); the JWKS is served at
 //!   `/.well-known/jwks.json`.
@@ -16,7 +21,8 @@
 //! [`Identity::topology`], [`Identity::openapi`] and [`Identity::spawn_background`].
 //!
 //! Layout: `routes/` (one file per group, and the OpenAPI document), `sessions.rs` (token
-//! families, logout), `app.rs` (state, cache-aside profile reads), `domain.rs` (validated
+//! families), `revoke.rs` (ending sessions and tokens), `throttle.rs`, `strength.rs`,
+//! `email_change.rs`, `app.rs` (state, cache-aside profile reads), `domain.rs` (validated
 //! inputs), `repository/` (SQL), `migrations.rs`, `keys.rs` (key storage and rotation),
 //! `password.rs` (Argon2id), `events.rs`, `views.rs` (JSON bodies), `error.rs`,
 //! `settings.rs`.
@@ -33,16 +39,21 @@ use quorum_store::Db;
 use tokio_util::sync::CancellationToken;
 
 mod app;
+mod credentials;
 mod domain;
+mod email_change;
 mod error;
 mod events;
 mod keys;
 mod migrations;
 mod password;
 mod repository;
+mod revoke;
 mod routes;
 mod sessions;
 mod settings;
+mod strength;
+mod throttle;
 mod views;
 
 pub use error::BuildError;
@@ -75,7 +86,7 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Identity, BuildErro
     .await
     .map_err(BuildError::Migrate)?;
     let ring = keys::load_or_create(&deps.db, &settings).await?;
-    let restored = sessions::restore_revocations(&deps.db, deps.revocations.as_ref())
+    let restored = revoke::restore(&deps.db, deps.revocations.as_ref())
         .await
         .map_err(BuildError::Startup)?;
     if restored > 0 {

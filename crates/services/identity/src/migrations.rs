@@ -63,4 +63,31 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         "users_time_zone",
         "ALTER TABLE users ADD COLUMN time_zone TEXT",
     ),
+    // Failed attempts to prove an account's password (sign-in, re-authentication), by the
+    // account's e-mail key, known account or not: the per-account backoff (`throttle.rs`).
+    Migration::new(
+        6,
+        "login_throttle",
+        "CREATE TABLE login_throttle (
+            account_key TEXT PRIMARY KEY,
+            failures BIGINT NOT NULL,
+            blocked_until BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        );
+        CREATE INDEX login_throttle_updated ON login_throttle (updated_at)",
+    ),
+    // A requested change of address waiting for the code sent to the new one (one per user).
+    Migration::new(
+        7,
+        "email_changes",
+        "CREATE TABLE email_changes (
+            user_id TEXT PRIMARY KEY,
+            email TEXT NOT NULL,
+            email_key TEXT NOT NULL,
+            code_hash TEXT NOT NULL,
+            attempts BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            created_at BIGINT NOT NULL
+        )",
+    ),
 ];

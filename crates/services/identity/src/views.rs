@@ -9,7 +9,8 @@ use crate::repository::users::UserRecord;
 pub(crate) struct RegisterBody {
     #[schema(example = "ann@example.com")]
     pub(crate) email: String,
-    /// At least 8 characters.
+    /// 8 to 1024 characters, hard to guess (zxcvbn score 3 of 4; a common password, a
+    /// pattern such as `12345678`, or the account's own name is refused as `weak_password`).
     pub(crate) password: String,
     /// 1 to 100 characters.
     #[schema(example = "Ann Lee")]
@@ -51,8 +52,16 @@ pub(crate) struct LogoutBody {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ChangePassword {
     pub(crate) current_password: String,
-    /// 8 to 1024 characters.
+    /// 8 to 1024 characters, hard to guess (as at registration).
     pub(crate) new_password: String,
+}
+
+/// `POST /api/users/me/email/confirm`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct ConfirmEmail {
+    /// The code sent to the new address.
+    #[schema(example = "04812937")]
+    pub(crate) code: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,6 +109,18 @@ impl From<&UserRecord> for UserView {
     }
 }
 
+/// `PUT /api/users/me`'s answer: the profile, and the address waiting for its code.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UpdatedMe {
+    #[serde(flatten)]
+    pub(crate) user: UserView,
+    /// The new address, until the code sent to it is confirmed
+    /// (`POST /api/users/me/email/confirm`); absent when nothing waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) pending_email: Option<String>,
+}
+
 /// What anyone signed in may see of a user.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct PublicUserView {
@@ -118,7 +139,12 @@ pub(crate) struct PeopleFound {
 #[serde(deny_unknown_fields)]
 pub(crate) struct UpdateMe {
     pub(crate) name: Option<String>,
+    /// A new address needs `currentPassword`; when the server sends e-mail it takes effect
+    /// once the code sent to it is confirmed (`pendingEmail` in the answer).
     pub(crate) email: Option<String>,
+    /// The account's password: required with a new `email`.
+    #[serde(rename = "currentPassword")]
+    pub(crate) current_password: Option<String>,
     pub(crate) locale: Option<String>,
     /// An IANA time zone name (`Asia/Seoul`); an empty string returns to the server's.
     #[serde(rename = "timeZone")]

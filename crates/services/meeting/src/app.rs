@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::MeetingId;
 use crate::error::ApiError;
+use crate::quota::RecordingRules;
 use crate::recording::RecordingStore;
 use crate::repository::{self, MeetingRecord, Participant};
 use crate::views::{MeetingView, TemplateView};
@@ -20,6 +21,8 @@ pub(crate) struct AppState {
     pub(crate) db: Db,
     pub(crate) outbox: Outbox,
     pub(crate) recordings: RecordingStore,
+    /// How long a recording may be, and how much one user may upload a day.
+    pub(crate) rules: RecordingRules,
     meetings: Cache<MeetingRecord>,
     participants: Cache<Vec<Participant>>,
     templates: Cache<Vec<TemplateView>>,
@@ -31,11 +34,13 @@ impl AppState {
         outbox: Outbox,
         store: Arc<dyn CacheStore>,
         recordings: RecordingStore,
+        rules: RecordingRules,
     ) -> Self {
         Self {
             db,
             outbox,
             recordings,
+            rules,
             meetings: Cache::new(specs::MEETING, store.clone()),
             participants: Cache::new(specs::PARTICIPANTS, store.clone()),
             templates: Cache::new(specs::TEMPLATES, store),

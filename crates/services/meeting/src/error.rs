@@ -12,6 +12,8 @@ use crate::domain::{TransitionError, ValidationError};
 pub enum BuildError {
     #[error("meeting database migration failed")]
     Migrate(#[source] StoreError),
+    #[error("invalid setting: {0}")]
+    Settings(String),
     #[error("meeting: cannot create the recordings directory `{path}`")]
     RecordingsDir {
         path: std::path::PathBuf,
@@ -57,6 +59,19 @@ pub(crate) enum ApiError {
     UndecodableAudio(String),
     #[error("the recording is empty")]
     EmptyRecording,
+    /// A sample rate, channel count or length no real recording has.
+    #[error("{0}")]
+    ImplausibleAudio(String),
+    /// Longer than `meeting.recording_max_duration_secs` (the limit, in milliseconds).
+    #[error("the recording is longer than the limit of {}", clock(*.0))]
+    RecordingTooLong(u64),
+    /// The uploader's recordings of the last 24 hours would exceed
+    /// `meeting.recording_quota_secs`; room frees up after `retry_after_secs`.
+    #[error("{message}")]
+    QuotaExceeded {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// The body stopped before it was complete (client gone, length mismatch).
     #[error("the upload was interrupted: {0}")]
     UploadInterrupted(String),
@@ -77,6 +92,8 @@ impl From<quorum_audio::AudioError> for ApiError {
             AudioError::Unsupported(m) => ApiError::UnsupportedAudio(m),
             AudioError::Undecodable(m) => ApiError::UndecodableAudio(m),
             AudioError::Empty => ApiError::EmptyRecording,
+            AudioError::Implausible(m) => ApiError::ImplausibleAudio(m),
+            AudioError::TooLong { max_ms } => ApiError::RecordingTooLong(max_ms),
             AudioError::Io(e) => ApiError::File(e),
         }
     }
@@ -98,6 +115,9 @@ impl ApiErrorKind for ApiError {
             ApiError::UnsupportedAudio(_) => Code::UnsupportedAudioFormat,
             ApiError::UndecodableAudio(_) => Code::UndecodableAudio,
             ApiError::EmptyRecording => Code::EmptyRecording,
+            ApiError::ImplausibleAudio(_) => Code::ImplausibleAudio,
+            ApiError::RecordingTooLong(_) => Code::RecordingTooLong,
+            ApiError::QuotaExceeded { .. } => Code::RecordingQuotaExceeded,
             ApiError::UploadInterrupted(_) => Code::UploadInterrupted,
             ApiError::Concurrent => Code::ConcurrentModification,
             ApiError::Failure(f) => f.code(),
@@ -107,3 +127,14 @@ impl ApiErrorKind for ApiError {
 }
 
 quorum_service::service_error!(ApiError);
+
+/// A length for messages: `4 h`, `1 h 30 min`, `45 min`, `20 s`.
+pub(crate) fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    match (s / 3600, (s / 60) % 60) {
+        (0, 0) => format!("{s} s"),
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}

@@ -13,7 +13,8 @@
 //! - `domain/`: typed ids, validated inputs, the status machine (pure, unit-tested);
 //! - `routes/`: HTTP handlers, one file per group, and the OpenAPI document;
 //! - `recording.rs`: streaming an uploaded recording to disk (limit, hash, format sniffing,
-//!   nothing left behind on failure);
+//!   nothing left behind on failure); `quota.rs`: how long a recording may be and how much
+//!   audio one user may upload a day;
 //! - `app.rs`: state, cache-aside reads, authorization of writes;
 //! - `repository/`: SQL (portable between SQLite and PostgreSQL); `migrations.rs`: schema
 //!   and the seeded templates;
@@ -25,7 +26,8 @@
 //! Who may do what: participants see a meeting (others get 404, so existence is not
 //! revealed); only the owner edits, starts, ends or cancels it (403 for a participant);
 //! the owner and participants write notes while it is SCHEDULED or IN_PROGRESS, and upload
-//! recordings unless it was CANCELLED. A recording uploaded after the meeting ended publishes
+//! recordings unless it was CANCELLED — each their own track; only the owner may upload one
+//! as another participant's. A recording uploaded after the meeting ended publishes
 //! `meeting.recording_added`.
 //!
 //! Deleting: the owner deletes a meeting in any status (`DELETE /api/meetings/{id}`; 403 for
@@ -55,6 +57,7 @@ mod error;
 mod events;
 mod migrations;
 mod pipeline;
+mod quota;
 mod recording;
 mod repository;
 mod routes;
@@ -85,6 +88,7 @@ pub struct Meeting {
 /// service. Nothing runs until [`Meeting::router`] is served and
 /// [`Meeting::spawn_background`] is called.
 pub async fn build(settings: Settings, deps: Deps) -> Result<Meeting, BuildError> {
+    settings.validate().map_err(BuildError::Settings)?;
     quorum_service::prepare(
         &deps.db,
         "meeting",
@@ -100,9 +104,10 @@ pub async fn build(settings: Settings, deps: Deps) -> Result<Meeting, BuildError
                 source,
             })?;
     let outbox = Outbox::new(deps.db.clone());
+    let rules = quota::RecordingRules::new(&settings);
     Ok(Meeting {
         settings,
-        state: app::AppState::new(deps.db, outbox, deps.cache, recordings),
+        state: app::AppState::new(deps.db, outbox, deps.cache, recordings, rules),
         broker: deps.broker,
     })
 }

@@ -102,4 +102,20 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             SELECT user_id, name, email, locale, 0, updated_at FROM directory;
         DROP TABLE directory",
     ),
+    // What each user's uploads cost in transcription (`crate::quota`), kept 24 hours and
+    // apart from the recordings, so deleting a meeting does not give its quota back.
+    Migration::new(
+        6,
+        "recording_usage",
+        "CREATE TABLE recording_usage (
+            recording_id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            charged_ms BIGINT NOT NULL,
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX recording_usage_user ON recording_usage (user_id, created_at);
+        CREATE INDEX recording_usage_created ON recording_usage (created_at);
+        INSERT INTO recording_usage (recording_id, user_id, charged_ms, created_at)
+            SELECT id, uploaded_by, duration_ms, created_at FROM recordings",
+    ),
 ];

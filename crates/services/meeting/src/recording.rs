@@ -49,7 +49,7 @@ pub(crate) struct Received {
 impl RecordingStore {
     /// Creates `dir` if needed; paths are stored absolute (events carry them as `file://`).
     pub(crate) fn open(dir: &Path, max_bytes: u64) -> std::io::Result<Self> {
-        std::fs::create_dir_all(dir)?;
+        quorum_store::private::create_dir(dir)?;
         Ok(Self {
             dir: std::path::absolute(dir)?,
             max_bytes,
@@ -69,13 +69,17 @@ impl RecordingStore {
         source: &mut impl ChunkSource,
     ) -> Result<Received, ApiError> {
         let dir = self.dir.join(meeting.to_string());
-        tokio::fs::create_dir_all(&dir).await?;
+        // Recordings are for the server's user alone (`quorum_store::private`).
+        let mut private_dir = tokio::fs::DirBuilder::new();
+        private_dir.recursive(true);
+        #[cfg(unix)]
+        private_dir.mode(quorum_store::private::DIR_MODE);
+        private_dir.create(&dir).await?;
         let path = dir.join(format!("{id}.part"));
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .await?;
+        let mut options = tokio::fs::OpenOptions::new();
+        #[cfg(unix)]
+        options.mode(quorum_store::private::FILE_MODE);
+        let file = options.write(true).create_new(true).open(&path).await?;
         // Declared before the writer, so it is dropped (removing the file) after it.
         let stored = StoredFile { path, keep: false };
         let mut out = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);

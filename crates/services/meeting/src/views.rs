@@ -34,13 +34,14 @@ pub(crate) struct MeetingView {
     pub(crate) updated_at: DateTime<Utc>,
 }
 
-/// A participant; `name` and `email` are empty for a user who has since been deleted.
+/// A participant: id and name (empty for a user who has since been deleted). Never an
+/// e-mail address: participants may be invited by id or name, and a user's address is shown
+/// to no one but that user (docs/security.md, "Privacy model").
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ParticipantView {
     pub(crate) user_id: Uuid,
     pub(crate) name: String,
-    pub(crate) email: String,
 }
 
 /// Action items of the meeting: done and total.
@@ -72,7 +73,6 @@ impl MeetingView {
                 .map(|p| ParticipantView {
                     user_id: p.user_id,
                     name: p.name,
-                    email: p.email,
                 })
                 .collect(),
             progress: Progress {

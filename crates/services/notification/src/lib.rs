@@ -14,6 +14,8 @@
 //! jobs to `notification.queue` (Queue-Based Load Leveling: bounded, TTL, DLQ) → e-mail
 //! workers send them over SMTP. Every step is keyed so a redelivered event or job never
 //! notifies or sends twice. `user.*` keeps the local user directory (e-mail, name, locale; `quorum_directory`).
+//! `auth.email_change_requested` mails the code of an e-mail change to the new address
+//! (`consumers/confirm.rs`).
 //! `meeting.deleted` deletes every notification and e-mail about the meeting and leaves a
 //! tombstone, so events about it that arrive later notify nobody (`consumers/deletion.rs`).
 //!
@@ -117,14 +119,14 @@ impl Notification {
             .0
     }
 
-    /// Exchanges and queues this service needs: its five event queues and bindings, and the
+    /// Exchanges and queues this service needs: its six event queues and bindings, and the
     /// e-mail work queue `notification.queue` (max 2000, TTL 30 min, 5 deliveries, DLQ)
     /// bound to the private exchange `notification.jobs`.
     pub fn topology() -> Topology {
         let mut t = Topology::new();
         for c in consumers::EVENT_CONSUMERS
             .iter()
-            .chain([&consumers::USER_CONSUMER])
+            .chain([&consumers::USER_CONSUMER, &consumers::AUTH_CONSUMER])
         {
             t = t.subscribe(&c.subscription);
         }
@@ -207,8 +209,18 @@ impl Notification {
         handles.push(spawn_workers(
             self.broker.clone(),
             c.subscription.queue,
-            options,
+            options.clone(),
             directory,
+            shutdown.clone(),
+        ));
+        let confirm = consumers::confirm::ConfirmAddress {
+            state: self.state.clone(),
+        };
+        handles.push(spawn_workers(
+            self.broker.clone(),
+            consumers::AUTH_CONSUMER.subscription.queue,
+            options,
+            Consumer::new(self.state.db.clone(), confirm),
             shutdown.clone(),
         ));
         if let Some(mailer) = &self.mailer {

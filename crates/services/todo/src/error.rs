@@ -31,6 +31,12 @@ pub(crate) enum ApiError {
     /// The caller may see the todo but not change it.
     #[error("only the todo's assignee, its creator or the meeting's owner may change it")]
     Forbidden,
+    /// The assignee is neither the caller nor a fellow participant of the todo's meeting.
+    #[error(
+        "you may assign a todo only to yourself or, for a todo of a meeting you take part in, \
+         to one of its participants; `assigneeId` {0} is neither"
+    )]
+    AssigneeForbidden(uuid::Uuid),
     /// The caller may see (or even change) the todo but not delete it.
     #[error(
         "only the todo's creator or the meeting's owner may delete it; its assignee may \
@@ -55,6 +61,7 @@ impl ApiErrorKind for ApiError {
             ApiError::NotFound(_) => Code::TodoNotFound,
             ApiError::Forbidden => Code::TodoForbidden,
             ApiError::DeleteForbidden => Code::TodoDeleteForbidden,
+            ApiError::AssigneeForbidden(_) => Code::TodoAssigneeForbidden,
             ApiError::Transition(_) => Code::InvalidTodoTransition,
             ApiError::Concurrent => Code::ConcurrentModification,
             ApiError::Failure(f) => f.code(),

@@ -29,6 +29,13 @@
 //! (`quorum_service::deleted_meetings`); both event consumers check it before anything else,
 //! so a `meeting.ended` or `ai.analysis.completed` that arrives later makes no todos.
 //!
+//! **Who may be assigned** (`assign.rs`, docs/security.md): by hand, a todo goes to nobody,
+//! to the caller, or — for a todo of a meeting the caller takes part in — to one of that
+//! meeting's participants (owner included), as announced by `meeting.created`,
+//! `meeting.started` (queue `todo.meeting_changed.queue`) and `meeting.ended`; anyone else is
+//! a 403 `todo_assignee_forbidden`, on `POST` and on a `PATCH` that changes the assignee.
+//! Automatic todos only ever name participants.
+//!
 //! Who sees what: the list and stats are the caller's todos (assigned to or created by
 //! them; automatic todos are created by the meeting's owner). A todo is readable by its
 //! assignee, its creator and the participants of its meeting (else 404); it may be changed
@@ -40,8 +47,9 @@
 //! - `extract/`: notes parser, date resolver, name matching, title similarity (pure);
 //! - `domain/`: status machine and sources, validated inputs;
 //! - `ingest.rs`: the dedupe-and-insert step both event consumers share;
-//! - `consumers/`: `meeting.ended`, `ai.analysis.completed`, `meeting.deleted`, `user.*`
-//!   (directory);
+//! - `consumers/`: `meeting.created`/`started`, `meeting.ended`, `ai.analysis.completed`,
+//!   `meeting.deleted`, `user.*` (directory);
+//! - `assign.rs`: who a todo may be assigned to;
 //! - `routes/`: HTTP handlers and the OpenAPI document; `views.rs`: JSON bodies;
 //! - `app.rs`: state, cache-aside (the caller's todos and stats, 5 min, evicted for the
 //!   assignee and creator on every write), access rules;
@@ -59,6 +67,7 @@ use quorum_store::Db;
 use tokio_util::sync::CancellationToken;
 
 mod app;
+mod assign;
 mod consumers;
 mod domain;
 mod error;
@@ -74,7 +83,9 @@ mod views;
 pub use error::BuildError;
 pub use settings::Settings;
 
-use consumers::{analysis, directory, meeting_deleted, meeting_ended, TodoConsumer};
+use consumers::{
+    analysis, directory, meeting_changed, meeting_deleted, meeting_ended, TodoConsumer,
+};
 
 /// What the service runs on.
 pub struct Deps {
@@ -121,11 +132,13 @@ impl Todo {
     }
 
     /// Exchanges and queues this service needs: it publishes to `todo.events` and consumes
-    /// `meeting.ended`, `ai.analysis.completed`, `meeting.deleted` and `user.*`.
+    /// `meeting.created`, `meeting.started`, `meeting.ended`, `ai.analysis.completed`,
+    /// `meeting.deleted` and `user.*`.
     pub fn topology() -> Topology {
         Topology::new()
             .exchange(exchanges::TODO)
             .subscribe(&meeting_ended::SUBSCRIPTION)
+            .subscribe(&meeting_changed::SUBSCRIPTION)
             .subscribe(&analysis::SUBSCRIPTION)
             .subscribe(&meeting_deleted::SUBSCRIPTION)
             .subscribe(&directory::SUBSCRIPTION)
@@ -136,7 +149,7 @@ impl Todo {
         routes::api().into_openapi()
     }
 
-    /// Starts the outbox relay and the four consumers; all stop (draining work in flight)
+    /// Starts the outbox relay and the five consumers; all stop (draining work in flight)
     /// when `shutdown` is cancelled.
     pub fn spawn_background(
         &self,
@@ -151,10 +164,14 @@ impl Todo {
             ..WorkerOptions::default()
         };
         let state = &self.state;
-        let workers: [(&str, Arc<dyn Handler>); 4] = [
+        let workers: [(&str, Arc<dyn Handler>); 5] = [
             (
                 meeting_ended::SUBSCRIPTION.queue,
                 TodoConsumer::consumer(state.clone(), meeting_ended::MeetingEndedConsumer),
+            ),
+            (
+                meeting_changed::SUBSCRIPTION.queue,
+                TodoConsumer::consumer(state.clone(), meeting_changed::MeetingChangedConsumer),
             ),
             (
                 analysis::SUBSCRIPTION.queue,

@@ -25,6 +25,8 @@ pub(crate) struct AppState {
     /// Where jobs keep their chunk audio (one directory per job).
     pub(crate) chunks_dir: PathBuf,
     pub(crate) chunking: crate::settings::ChunkSettings,
+    /// Chunks of one job on the work queue at once (`schedule.rs`).
+    pub(crate) stt_window: u64,
     /// The language engines are told to expect, when set.
     pub(crate) language: Option<String>,
     transcripts: Cache<TranscriptRecord>,
@@ -49,6 +51,7 @@ impl AppState {
             stt,
             chunks_dir,
             chunking: settings.chunking.clone(),
+            stt_window: settings.stt_window,
             language: settings.stt.language.clone(),
             transcripts: Cache::new(specs::TRANSCRIPT, cache.clone()),
             sections: Cache::new(specs::SECTIONS, cache),

@@ -8,9 +8,9 @@
 //!
 //! With recordings (one track per participant), the tracks are decoded and cut into chunks
 //! at pauses (`split.rs`), and the job, its chunks and the inbox record commit together. Then
-//! the chunks are put on `transcript.creation.queue` (`transcribe::enqueue`); if that cannot
-//! happen now (no engine, a full queue, a crash in between), the job stays `enqueued = 0`
-//! and the sweeper tries again.
+//! the chunks are put on `transcript.creation.queue` a window at a time (`schedule.rs`); if
+//! that cannot happen now (no engine, a full queue, a crash in between), the sweeper tries
+//! again.
 //!
 //! `meeting.recording_added` (an upload after the end) adds the new tracks to a job still
 //! running, or re-transcribes every track of the meeting when its transcript has not been
@@ -34,7 +34,7 @@ use crate::app::AppState;
 use crate::create::{self, Origin};
 use crate::repository::{self, chunks, ChunkRecord, ChunkStatus, JobMode, JobRecord};
 use crate::split::{self, Plan};
-use crate::transcribe;
+use crate::{schedule, transcribe};
 
 /// The queue meeting events arrive on.
 pub(crate) const SUBSCRIPTION: Subscription = Subscription::new(
@@ -161,7 +161,7 @@ impl MeetingEndedHandler {
             Ok(true) => {
                 tracing::info!(meeting = %e.meeting_id, task = %task.task_id,
                     chunks = plan.chunks.len(), "transcription planned");
-                transcribe::enqueue(state, &task.task_id).await;
+                schedule::enqueue(state, &task.task_id).await;
                 Ok(())
             }
             Ok(false) => {
@@ -296,7 +296,7 @@ impl MeetingEndedHandler {
         repository::grow_job(&mut tx, &job, added, &plan.warnings).await?;
         tx.commit().await?;
         tracing::info!(meeting = %e.meeting_id, task = %job.task_id, added, "tracks added to the job");
-        transcribe::enqueue(state, &job.task_id).await;
+        schedule::enqueue(state, &job.task_id).await;
         Ok(())
     }
 

@@ -11,7 +11,8 @@
 //! - `domain/`: notes → sections, speaker matching, language detection, status (pure,
 //!   unit-tested);
 //! - `ingest.rs`: the `meeting.ended` consumer; `transcribe.rs`: the speech-to-text work
-//!   queue, its workers and the fallback to notes; `create.rs`: building and storing a
+//!   queue, its workers and the fallback to notes; `schedule.rs`: meetings taking turns on
+//!   that queue, and the sweeper; `create.rs`: building and storing a
 //!   transcript with its `transcript.created` event; `stt.rs`: the [`SpeechToText`] port;
 //! - `routes/`: HTTP handlers, one file per group, and the OpenAPI document;
 //! - `app.rs`: state and cache-aside reads (`TRANSCRIPT`, `SECTIONS`, 30 min, evicted after
@@ -49,6 +50,7 @@ mod migrations;
 mod openai;
 mod repository;
 mod routes;
+mod schedule;
 mod settings;
 mod split;
 mod stt;
@@ -180,7 +182,7 @@ impl Transcript {
                 Arc::new(transcribe::SttHandler::new(state.clone())),
                 shutdown.clone(),
             ),
-            transcribe::spawn_sweeper(state.clone(), shutdown),
+            schedule::spawn_sweeper(state.clone(), shutdown),
         ]
     }
 }

@@ -109,4 +109,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         "deleted_meetings",
         quorum_service::deleted_meetings::TABLE,
     ),
+    // Meetings take turns on the work queue: at most `stt_window` chunks of a job are on it
+    // at once, and `queued_at` says which (NULL: waiting for room). Chunks of jobs already
+    // queued when this runs count as on the queue.
+    Migration::new(
+        7,
+        "stt_chunk_queue",
+        "ALTER TABLE stt_chunks ADD COLUMN queued_at BIGINT;
+        UPDATE stt_chunks SET queued_at = updated_at WHERE status = 'PENDING'
+            AND task_id IN (SELECT task_id FROM stt_jobs WHERE enqueued = 1);
+        CREATE INDEX stt_chunks_queued ON stt_chunks (status, queued_at)",
+    ),
 ];

@@ -12,6 +12,11 @@ pub(crate) const STT_WORKERS_MAX: usize = 10;
 pub struct Settings {
     /// Speech-to-text jobs run at once from `transcript.creation.queue` (1–10).
     pub stt_workers: usize,
+    /// Chunks of one meeting on `transcript.creation.queue` at once (1–1000): meetings take
+    /// turns with the workers, so a long recording cannot make the others wait for all of
+    /// its chunks. A meeting alone uses at most this many workers; with several replicas,
+    /// raise it to `stt_workers` × replicas.
+    pub stt_window: u64,
     /// `meeting.ended` events handled at once (at least 1).
     pub meeting_consumers: usize,
     /// User events handled at once by the directory consumer (at least 1).
@@ -30,6 +35,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             stt_workers: 3,
+            stt_window: 3,
             meeting_consumers: 2,
             directory_consumers: 2,
             chunks_dir: None,
@@ -194,6 +200,12 @@ impl Settings {
                 self.stt_workers
             ));
         }
+        if !(1..=1000).contains(&self.stt_window) {
+            return Err(format!(
+                "`transcript.stt_window` must be between 1 and 1000 (got {})",
+                self.stt_window
+            ));
+        }
         let c = &self.chunking;
         if !(1_000..=30_000).contains(&c.max_chunk_ms) {
             return Err(format!(
@@ -256,5 +268,10 @@ mod tests {
             ..Settings::default()
         };
         assert!(s.validate().unwrap_err().contains("transcript.stt_workers"));
+        let s = Settings {
+            stt_window: 0,
+            ..Settings::default()
+        };
+        assert!(s.validate().unwrap_err().contains("transcript.stt_window"));
     }
 }

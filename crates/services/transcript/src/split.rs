@@ -1,10 +1,11 @@
 //! Preparing a recording for the workers: decode each track (symphonia), resample to 16 kHz
 //! mono, cut it at pauses (energy voice-activity detection), and write each stretch of
-//! speech as a WAV file under the job's chunk directory. CPU work, run on the blocking pool.
+//! speech as a WAV file under the job's chunk directory — in one streaming pass per track
+//! (`quorum_audio::cut_at_pauses`). CPU work, run on the blocking pool.
 
 use std::path::{Path, PathBuf};
 
-use quorum_audio::{AudioError, TARGET_RATE};
+use quorum_audio::{AudioError, CutOptions, Limits, TARGET_RATE};
 
 use crate::settings::ChunkSettings;
 use quorum_contracts::events::{MeetingEnded, RecordingRef};
@@ -67,12 +68,17 @@ fn ms(samples: usize) -> u64 {
     u64::try_from(samples).unwrap_or(u64::MAX) * 1000 / u64::from(TARGET_RATE)
 }
 
-/// Decodes and cuts `recordings` into `dir` (blocking). A track that cannot be read becomes
-/// a warning; the others go on.
+/// Decodes and cuts `recordings` into `dir` (blocking), one track at a time and streaming,
+/// so memory does not grow with a recording's length. A track that cannot be read, or that
+/// breaks the limits of `quorum_audio::Limits`, becomes a warning; the others go on.
 pub(crate) fn plan(dir: &Path, recordings: &[RecordingRef], chunking: &ChunkSettings) -> Plan {
-    let vad = chunking.vad();
+    let options = CutOptions {
+        vad: chunking.vad(),
+        pack_ms: chunking.pack_ms,
+        pack_gap_ms: chunking.pack_gap_ms,
+    };
     let mut plan = Plan::default();
-    if let Err(e) = std::fs::create_dir_all(dir) {
+    if let Err(e) = quorum_store::private::create_dir(dir) {
         plan.warnings.push(format!(
             "speech-to-text could not prepare the recordings: creating {}: {e}",
             dir.display()
@@ -81,39 +87,28 @@ pub(crate) fn plan(dir: &Path, recordings: &[RecordingRef], chunking: &ChunkSett
     }
     for (n, rec) in recordings.iter().enumerate() {
         let what = format!("recording {} ({})", n + 1, rec.recording_id);
-        let pcm = local_path(&rec.url).and_then(|path| {
-            quorum_audio::decode_16k_mono(&path).map_err(|e| match e {
-                AudioError::Io(io) => format!("reading {}: {io}", path.display()),
-                other => other.to_string(),
-            })
+        let spool = dir.join(format!("{}.pcm", rec.recording_id));
+        let mut chunk_path = |i: usize| dir.join(format!("{}-{i:05}.wav", rec.recording_id));
+        let cut = local_path(&rec.url).and_then(|path| {
+            quorum_audio::cut_at_pauses(&path, limits(rec), &options, &spool, &mut chunk_path)
+                .map_err(|e| match e {
+                    AudioError::Io(io) => format!("reading {}: {io}", path.display()),
+                    other => other.to_string(),
+                })
         });
-        let pcm = match pcm {
-            Ok(pcm) => pcm,
+        let cut = match cut {
+            Ok(cut) => cut,
             Err(why) => {
                 plan.warnings
                     .push(format!("{what} could not be transcribed: {why}"));
                 continue;
             }
         };
-        let spans = quorum_audio::split_on_silence(&pcm.samples, pcm.sample_rate, &vad);
-        let spans = quorum_audio::pack_spans(
-            &spans,
-            pcm.sample_rate,
-            chunking.pack_ms,
-            chunking.pack_gap_ms,
-        );
-        if spans.is_empty() {
+        if cut.chunks.is_empty() {
             plan.warnings
                 .push(format!("{what} contains no speech that could be detected"));
         }
-        for (i, span) in spans.iter().enumerate() {
-            let path = dir.join(format!("{}-{i:05}.wav", rec.recording_id));
-            let wav = quorum_audio::encode_wav(&pcm.samples[span.start..span.end], TARGET_RATE);
-            if let Err(e) = std::fs::write(&path, wav) {
-                plan.warnings
-                    .push(format!("{what}: writing chunk {}: {e}", path.display()));
-                continue;
-            }
+        for (span, path) in cut.chunks {
             plan.chunks.push(PlannedChunk {
                 recording_id: rec.recording_id,
                 speaker_id: rec.participant_id,
@@ -124,6 +119,18 @@ pub(crate) fn plan(dir: &Path, recordings: &[RecordingRef], chunking: &ChunkSett
         }
     }
     plan
+}
+
+/// What a track may be: the length the meeting service measured at upload (plus a second),
+/// or the default limit for a track that does not say (an old `audioFileUrl`).
+fn limits(rec: &RecordingRef) -> Limits {
+    Limits {
+        max_duration_ms: if rec.duration_ms > 0 {
+            rec.duration_ms.saturating_add(1_000)
+        } else {
+            quorum_audio::DEFAULT_MAX_DURATION_MS
+        },
+    }
 }
 
 /// Removes a job's chunk files (best effort: a leftover directory wastes disk, nothing else).

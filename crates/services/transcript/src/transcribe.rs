@@ -9,13 +9,13 @@
 //! permanent one, or the third failure, settles the chunk `FAILED` and dead-letters the
 //! message. When the last chunk settles, the assembler builds the transcript (sections with
 //! `startMs`/`endMs` and speakers; the failed stretches named in its warnings) under the
-//! job's row lock, so exactly one assembly happens. If every chunk failed, the transcript
-//! comes from the notes.
+//! job's row lock, so exactly one assembly happens. If no chunk was heard as words (every
+//! chunk failed, or the engine heard nothing), the transcript comes from the notes.
 //!
-//! Without an engine, chunks are not queued: the job waits, and its task says how to enable
-//! speech-to-text. The sweeper (every minute, and at start) queues the chunks of waiting
-//! jobs once an engine is configured or the queue has room again, and falls back to the
-//! notes for jobs whose messages expired unstarted (1 h).
+//! Jobs take turns on the queue (`schedule.rs`): a job has at most `stt_window` chunks on it
+//! at once, and each chunk that settles queues the job's next. Without an engine, chunks are
+//! not queued: the job waits, and its task says how to enable speech-to-text; the sweeper
+//! queues them once an engine is configured or the queue has room again.
 //!
 //! A job whose meeting was deleted is deleted with its chunks (`deletion.rs`): a chunk that
 //! finishes afterwards finds no row to settle, and the assembler and the fallback check the
@@ -25,27 +25,27 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use quorum_bus::{BusError, Delivery, HandleError, Handler, Message, QueueSpec};
+use quorum_bus::{Delivery, HandleError, Handler, QueueSpec};
 use quorum_service::deleted_meetings;
 use quorum_store::now_millis;
 use serde::{Deserialize, Serialize};
-use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::create::{self, Origin};
 use crate::error::ApiError;
-use crate::repository::{self, chunks, ChunkStatus, JobMode, JobRecord, JobStatus};
+use crate::repository::{self, chunks, ChunkRecord, ChunkStatus, JobMode, JobRecord, JobStatus};
+use crate::schedule;
 use crate::split;
 use crate::stt::{AudioChunk, SttError, UNCONFIGURED_MESSAGE};
 
 pub(crate) const QUEUE: &str = "transcript.creation.queue";
 pub(crate) const TASK_KIND: &str = "stt";
 const MAX_LENGTH: u64 = 1000;
-const TTL: Duration = Duration::from_secs(60 * 60);
+pub(crate) const TTL: Duration = Duration::from_secs(60 * 60);
 const MAX_DELIVERIES: u32 = 3;
-/// How often the sweeper queues waiting jobs and looks for expired ones.
-const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// How often the sweeper (`schedule.rs`) tops up jobs and looks for expired ones.
+pub(crate) const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 pub(crate) fn queue_spec() -> QueueSpec {
     QueueSpec::new(QUEUE)
@@ -69,66 +69,6 @@ pub(crate) fn note<T>(result: Result<T, quorum_tasks::TaskError>) {
     if let Err(e) = result {
         tracing::debug!(error = %e, "speech-to-text task status not updated");
     }
-}
-
-/// Puts the pending chunks of a job on the work queue and marks it enqueued; leaves it
-/// waiting (with a task message saying why) when there is no engine or no room.
-pub(crate) async fn enqueue(state: &AppState, task_id: &str) {
-    if let Err(e) = try_enqueue(state, task_id).await {
-        tracing::warn!(task = %task_id, error = %e, "speech-to-text chunks not queued yet; retried by the sweeper");
-    }
-}
-
-async fn try_enqueue(state: &AppState, task_id: &str) -> Result<(), ApiError> {
-    if !state.stt.configured() {
-        let why = match state.stt.ready().await {
-            Err(e) => e.to_string(),
-            Ok(()) => UNCONFIGURED_MESSAGE.to_string(),
-        };
-        let message = format!("waiting for a speech-to-text engine: {why}");
-        note(state.tasks.set_message(task_id, Some(&message)).await);
-        tracing::warn!(task = %task_id, "a recording waits: speech-to-text is not configured");
-        return Ok(());
-    }
-    let mut conn = state.db.reader().acquire().await?;
-    let Some(job) = repository::job(&mut conn, task_id).await? else {
-        return Ok(());
-    };
-    let pending: Vec<u32> = chunks::of_job(&mut conn, task_id)
-        .await?
-        .into_iter()
-        .filter(|c| c.status == ChunkStatus::Pending)
-        .map(|c| c.index)
-        .collect();
-    drop(conn);
-    for index in pending {
-        let job = ChunkJob {
-            task_id: task_id.to_string(),
-            meeting_id: job.meeting_id,
-            index,
-        };
-        let body = serde_json::to_vec(&job).map_err(|e| ApiError::corrupt(e.to_string()))?;
-        match state
-            .broker
-            .send(QUEUE, Message::new(format!("{task_id}#{index}"), body))
-            .await
-        {
-            Ok(()) => {}
-            Err(BusError::QueueFull { max_length, .. }) => {
-                let message = format!(
-                    "waiting: the transcription queue is full ({max_length} chunks); the \
-                     recording is queued as soon as there is room"
-                );
-                note(state.tasks.set_message(task_id, Some(&message)).await);
-                return Ok(());
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let mut conn = state.db.writer().acquire().await?;
-    repository::set_enqueued(&mut conn, task_id, true, now_millis()).await?;
-    note(state.tasks.set_message(task_id, None).await);
-    Ok(())
 }
 
 /// The task's status: from the task store, or, when the store no longer has it (the
@@ -241,16 +181,25 @@ async fn assemble_if_complete(state: &AppState, task_id: &str) -> Result<(), Api
     };
     let all = chunks::of_job(&mut tx, task_id).await?;
     let total = done + failed;
-    if done == 0 {
+    if !all.iter().any(has_words) {
+        // Nothing heard: the notes are worth more than an empty transcript.
         tx.rollback().await?;
-        let why = all
-            .iter()
-            .find_map(|c| c.error.clone())
-            .unwrap_or_else(|| "no chunk could be transcribed".into());
-        let warning = format!(
-            "speech-to-text failed ({}): {why}; the transcript was built from the meeting notes",
-            state.stt.name()
-        );
+        let engine = state.stt.name();
+        let warning = if done == 0 {
+            let why = all
+                .iter()
+                .find_map(|c| c.error.clone())
+                .unwrap_or_else(|| "no chunk could be transcribed".into());
+            format!(
+                "speech-to-text failed ({engine}): {why}; the transcript was built from the \
+                 meeting notes"
+            )
+        } else {
+            format!(
+                "speech-to-text ({engine}) heard no words in the recordings; the transcript \
+                 was built from the meeting notes"
+            )
+        };
         if fall_back(
             state,
             &job,
@@ -315,6 +264,15 @@ async fn assemble_if_complete(state: &AppState, task_id: &str) -> Result<(), Api
     Ok(())
 }
 
+/// Whether a chunk was transcribed into at least one word.
+fn has_words(chunk: &ChunkRecord) -> bool {
+    chunk.status == ChunkStatus::Done
+        && chunk
+            .result
+            .as_ref()
+            .is_some_and(|r| r.segments.iter().any(|s| !s.text.trim().is_empty()))
+}
+
 pub(crate) struct SttHandler {
     state: AppState,
 }
@@ -324,7 +282,8 @@ impl SttHandler {
         Self { state }
     }
 
-    /// Records progress after a chunk settled, then assembles if it was the last.
+    /// Records progress after a chunk settled, then queues the job's next chunk, or assembles
+    /// if it was the last.
     async fn settled(&self, task_id: &str) -> Result<(), HandleError> {
         let state = &self.state;
         let mut conn = state.db.reader().acquire().await?;
@@ -338,6 +297,8 @@ impl SttHandler {
         );
         if pending == 0 {
             assemble_if_complete(state, task_id).await?;
+        } else {
+            schedule::enqueue(state, task_id).await;
         }
         Ok(())
     }
@@ -377,9 +338,10 @@ impl Handler for SttHandler {
         if !state.stt.configured() {
             // The engine went away after the chunk was queued: wait for one.
             let mut conn = state.db.writer().acquire().await?;
+            chunks::set_queued(&mut conn, &row.task_id, chunk.index, None).await?;
             repository::set_enqueued(&mut conn, &row.task_id, false, now_millis()).await?;
             drop(conn);
-            enqueue(state, &row.task_id).await;
+            schedule::enqueue(state, &row.task_id).await;
             return Ok(());
         }
         if row.status == JobStatus::Pending {
@@ -423,44 +385,4 @@ impl Handler for SttHandler {
             }
         }
     }
-}
-
-/// At start and then every minute: queues the chunks of waiting jobs, and falls back to the
-/// notes for jobs that were never started and whose messages have expired.
-pub(crate) fn spawn_sweeper(
-    state: AppState,
-    shutdown: CancellationToken,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = sweep(&state).await {
-                tracing::warn!(error = %e, "speech-to-text sweep failed");
-            }
-            tokio::select! {
-                () = shutdown.cancelled() => return,
-                () = tokio::time::sleep(SWEEP_EVERY) => {}
-            }
-        }
-    })
-}
-
-async fn sweep(state: &AppState) -> Result<(), ApiError> {
-    let mut conn = state.db.reader().acquire().await?;
-    let waiting = repository::unqueued_jobs(&mut conn).await?;
-    drop(conn);
-    for job in waiting {
-        enqueue(state, &job.task_id).await;
-    }
-    let grace = i64::try_from((TTL + SWEEP_EVERY).as_millis()).unwrap_or(i64::MAX);
-    let mut conn = state.db.reader().acquire().await?;
-    let stale = repository::stale_jobs(&mut conn, now_millis().saturating_sub(grace)).await?;
-    drop(conn);
-    for job in stale {
-        let warning = "speech-to-text did not start within 1 hour (the job expired in the \
-                       queue); the transcript was built from the meeting notes";
-        if fall_back(state, &job, warning, &[JobStatus::Pending]).await? {
-            note(state.tasks.fail(&job.task_id, warning).await);
-        }
-    }
-    Ok(())
 }

@@ -132,7 +132,7 @@ pub(crate) async fn login_page(
     }
     let tr = tr(&state, &headers, None);
     let title = tr.t("auth.login.title");
-    page(&tr, &title, None, &csrf, login_form(&tr, &csrf, "", None)).into_response()
+    page(&tr, title, None, &csrf, login_form(&tr, &csrf, "", None)).into_response()
 }
 
 pub(crate) async fn register_page(
@@ -148,7 +148,7 @@ pub(crate) async fn register_page(
     let title = tr.t("auth.register.title");
     page(
         &tr,
-        &title,
+        title,
         None,
         &csrf,
         register_form(&tr, &csrf, None, None),
@@ -161,6 +161,8 @@ fn refusal(reply: &Reply) -> &'static str {
     match (reply.status, reply.code()) {
         (_, Some("bad_credentials")) => "auth.error.bad_credentials",
         (_, Some("email_taken")) => "auth.error.email_taken",
+        (_, Some("weak_password")) => "auth.error.password_weak",
+        (_, Some("login_throttled")) => "auth.error.too_many_for_account",
         (StatusCode::TOO_MANY_REQUESTS, _) => "auth.error.too_many",
         (s, _) if s.is_client_error() => "auth.error.bad_credentials",
         _ => "auth.error.generic",
@@ -248,7 +250,7 @@ pub(crate) async fn login(
             let title = tr.t("auth.login.title");
             let key = refusal(&reply);
             let body = login_form(&tr, &csrf, email, Some(key));
-            (status_of(&reply), page(&tr, &title, None, &csrf, body)).into_response()
+            (status_of(&reply), page(&tr, title, None, &csrf, body)).into_response()
         }
     }
 }
@@ -262,7 +264,8 @@ pub(crate) fn check_name(name: &str) -> Option<&'static str> {
     (name.chars().count() > 100).then_some("auth.error.name_long")
 }
 
-/// What is wrong with a password (identity's rule: 8 to 1024 characters), as a message key.
+/// What is wrong with a password's length (identity's rule: 8 to 1024 characters), as a
+/// message key; whether it is too easy to guess only identity says (`weak_password`).
 pub(crate) fn check_password(password: &str) -> Option<&'static str> {
     let length = password.chars().count();
     if length < 8 {
@@ -305,7 +308,7 @@ pub(crate) async fn register(
     let title = tr.t("auth.register.title");
     let refuse = |status: StatusCode, key: &str| {
         let body = register_form(&tr, &csrf, Some(&form), Some(key));
-        (status, page(&tr, &title, None, &csrf, body)).into_response()
+        (status, page(&tr, title, None, &csrf, body)).into_response()
     };
     if let Some(key) = check(&form) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, key);

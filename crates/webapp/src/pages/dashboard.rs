@@ -241,7 +241,7 @@ async fn build(
             }
         }
     };
-    Ok(layout::page(&tr, &title, Some(&user.session), csrf, body))
+    Ok(layout::page(&tr, title, Some(&user.session), csrf, body))
 }
 
 fn meeting_item(tr: &Tr<'_>, m: &Meeting) -> Markup {

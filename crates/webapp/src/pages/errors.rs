@@ -47,7 +47,7 @@ pub(crate) async fn not_found(
             p { a.button href="/" { (tr.t("error.not_found.home")) } }
         }
     };
-    (StatusCode::NOT_FOUND, page(&tr, &title, None, &csrf, body)).into_response()
+    (StatusCode::NOT_FOUND, page(&tr, title, None, &csrf, body)).into_response()
 }
 
 /// 403 with the reason `message_key` names.
@@ -62,7 +62,7 @@ pub(crate) fn forbidden(state: &AppState, headers: &HeaderMap, message_key: &str
         }
     };
     let csrf = CsrfToken(String::new());
-    (StatusCode::FORBIDDEN, page(&tr, &title, None, &csrf, body)).into_response()
+    (StatusCode::FORBIDDEN, page(&tr, title, None, &csrf, body)).into_response()
 }
 
 /// A page could not be built: a signed-out session goes to sign in, anything else is a 503
@@ -83,7 +83,7 @@ pub(crate) fn failed(state: &AppState, headers: &HeaderMap, e: &ApiFailure) -> R
     let csrf = CsrfToken(String::new());
     (
         StatusCode::SERVICE_UNAVAILABLE,
-        page(&tr, &title, None, &csrf, body),
+        page(&tr, title, None, &csrf, body),
     )
         .into_response()
 }

@@ -2,7 +2,9 @@
 //! the main landmark, footer. maud escapes every value it writes, so user text can never
 //! become markup.
 
-use maud::{html, Markup, DOCTYPE};
+use std::sync::OnceLock;
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::assets;
 use crate::csrf::{CsrfToken, FIELD};
@@ -11,7 +13,31 @@ use crate::session::Session;
 
 /// The hidden field every form carries.
 pub(crate) fn csrf_field(token: &CsrfToken) -> Markup {
-    html! { input type="hidden" name=(FIELD) value=(token.0); }
+    // The token is URL-safe base64: nothing to escape.
+    html! { input type="hidden" name=(FIELD) value=(PreEscaped(&token.0)); }
+}
+
+/// The stylesheet and, on a signed-in page, the scripts: the same on every page, so written
+/// once.
+fn assets_head(signed_in: bool) -> PreEscaped<&'static str> {
+    static SIGNED_IN: OnceLock<String> = OnceLock::new();
+    static SIGNED_OUT: OnceLock<String> = OnceLock::new();
+    let cell = if signed_in { &SIGNED_IN } else { &SIGNED_OUT };
+    PreEscaped(cell.get_or_init(|| {
+        html! {
+            link rel="stylesheet" href=(assets::url("app.css"));
+            @if signed_in {
+                meta name="htmx-config"
+                    content=r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
+                script src=(assets::url("htmx.js")) defer {}
+                script type="module" src=(assets::url("live.js")) {}
+                script type="module" src=(assets::url("record.js")) {}
+                script type="module" src=(assets::url("player.js")) {}
+                script type="module" src=(assets::url("notes.js")) {}
+            }
+        }
+        .into_string()
+    }))
 }
 
 /// A whole page around `body`.
@@ -56,16 +82,7 @@ fn frame(
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (tr.t("app.name")) }
-                link rel="stylesheet" href=(assets::url("app.css"));
-                @if user.is_some() {
-                    meta name="htmx-config"
-                        content=r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
-                    script src=(assets::url("htmx.js")) defer {}
-                    script type="module" src=(assets::url("live.js")) {}
-                    script type="module" src=(assets::url("record.js")) {}
-                    script type="module" src=(assets::url("player.js")) {}
-                    script type="module" src=(assets::url("notes.js")) {}
-                }
+                (assets_head(user.is_some()))
                 @if follow {
                     noscript { meta http-equiv="refresh" content="4"; }
                 }

@@ -137,11 +137,11 @@ fn upload_message(tr: &Tr<'_>, status: StatusCode, body: &Value) -> String {
             let length = format!("{}:{:02}", s / 60, s % 60);
             tr.f("record.uploaded", &[("length", &length)])
         }
-        StatusCode::PAYLOAD_TOO_LARGE => tr.t("record.error.too_large"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => tr.t("record.error.format"),
-        StatusCode::UNPROCESSABLE_ENTITY => tr.t("record.error.undecodable"),
-        StatusCode::CONFLICT => tr.t("record.error.state"),
-        _ => tr.t("record.failed"),
+        StatusCode::PAYLOAD_TOO_LARGE => tr.text("record.error.too_large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => tr.text("record.error.format"),
+        StatusCode::UNPROCESSABLE_ENTITY => tr.text("record.error.undecodable"),
+        StatusCode::CONFLICT => tr.text("record.error.state"),
+        _ => tr.text("record.failed"),
     }
 }
 

@@ -19,6 +19,7 @@ use crate::api::{ApiFailure, Reply};
 use crate::csrf::CsrfToken;
 use crate::i18n::{Locale, Tr};
 use crate::pages::errors::{failed, not_found, tr};
+use crate::pages::invited::{self, Invited};
 use crate::pages::layout::{self, csrf_field};
 use crate::pages::minutes::{self, Viewer};
 use crate::session::SignedIn;
@@ -44,8 +45,6 @@ struct Meeting {
 struct Participant {
     user_id: Uuid,
     name: String,
-    #[serde(default)]
-    email: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,6 +63,9 @@ pub(crate) struct NewMeetingForm {
     /// written.
     #[serde(default)]
     template: String,
+    /// Who is invited already (changes only), by name: ticked boxes, not addresses.
+    #[serde(skip)]
+    invited: Vec<Invited>,
 }
 
 /// A meeting template, as the API lists it (names in both languages).
@@ -178,6 +180,7 @@ fn meeting_form(
                 input id="when" name="when" type="datetime-local" required value=(when)
                     aria-describedby="when-hint";
                 p.hint id="when-hint" { (tr.f("meeting.field.when_hint", &[("offset", &tr.zone.label())])) }
+                (invited::fields(tr, &form.invited))
                 label for="invite" { (tr.t("meeting.field.invite")) }
                 textarea id="invite" name="invite" rows="2" autocomplete="off"
                     aria-describedby="invite-hint" { (form.invite) }
@@ -228,7 +231,7 @@ pub(crate) async fn new_page(
         &templates,
         None,
     );
-    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+    layout::page(&tr, title, Some(&user.session), &csrf, body).into_response()
 }
 
 /// The form to change a meeting, filled in (its owner, while it is not over).
@@ -265,18 +268,19 @@ pub(crate) async fn edit_page(
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
         agenda: meeting.agenda.clone().unwrap_or_default(),
-        invite: meeting
-            .participants
-            .iter()
-            .filter(|p| p.user_id != meeting.owner_id && !p.email.is_empty())
-            .map(|p| p.email.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        invite: String::new(),
         template: String::new(),
+        invited: invited::people(
+            meeting.owner_id,
+            meeting
+                .participants
+                .into_iter()
+                .map(|p| (p.user_id, p.name)),
+        ),
     };
     let title = tr.t("meeting.edit.title");
     let body = meeting_form(&tr, &csrf, Target::Edit(id), &form, &[], None);
-    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+    layout::page(&tr, title, Some(&user.session), &csrf, body).into_response()
 }
 
 /// The people of an invitation field: separated by commas, semicolons or lines; addresses
@@ -427,16 +431,39 @@ pub(crate) async fn create(
     save(&state, &csrf, &user, &headers, Target::New, &form).await
 }
 
+/// Changes the meeting: the invited people whose box stays ticked, and anyone new.
 pub(crate) async fn edit(
     State(state): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     user: SignedIn,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<NewMeetingForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let Ok(id) = id.parse::<Uuid>() else {
         return not_found(State(state), Extension(csrf), headers).await;
+    };
+    let invited = match invited::of(&state, &user, id).await {
+        Ok(people) => invited::ticked(people, &fields),
+        Err(ApiFailure::Status(StatusCode::NOT_FOUND, _)) => {
+            return not_found(State(state), Extension(csrf), headers).await;
+        }
+        Err(e) => return failed(&state, &headers, &e),
+    };
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let form = NewMeetingForm {
+        title: field("title"),
+        when: field("when"),
+        agenda: field("agenda"),
+        invite: field("invite"),
+        template: String::new(),
+        invited,
     };
     save(&state, &csrf, &user, &headers, Target::Edit(id), &form).await
 }
@@ -457,7 +484,7 @@ async fn save(
         Target::Edit(_) => Vec::new(),
     };
     let refuse_with = |message: String| {
-        let title = tr.t(&format!("{}.title", target.words()));
+        let title = tr.text(&format!("{}.title", target.words()));
         let body = meeting_form(&tr, csrf, target, form, &templates, Some(&message));
         (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -465,7 +492,7 @@ async fn save(
         )
             .into_response()
     };
-    let refuse = |key: &str| refuse_with(tr.t(key));
+    let refuse = |key: &str| refuse_with(tr.text(key));
     let title = form.title.trim();
     if title.is_empty() {
         return refuse("meeting.error.title_required");
@@ -473,7 +500,12 @@ async fn save(
     let Some(at) = instant(&tr, &form.when) else {
         return refuse("meeting.error.when_invalid");
     };
-    let mut participants = Vec::new();
+    let mut participants: Vec<String> = form
+        .invited
+        .iter()
+        .filter(|p| p.kept)
+        .map(|p| p.id.to_string())
+        .collect();
     for entry in invitees(&form.invite) {
         match invitee(state, user, &tr, entry).await {
             Ok(id) => participants.push(id),

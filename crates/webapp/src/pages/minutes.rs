@@ -346,7 +346,7 @@ fn action_item(tr: &Tr<'_>, item: &ActionItem) -> Markup {
         li {
             span.title { (item.title) }
             span.meta {
-                (item.assignee_name.clone().unwrap_or_else(|| tr.t("minutes.unassigned")))
+                (item.assignee_name.clone().unwrap_or_else(|| tr.text("minutes.unassigned")))
                 @if let Some(due) = item.due_date {
                     " · " (tr.f("todo.due", &[("date", &tr.date(due))]))
                 }
@@ -366,7 +366,7 @@ fn player(tr: &Tr<'_>, base: &str, tracks: &[Track]) -> Markup {
             @for t in tracks {
                 figure.track {
                     figcaption {
-                        (if t.name.is_empty() { tr.t("minutes.unassigned") } else { t.name.clone() })
+                        (if t.name.is_empty() { tr.t("minutes.unassigned") } else { &t.name })
                         " · " (clock(t.duration_ms))
                     }
                     audio controls preload="metadata" data-speaker=(t.speaker)

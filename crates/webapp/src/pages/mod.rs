@@ -2,6 +2,7 @@
 //! - [`auth`]: sign in, create an account, sign out, language;
 //! - [`dashboard`];
 //! - [`meetings`]: schedule one; its page from start (notes, recording) to minutes;
+//!   [`invited`]: who is invited already, as the change form shows them;
 //! - [`minutes`]: read, correct, verify, share and revoke;
 //! - [`todos`]: mine, moved forward in place;
 //! - [`notifications`];
@@ -13,6 +14,7 @@
 pub(crate) mod auth;
 pub(crate) mod dashboard;
 pub(crate) mod errors;
+pub(crate) mod invited;
 pub(crate) mod layout;
 pub(crate) mod live;
 pub(crate) mod meetings;

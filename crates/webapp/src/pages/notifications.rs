@@ -136,7 +136,7 @@ pub(crate) async fn list(
             }
         }
     };
-    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+    layout::page(&tr, title, Some(&user.session), &csrf, body).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -307,7 +307,7 @@ pub(crate) async fn preferences(
                 tbody {
                     @for kind in KINDS {
                         @let k = prefs.kinds.get(*kind);
-                        @let label = tr.t(&kind_label(kind));
+                        @let label = tr.text(&kind_label(kind));
                         tr {
                             th scope="row" { (label) }
                             td {
@@ -328,7 +328,7 @@ pub(crate) async fn preferences(
             button type="submit" { (tr.t("notifications.preferences.save")) }
         }
     };
-    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+    layout::page(&tr, title, Some(&user.session), &csrf, body).into_response()
 }
 
 /// Saves the preferences as the form has them: a box left unticked is off.

@@ -2,10 +2,10 @@
 //! browser and device at once.
 //!
 //! A password change ends every other session: identity revokes every refresh family and
-//! answers with the pair of a new session, which this browser keeps; the web app ends the
-//! user's other browser sessions at once ([`Sessions::end_all`]). Signing out everywhere does
-//! the same without a new session. Devices that hold an access token of their own (API
-//! clients) lose it within `identity.access_ttl_secs`.
+//! the access tokens of each, and answers with the pair of a new session, which this browser
+//! keeps; the web app ends the user's other browser sessions at once
+//! ([`Sessions::end_all`]). Signing out everywhere does the same without a new session. A
+//! new password identity finds too easy to guess is refused with a sentence that says so.
 //!
 //! [`Sessions::end_all`]: crate::session::Sessions::end_all
 
@@ -41,6 +41,8 @@ const MESSAGES: &[&str] = &[
     "settings.error.wrong_password",
     "auth.error.password_short",
     "auth.error.password_long",
+    "auth.error.password_weak",
+    "auth.error.too_many_for_account",
     "auth.error.name_required",
     "auth.error.name_long",
     "meeting.error.generic",
@@ -142,7 +144,7 @@ pub(crate) async fn page(
     let tr = tr(&state, &headers, Some(&user.session));
     let title = tr.t("settings.title");
     let body = page_body(&tr, &csrf, &user, &q, state.settings.zone());
-    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+    layout::page(&tr, title, Some(&user.session), &csrf, body).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +222,13 @@ pub(crate) async fn password(
         },
         Ok(r) if r.code() == Some("wrong_password") => {
             return Redirect::to("/settings?error=settings.error.wrong_password").into_response();
+        }
+        Ok(r) if r.code() == Some("weak_password") => {
+            return Redirect::to("/settings?error=auth.error.password_weak").into_response();
+        }
+        Ok(r) if r.code() == Some("login_throttled") => {
+            return Redirect::to("/settings?error=auth.error.too_many_for_account")
+                .into_response();
         }
         Ok(r) => return failed(&state, &headers, &r.failure()),
         Err(e) => return failed(&state, &headers, &e),

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::{NaiveDate, Utc};
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -264,19 +264,25 @@ pub(crate) async fn list(
                     _ => "dashboard.empty_todos",
                 })) }
             } @else if !grouped {
-                ul.list.todos { @for t in &shown { (item(&tr, &csrf, t, &back, owner_me, Due::of(t.due_date, today))) } }
+                // The actions' forms swap `main` in place with htmx: said once, here, and
+                // inherited by each form.
+                ul.list.todos hx-target="#main" hx-select="#main" hx-swap="outerHTML" {
+                    @for t in &shown { (item(&tr, &csrf, t, &back, owner_me, Due::of(t.due_date, today))) }
+                }
             } @else {
                 @for group in Due::ALL {
                     @let items: Vec<&&Todo> = shown.iter().filter(|t| Due::of(t.due_date, today) == group).collect();
                     @if !items.is_empty() {
                         h2 class=(group.css()) { (tr.t(group.key())) }
-                        ul.list.todos { @for t in items { (item(&tr, &csrf, t, &back, owner_me, group)) } }
+                        ul.list.todos hx-target="#main" hx-select="#main" hx-swap="outerHTML" {
+                            @for t in items { (item(&tr, &csrf, t, &back, owner_me, group)) }
+                        }
                     }
                 }
             }
         }
     };
-    layout::page(&tr, &title, Some(&user.session), &csrf, body).into_response()
+    layout::page(&tr, title, Some(&user.session), &csrf, body).into_response()
 }
 
 fn item(tr: &Tr<'_>, csrf: &CsrfToken, t: &Todo, back: &str, me: Option<Uuid>, due: Due) -> Markup {
@@ -289,10 +295,13 @@ fn item(tr: &Tr<'_>, csrf: &CsrfToken, t: &Todo, back: &str, me: Option<Uuid>, d
         "IN_PROGRESS" => &[("DONE", "todos.finish")],
         _ => &[],
     };
+    // Made of a UUID and fixed text: nothing to escape.
+    let path = PreEscaped(format!("/todos/{}", t.id));
+    let action = PreEscaped(format!("/todos/{}/status", t.id));
     html! {
-        li.todo id=(format!("todo-{}", t.id)) {
+        li.todo id=(PreEscaped(format!("todo-{}", t.id))) {
             div {
-                a.title href=(format!("/todos/{}", t.id)) { (t.title) }
+                a.title href=(path) { (t.title) }
                 span.meta {
                     span.status { (tr.t(&format!("todo.status.{}", t.status))) }
                     @if let Some(date) = t.due_date {
@@ -309,7 +318,7 @@ fn item(tr: &Tr<'_>, csrf: &CsrfToken, t: &Todo, back: &str, me: Option<Uuid>, d
                         }
                     }
                     @if let Some(meeting) = t.meeting_id {
-                        " · " a href=(format!("/meetings/{meeting}")) {
+                        " · " a href=(PreEscaped(format!("/meetings/{meeting}"))) {
                             @match &t.meeting_title {
                                 Some(title) => (title),
                                 None => (tr.t("todos.from_meeting")),
@@ -321,13 +330,14 @@ fn item(tr: &Tr<'_>, csrf: &CsrfToken, t: &Todo, back: &str, me: Option<Uuid>, d
             @if !next.is_empty() && mine {
                 div.actions {
                     @for (status, label) in next {
-                        // In place with htmx: the answer's `main` replaces this one.
-                        form method="post" action=(format!("/todos/{}/status", t.id))
-                            hx-post=(format!("/todos/{}/status", t.id)) hx-target="#main"
-                            hx-select="#main" hx-swap="outerHTML" {
+                        // In place with htmx (target, selection and swap from the list): the
+                        // answer's `main` replaces this one.
+                        form method="post" action=(action) hx-post=(action) {
                             (csrf_field(csrf))
                             input type="hidden" name="status" value=(status);
-                            input type="hidden" name="back" value=(back);
+                            @if back != "/todos" {
+                                input type="hidden" name="back" value=(back);
+                            }
                             button.secondary.small type="submit"
                                 aria-label=(format!("{}: {}", tr.t(label), t.title)) { (tr.t(label)) }
                         }
@@ -422,6 +432,7 @@ pub(crate) struct OneQuery {
 /// The errors a to-do's page may be sent back with.
 const ONE_ERRORS: &[&str] = &[
     "todo.error.forbidden",
+    "todo.error.assignee",
     "todo.error.delete_forbidden",
     "todo.error.invalid",
     "todo.error.moved",
@@ -553,6 +564,7 @@ pub(crate) async fn edit(
         Ok(r) if r.status.is_success() => {
             return Redirect::to(&format!("/todos#todo-{id}")).into_response();
         }
+        Ok(r) if r.code() == Some("todo_assignee_forbidden") => "todo.error.assignee",
         Ok(r) if r.status == StatusCode::FORBIDDEN => "todo.error.forbidden",
         Ok(r) if r.status == StatusCode::CONFLICT => "todo.error.moved",
         Ok(r) if r.status.is_client_error() && r.status != StatusCode::UNAUTHORIZED => {

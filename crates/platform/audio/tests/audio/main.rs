@@ -3,8 +3,10 @@
 
 #![allow(clippy::restriction)] // test code: a failed step should stop the test
 
+mod cut;
 mod decode;
 mod errors;
 mod helpers;
+mod limits;
 mod probe;
 mod vad;

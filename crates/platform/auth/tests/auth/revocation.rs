@@ -41,6 +41,25 @@ async fn verify_not_revoked_refuses_a_revoked_token() {
 }
 
 #[tokio::test]
+async fn revoking_a_session_refuses_every_token_of_it_and_no_other() {
+    let (ring, _) = ring();
+    let list = MemoryRevocationList::default();
+    let user = Uuid::now_v7();
+    let (first, _) = ring.issue_session_access(user, "family-a").unwrap();
+    let (second, _) = ring.issue_session_access(user, "family-a").unwrap();
+    let (other, _) = ring.issue_session_access(user, "family-b").unwrap();
+    let verifier = ring.verifier().unwrap();
+    list.revoke(&quorum_auth::session_key("family-a"), at(900))
+        .await
+        .unwrap();
+    for token in [&first, &second] {
+        let err = verifier.verify_not_revoked(token, &list).await.unwrap_err();
+        assert!(matches!(err, AuthError::Revoked), "{err:?}");
+    }
+    verifier.verify_not_revoked(&other, &list).await.unwrap();
+}
+
+#[tokio::test]
 async fn a_shared_list_refuses_on_every_replica_and_survives_losing_its_store() {
     use std::sync::Arc;
 

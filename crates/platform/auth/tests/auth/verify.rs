@@ -4,7 +4,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use quorum_auth::{AccessClaims, AuthError, SigningKey, Verifier};
 use uuid::Uuid;
 
-use crate::{at, ring, AUDIENCE, ISSUER};
+use crate::{at, config, ring, AUDIENCE, ISSUER};
 
 fn claims() -> AccessClaims {
     let now = at(0).timestamp();
@@ -16,6 +16,7 @@ fn claims() -> AccessClaims {
         nbf: now,
         iat: now,
         jti: Uuid::now_v7().to_string(),
+        sid: None,
     }
 }
 
@@ -144,7 +145,7 @@ fn not_yet_valid_token_is_rejected() {
 fn wrong_audience_is_rejected() {
     let (ring, key) = ring();
     let token = sign(&key, eddsa_header(&key.kid, "at+jwt"), &claims());
-    let verifier = Verifier::new(&ring.jwks(), ISSUER, "someone-else").unwrap();
+    let verifier = Verifier::new(&ring.jwks(), ISSUER, "someone-else", config().access_ttl).unwrap();
     let err = verifier.verify(&token).unwrap_err();
     assert!(matches!(err, AuthError::WrongAudience), "{err:?}");
 }
@@ -188,4 +189,92 @@ fn jwk_is_an_ed25519_public_key_with_thumbprint_kid() {
     let json = serde_json::to_value(&jwk).unwrap();
     assert_eq!(json["use"], "sig");
     assert!(!format!("{key:?}").contains(&format!("{:?}", key.pkcs8)));
+}
+
+// What a leaked signing key could mint: each is refused though its signature is good.
+
+#[test]
+fn a_token_issued_in_the_future_is_rejected() {
+    let (ring, key) = ring();
+    let mut c = claims();
+    // Valid from now (nbf) and for ten minutes, but "issued" an hour from now.
+    c.iat = at(3600).timestamp();
+    let token = sign(&key, eddsa_header(&key.kid, "at+jwt"), &c);
+    let err = ring.verifier().unwrap().verify(&token).unwrap_err();
+    assert!(matches!(err, AuthError::IssuedInFuture), "{err:?}");
+    // Within the clock skew it is fine.
+    c.iat = at(3).timestamp();
+    let token = sign(&key, eddsa_header(&key.kid, "at+jwt"), &c);
+    ring.verifier().unwrap().verify(&token).unwrap();
+}
+
+#[test]
+fn a_token_that_lives_longer_than_an_access_token_is_rejected() {
+    let (ring, key) = ring();
+    let mut c = claims();
+    c.exp = c.iat + 100 * 365 * 86_400; // a hundred years
+    let token = sign(&key, eddsa_header(&key.kid, "at+jwt"), &c);
+    let err = ring.verifier().unwrap().verify(&token).unwrap_err();
+    assert!(matches!(err, AuthError::LifetimeTooLong), "{err:?}");
+    // Backdating `iat` does not help: the lifetime counts from it.
+    c.iat = at(-86_400).timestamp();
+    c.exp = at(600).timestamp();
+    let token = sign(&key, eddsa_header(&key.kid, "at+jwt"), &c);
+    let err = ring.verifier().unwrap().verify(&token).unwrap_err();
+    assert!(matches!(err, AuthError::LifetimeTooLong), "{err:?}");
+    // The configured lifetime (900 s) plus the skew is accepted, a second more is not.
+    let now = at(0).timestamp();
+    c.iat = now;
+    c.exp = now + 900 + 5;
+    let token = sign(&key, eddsa_header(&key.kid, "at+jwt"), &c);
+    ring.verifier().unwrap().verify(&token).unwrap();
+    c.exp = now + 900 + 6;
+    let token = sign(&key, eddsa_header(&key.kid, "at+jwt"), &c);
+    assert!(matches!(
+        ring.verifier().unwrap().verify(&token),
+        Err(AuthError::LifetimeTooLong)
+    ));
+}
+
+#[test]
+fn a_critical_header_extension_is_rejected() {
+    let (ring, key) = ring();
+    let header = format!(
+        r#"{{"alg":"EdDSA","typ":"at+jwt","kid":"{}","crit":["exp-ext"],"exp-ext":1}}"#,
+        key.kid
+    );
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims()).unwrap())
+    );
+    let pair =
+        ::ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&key.pkcs8).unwrap();
+    let signature = URL_SAFE_NO_PAD.encode(pair.sign(message.as_bytes()).as_ref());
+    let token = format!("{message}.{signature}");
+    let err = ring.verifier().unwrap().verify(&token).unwrap_err();
+    assert!(matches!(err, AuthError::UnsupportedCritical), "{err:?}");
+    // The same header without `crit` verifies: only the extension is refused.
+    let header = format!(r#"{{"alg":"EdDSA","typ":"at+jwt","kid":"{}"}}"#, key.kid);
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims()).unwrap())
+    );
+    let signature = URL_SAFE_NO_PAD.encode(pair.sign(message.as_bytes()).as_ref());
+    ring.verifier()
+        .unwrap()
+        .verify(&format!("{message}.{signature}"))
+        .unwrap();
+}
+
+#[test]
+fn a_session_token_names_its_session() {
+    let (ring, _) = ring();
+    let (token, issued) = ring.issue_session_access(Uuid::now_v7(), "family-1").unwrap();
+    let verified = ring.verifier().unwrap().verify(&token).unwrap();
+    assert_eq!(verified.sid.as_deref(), Some("family-1"));
+    assert_eq!(verified, issued);
+    let (plain, _) = ring.issue_access(Uuid::now_v7()).unwrap();
+    assert_eq!(ring.verifier().unwrap().verify(&plain).unwrap().sid, None);
 }

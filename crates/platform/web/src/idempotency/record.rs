@@ -1,4 +1,4 @@
-//! What the middleware keeps per key: a claim while the first request runs, then its response.
+//! A kept response, as the middleware stores it with its key.
 
 use axum::body::Body;
 use axum::http::{header, response::Parts, HeaderValue, StatusCode};
@@ -10,23 +10,17 @@ use serde::{Deserialize, Serialize};
 use super::REPLAYED_HEADER;
 
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "camelCase")]
-pub(super) enum Record {
-    #[serde(rename_all = "camelCase")]
-    InProgress { request_hash: String },
-    #[serde(rename_all = "camelCase")]
-    Done {
-        request_hash: String,
-        status: u16,
-        content_type: Option<String>,
-        location: Option<String>,
-        /// Base64 of the response body.
-        body: String,
-    },
+#[serde(rename_all = "camelCase")]
+pub(super) struct Kept {
+    status: u16,
+    content_type: Option<String>,
+    location: Option<String>,
+    /// Base64 of the response body.
+    body: String,
 }
 
-impl Record {
-    pub(super) fn done(request_hash: String, parts: &Parts, body: &[u8]) -> Self {
+impl Kept {
+    pub(super) fn of(parts: &Parts, body: &[u8]) -> Self {
         let header = |name| {
             parts
                 .headers
@@ -34,8 +28,7 @@ impl Record {
                 .and_then(|v: &HeaderValue| v.to_str().ok())
                 .map(str::to_owned)
         };
-        Self::Done {
-            request_hash,
+        Self {
             status: parts.status.as_u16(),
             content_type: header(header::CONTENT_TYPE),
             location: header(header::LOCATION),
@@ -43,39 +36,20 @@ impl Record {
         }
     }
 
-    pub(super) fn request_hash(&self) -> &str {
-        match self {
-            Self::InProgress { request_hash } | Self::Done { request_hash, .. } => request_hash,
-        }
+    pub(super) fn encode(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
     }
 
-    pub(super) fn encode(&self) -> Result<Vec<u8>, serde_json::Error> {
-        serde_json::to_vec(self)
-    }
-
-    pub(super) fn decode(bytes: &[u8]) -> Option<Self> {
-        serde_json::from_slice(bytes).ok()
-    }
-
-    /// The stored response with `Idempotent-Replayed: true`; `None` for a claim or a record
-    /// that no longer decodes into a response.
-    pub(super) fn replay(&self) -> Option<Response> {
-        let Self::Done {
-            status,
-            content_type,
-            location,
-            body,
-            ..
-        } = self
-        else {
-            return None;
-        };
-        let mut res = Response::new(Body::from(STANDARD.decode(body).ok()?));
-        *res.status_mut() = StatusCode::from_u16(*status).ok()?;
+    /// The kept response with `Idempotent-Replayed: true`; `None` when `text` no longer
+    /// decodes into one.
+    pub(super) fn replay(text: &str) -> Option<Response> {
+        let kept: Self = serde_json::from_str(text).ok()?;
+        let mut res = Response::new(Body::from(STANDARD.decode(&kept.body).ok()?));
+        *res.status_mut() = StatusCode::from_u16(kept.status).ok()?;
         let headers = res.headers_mut();
         for (name, value) in [
-            (header::CONTENT_TYPE, content_type),
-            (header::LOCATION, location),
+            (header::CONTENT_TYPE, kept.content_type),
+            (header::LOCATION, kept.location),
         ] {
             if let Some(value) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
                 headers.insert(name, value);

@@ -42,7 +42,7 @@ pub(crate) async fn latest(
     get, path = "/api/ai/schedules/{id}.ics", tag = "ai",
     params(("id" = String, Path, description = "schedule suggestion id, or a task result's scheduleId")),
     responses(
-        (status = 200, description = "RFC 5545 calendar", content_type = "text/calendar"),
+        (status = 200, description = "RFC 5545 calendar; each participant an `ATTENDEE` with their name, the caller's own by e-mail address (`mailto:`), everyone else's by id (`urn:uuid:`)", content_type = "text/calendar"),
         (status = 404, body = quorum_web::Problem),
     )
 )]
@@ -63,7 +63,12 @@ pub(crate) async fn ics(
         .visible_meeting(caller, meeting)
         .await
         .map_err(|_| not_found())?;
-    let body = crate::ics::calendar(&suggestions, &transcript.participants, chrono::Utc::now());
+    let body = crate::ics::calendar(
+        &suggestions,
+        &transcript.participants,
+        caller,
+        chrono::Utc::now(),
+    );
     let disposition = format!("attachment; filename=\"{id}.ics\"");
     Ok((
         [

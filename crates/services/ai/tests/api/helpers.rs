@@ -1,6 +1,6 @@
 //! `spawn_app()`: the AI service on a random port with a fresh database (SQLite in a
-//! tempdir, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), a broker, task store and
-//! cache from `quorum_test_support::backends` (embedded, or RabbitMQ and Redis); plus helpers to publish transcripts, act as users and
+//! tempdir, or PostgreSQL when `QUORUM_TEST_POSTGRES_URL` is set), a broker and task store
+//! from `quorum_test_support::backends` (embedded, or RabbitMQ and Redis); plus helpers to publish transcripts, act as users and
 //! read published events.
 
 use std::sync::Arc;
@@ -117,7 +117,6 @@ pub(crate) async fn spawn_with(settings: Settings, engine: Arc<dyn AnalysisEngin
     let deps = Deps {
         db: db.clone(),
         broker: broker.clone(),
-        cache: backends::cache(10_000),
         tasks: backends::task_store(),
     };
     let ai = build_with_engine(settings, deps, engine).await.unwrap();

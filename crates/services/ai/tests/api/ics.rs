@@ -99,14 +99,32 @@ async fn a_suggestion_downloads_as_a_valid_calendar() {
         "후속 회의: 예산\\, 일정\\; 그리고 남은 결정 사항을 모두 정리하는 아주 긴 제목"
     );
     assert_eq!(prop("DESCRIPTION"), "Open questions\\nremain");
+    // Every participant attends by name; Bob (downloading) does not see Alice's address.
     let attendees: Vec<&String> = lines.iter().filter(|l| l.starts_with("ATTENDEE")).collect();
     assert_eq!(
-        attendees.len(),
-        1,
-        "only participants with an e-mail: {attendees:?}"
+        attendees,
+        [
+            &format!(
+                "ATTENDEE;CN=\"Alice Kim\";ROLE=REQ-PARTICIPANT:urn:uuid:{}",
+                people.owner
+            ),
+            &format!(
+                "ATTENDEE;CN=\"Bob Lee\";ROLE=REQ-PARTICIPANT:urn:uuid:{}",
+                people.guest
+            ),
+        ]
     );
-    assert!(attendees[0].ends_with(":mailto:alice@example.com"));
-    assert!(attendees[0].contains("CN=\"Alice Kim\""));
+    assert!(!raw.contains("alice@example.com"), "{raw}");
+    // Alice's own download carries her own address.
+    let own = app.get(url, people.owner).await;
+    assert_eq!(own.status, StatusCode::OK);
+    let own = valid_lines(own.body.as_str().unwrap());
+    assert!(
+        own.contains(
+            &"ATTENDEE;CN=\"Alice Kim\";ROLE=REQ-PARTICIPANT:mailto:alice@example.com".to_string()
+        ),
+        "{own:?}"
+    );
 
     let outsider = app.get(url, people.outsider).await;
     assert_eq!(outsider.status, StatusCode::NOT_FOUND);

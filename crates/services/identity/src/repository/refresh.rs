@@ -95,7 +95,26 @@ pub(crate) async fn revoke_family(
     Ok(())
 }
 
-/// Revokes every family of `user_id` (account deletion).
+/// The unrevoked families of `user_id` that issued a pair at or after `since` (epoch ms):
+/// those whose access tokens may not have expired yet.
+pub(crate) async fn recent_families(
+    tx: &mut Tx,
+    user_id: &str,
+    since: i64,
+) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT DISTINCT t.family_id FROM refresh_tokens t \
+         JOIN refresh_families f ON f.id = t.family_id \
+         WHERE t.user_id = $1 AND t.created_at >= $2 AND f.revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(since)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(f,)| f).collect())
+}
+
+/// Revokes every family of `user_id` (sign-out everywhere, password change, deletion).
 pub(crate) async fn revoke_user(tx: &mut Tx, user_id: &str, now: i64) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE refresh_families SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",

@@ -12,16 +12,18 @@ use crate::domain::{Email, Name, Password};
 use crate::error::ApiError;
 use crate::events;
 use crate::repository::users::{self, UserRecord};
+use crate::strength;
 use crate::views::{RegisterBody, Registered};
 
-/// Creates an account. The e-mail is unique, case-insensitively.
+/// Creates an account. The e-mail is unique, case-insensitively (and after NFKC); the
+/// password must be hard to guess.
 #[utoipa::path(
     post, path = "/api/users/register", tag = "users",
     request_body = RegisterBody,
     responses(
         (status = 201, description = "Created", body = Registered),
         (status = 409, description = "The e-mail exists", body = Problem),
-        (status = 422, description = "A field is invalid (the message names it)", body = Problem),
+        (status = 422, description = "A field is invalid (`validation_failed`, the message names it) or the password is too easy to guess (`weak_password`, the message says why)", body = Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -32,6 +34,7 @@ pub(crate) async fn register(
     let email = Email::parse(&body.email)?;
     let password = Password::parse(&body.password)?;
     let name = Name::parse(&body.name)?;
+    strength::check(&password, &[name.as_str(), email.as_str()])?;
     if users::email_exists(&state.db, &email.key()).await? {
         return Err(ApiError::EmailTaken);
     }

@@ -28,6 +28,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
             profile::update_me,
             profile::delete_me
         ))
+        .routes(routes!(profile::confirm_email))
         .routes(routes!(profile::lookup))
         .routes(routes!(profile::search))
         .routes(routes!(profile::get_user))
@@ -48,6 +49,8 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         crate::views::PublicUserView,
         crate::views::PeopleFound,
         crate::views::UpdateMe,
+        crate::views::UpdatedMe,
+        crate::views::ConfirmEmail,
         crate::views::JwksDoc,
         crate::views::JwkDoc,
         quorum_web::Problem,

@@ -13,9 +13,9 @@ quorum_web::typed_id!(pub(crate) UserId, "user id");
 use crate::app::AppState;
 use crate::domain::{parse_locale, parse_time_zone, Email, Name};
 use crate::error::ApiError;
-use crate::repository::{refresh, users};
-use crate::views::{PeopleFound, PublicUserView, UpdateMe, UserView};
-use crate::{events, sessions};
+use crate::repository::users;
+use crate::views::{ConfirmEmail, PeopleFound, PublicUserView, UpdateMe, UpdatedMe, UserView};
+use crate::{credentials, email_change, events, revoke, sessions};
 
 /// The caller's profile.
 #[utoipa::path(
@@ -34,16 +34,20 @@ pub(crate) async fn get_me(
 }
 
 /// Changes the caller's name, e-mail, locale (`ko`/`en`) or time zone (an IANA name; `""`
-/// returns to the server's).
+/// returns to the server's). A new e-mail needs `currentPassword`; when the server sends
+/// e-mail, it takes effect once the code mailed to it is confirmed
+/// (`POST /api/users/me/email/confirm`), and the answer names it as `pendingEmail`.
 #[utoipa::path(
     put, path = "/api/users/me", tag = "users", security(("bearer" = [])),
     request_body = UpdateMe,
     responses(
-        (status = 200, description = "The updated profile", body = UserView),
+        (status = 200, description = "The updated profile (with `pendingEmail` while a new address waits for its code)", body = UpdatedMe),
         (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "`currentPassword` is not the account's password", body = Problem),
         (status = 404, description = "The account was deleted", body = Problem),
         (status = 409, description = "The new e-mail belongs to another account", body = Problem),
-        (status = 422, description = "A field is invalid", body = Problem),
+        (status = 422, description = "A field is invalid, or `currentPassword` is missing for a new e-mail", body = Problem),
+        (status = 429, description = "Too many wrong passwords for this account (`Retry-After`)", body = Problem),
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %caller.0))]
@@ -51,7 +55,7 @@ pub(crate) async fn update_me(
     State(state): State<AppState>,
     caller: CurrentUser,
     Json(body): Json<UpdateMe>,
-) -> Result<Json<UserView>, ApiError> {
+) -> Result<Json<UpdatedMe>, ApiError> {
     let name = body.name.as_deref().map(Name::parse).transpose()?;
     let email = body.email.as_deref().map(Email::parse).transpose()?;
     let locale = body.locale.as_deref().map(parse_locale).transpose()?;
@@ -61,6 +65,20 @@ pub(crate) async fn update_me(
         Some(zone) => Some(Some(parse_time_zone(zone)?)),
     };
     let id = caller.0.to_string();
+    // A new address (not the same one in another case) needs the password first.
+    let current = users::find_by_id(&state.db, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(id.clone()))?;
+    let email = email.filter(|e| e.key() != current.email.to_lowercase());
+    if email.is_some() {
+        email_change::reauthenticate(&state, &current, body.current_password.as_deref()).await?;
+    }
+    let confirm = state.settings.confirm_email_changes;
+    if let Some(new) = email.as_ref().filter(|_| confirm) {
+        if users::email_exists(&state.db, &new.key()).await? {
+            return Err(ApiError::EmailTaken);
+        }
+    }
     let mut tx = state.db.begin().await?;
     let mut user = users::find_for_update(&mut tx, &id)
         .await?
@@ -68,8 +86,14 @@ pub(crate) async fn update_me(
     if let Some(name) = name {
         user.name = name.as_str().to_owned();
     }
-    if let Some(email) = &email {
-        user.email = email.as_str().to_owned();
+    let mut pending_email = None;
+    match &email {
+        Some(new) if confirm => {
+            email_change::stage(&state, &mut tx, &user, new).await?;
+            pending_email = Some(new.as_str().to_owned());
+        }
+        Some(new) => user.email = new.as_str().to_owned(),
+        None => {}
     }
     if let Some(locale) = locale {
         user.locale = Some(locale);
@@ -78,7 +102,7 @@ pub(crate) async fn update_me(
         user.time_zone = zone;
     }
     user.updated_at = now_millis();
-    let key = user.email.to_lowercase();
+    let key = credentials::account_key(&user.email);
     users::update(&mut tx, &user, &key).await.map_err(|e| {
         if e.is_unique_violation() {
             ApiError::EmailTaken
@@ -93,6 +117,31 @@ pub(crate) async fn update_me(
         .await?;
     state.commit(tx).await?;
     state.profiles.evict(&id).await;
+    Ok(Json(UpdatedMe {
+        user: UserView::from(&user),
+        pending_email,
+    }))
+}
+
+/// Applies the pending change of the caller's e-mail address: `code` is the one sent to the
+/// new address. Five wrong codes, or `identity.email_change_ttl_secs`, void the request.
+#[utoipa::path(
+    post, path = "/api/users/me/email/confirm", tag = "users", security(("bearer" = [])),
+    request_body = ConfirmEmail,
+    responses(
+        (status = 200, description = "The new address is the account's", body = UserView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 409, description = "Another account took the address meanwhile", body = Problem),
+        (status = 422, description = "No pending change matches the code", body = Problem),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user = %caller.0))]
+pub(crate) async fn confirm_email(
+    State(state): State<AppState>,
+    caller: CurrentUser,
+    Json(body): Json<ConfirmEmail>,
+) -> Result<Json<UserView>, ApiError> {
+    let user = email_change::confirm(&state, &caller.0.to_string(), &body.code).await?;
     Ok(Json(UserView::from(&user)))
 }
 
@@ -121,14 +170,14 @@ pub(crate) async fn delete_me(
     if users::delete(&mut tx, &id).await? == 0 {
         return Err(ApiError::NotFound(id));
     }
-    refresh::revoke_user(&mut tx, &id, now_millis()).await?;
+    revoke::every_session(&state, &mut tx, &id).await?;
     let event = events::user_deleted(caller.0)?;
     state
         .outbox
         .enqueue(&mut tx, exchanges::USER, &event)
         .await?;
     if let Some(claims) = &claims {
-        sessions::revoke_access(&state, &mut tx, claims).await?;
+        revoke::access(&state, &mut tx, claims).await?;
     }
     state.commit(tx).await?;
     state.profiles.evict(&id).await;

@@ -7,19 +7,24 @@ use quorum_store::now_millis;
 use quorum_web::{CurrentUser, Json, Problem};
 
 use crate::app::AppState;
-use crate::domain::Password;
+use crate::credentials::{self, account_key};
+use crate::domain::{Email, Password};
 use crate::error::ApiError;
-use crate::repository::{refresh, users};
-use crate::sessions;
+use crate::repository::users;
 use crate::views::{ChangePassword, LoginBody, LogoutBody, RefreshBody, TokenPair};
+use crate::{revoke, sessions, strength};
 
 /// Exchanges credentials for a token pair. Unknown e-mail and wrong password answer alike.
+/// Failed attempts slow the account down: from `identity.login_free_failures` on, each
+/// further attempt must wait (doubling, up to `identity.login_backoff_max_secs`) and is
+/// answered `429 login_throttled` with `Retry-After` until then; a right password clears it.
 #[utoipa::path(
     post, path = "/api/users/login", tag = "users",
     request_body = LoginBody,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 401, description = "Bad credentials", body = Problem),
+        (status = 429, description = "Too many failed attempts for this account (`Retry-After`)", body = Problem),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -27,10 +32,14 @@ pub(crate) async fn login(
     State(state): State<AppState>,
     Json(body): Json<LoginBody>,
 ) -> Result<Json<TokenPair>, ApiError> {
-    let key = body.email.trim().to_lowercase();
-    let user = users::find_by_email(&state.db, &key).await?;
-    let stored = user.as_ref().map(|u| u.password_hash.as_str());
-    if !state.hasher.verify(&body.password, stored).await? {
+    let key = account_key(&body.email);
+    let mut user = users::find_by_email(&state.db, &key).await?;
+    let legacy = Email::legacy_key(&body.email);
+    if user.is_none() && legacy != key {
+        // Registered before addresses were normalised.
+        user = users::find_by_email(&state.db, &legacy).await?;
+    }
+    if !credentials::prove(&state, &key, user.as_ref(), &body.password).await? {
         return Err(ApiError::BadCredentials);
     }
     let user = user.ok_or(ApiError::BadCredentials)?;
@@ -54,10 +63,10 @@ pub(crate) async fn refresh(
     Ok(Json(sessions::rotate(&state, &body.refresh_token).await?))
 }
 
-/// Ends the session: the access token stops working at once, everywhere; with a
-/// `refreshToken` in the body its family is revoked too; with `everywhere: true` every
-/// session of the account ends (each refresh family is revoked; the access tokens of other
-/// devices lapse within `identity.access_ttl_secs`).
+/// Ends the session: the access token and every other access token of its session (its
+/// `sid`) stop working at once, everywhere, and so do the session's refresh tokens; with a
+/// `refreshToken` in the body (of the caller's) its session ends too; with
+/// `everywhere: true` every session of the account ends, access tokens included.
 #[utoipa::path(
     post, path = "/api/users/logout", tag = "users",
     request_body(content = Option<LogoutBody>, description = "Optional"),
@@ -82,20 +91,29 @@ pub(crate) async fn logout(
         serde_json::from_slice(&body)
             .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?
     };
+    let user = caller.0.to_string();
     let mut tx = state.db.begin().await?;
     if body.everywhere {
-        refresh::revoke_user(&mut tx, &caller.0.to_string(), now_millis()).await?;
-    } else if let Some(raw) = body.refresh_token.as_deref() {
-        sessions::revoke_family_of(&mut tx, raw, caller.0).await?;
+        revoke::every_session(&state, &mut tx, &user).await?;
+    } else {
+        let mut ended = None;
+        if let Some(raw) = body.refresh_token.as_deref() {
+            ended = revoke::session_of(&state, &mut tx, raw, caller.0).await?;
+        }
+        // The access token's own session, found from its `sid`.
+        if let Some(sid) = claims.sid.as_deref().filter(|s| ended.as_deref() != Some(*s)) {
+            revoke::session(&state, &mut tx, sid, &user).await?;
+        }
     }
-    sessions::revoke_access(&state, &mut tx, &claims).await?;
+    revoke::access(&state, &mut tx, &claims).await?;
     state.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Changes the caller's password, given the current one. Every session of the account ends
-/// (each refresh family is revoked, and the access token presented); the answer is the pair
-/// of a new session, so the device that changed it stays signed in.
+/// Changes the caller's password, given the current one (throttled like a sign-in). The new
+/// one must be hard to guess (`weak_password` says why it is not). Every session of the
+/// account ends (each refresh family and its access tokens); the answer is the pair of a
+/// new session, so the device that changed it stays signed in.
 #[utoipa::path(
     put, path = "/api/users/me/password", tag = "users", security(("bearer" = [])),
     request_body = ChangePassword,
@@ -104,7 +122,8 @@ pub(crate) async fn logout(
         (status = 401, description = "Missing or invalid access token", body = Problem),
         (status = 403, description = "The current password is not correct", body = Problem),
         (status = 404, description = "The account was deleted", body = Problem),
-        (status = 422, description = "The new password is too short or too long", body = Problem),
+        (status = 422, description = "The new password is too short, too long (`validation_failed`) or too easy to guess (`weak_password`)", body = Problem),
+        (status = 429, description = "Too many wrong passwords for this account (`Retry-After`)", body = Problem),
     )
 )]
 #[tracing::instrument(skip_all, fields(user = %caller.0))]
@@ -120,11 +139,9 @@ pub(crate) async fn change_password(
     let user = users::find_by_id(&state.db, &id)
         .await?
         .ok_or_else(|| ApiError::NotFound(id.clone()))?;
-    if !state
-        .hasher
-        .verify(&body.current_password, Some(&user.password_hash))
-        .await?
-    {
+    strength::check(&new, &[&user.name, &user.email])?;
+    let account = account_key(&user.email);
+    if !credentials::prove(&state, &account, Some(&user), &body.current_password).await? {
         return Err(ApiError::WrongPassword);
     }
     let hash = state.hasher.hash(new.expose()).await?;
@@ -133,8 +150,8 @@ pub(crate) async fn change_password(
     if users::set_password(&mut tx, &id, &hash, now).await? == 0 {
         return Err(ApiError::NotFound(id));
     }
-    refresh::revoke_user(&mut tx, &id, now).await?;
-    sessions::revoke_access(&state, &mut tx, &claims).await?;
+    revoke::every_session(&state, &mut tx, &id).await?;
+    revoke::access(&state, &mut tx, &claims).await?;
     state.commit(tx).await?;
     tracing::info!("password changed; every earlier session revoked");
     Ok(Json(sessions::start(&state, &id).await?))

@@ -16,6 +16,8 @@ use tokio_util::sync::CancellationToken;
 /// A queue receiving every `user.*` event, and one for `auth.*`.
 pub(crate) const USER_QUEUE: &str = "test.identity.users";
 pub(crate) const AUTH_QUEUE: &str = "test.identity.auth";
+/// The password `signed_in` registers with (hard enough to guess for the strength check).
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// The served app (`base`, `client`, `url` through `Deref`) and what it was built with.
 pub(crate) struct TestApp {
@@ -43,6 +45,10 @@ pub(crate) fn test_settings() -> Settings {
 }
 
 pub(crate) async fn spawn_app() -> TestApp {
+    spawn_app_with(test_settings()).await
+}
+
+pub(crate) async fn spawn_app_with(settings: Settings) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let db = test_db("identity").await;
     let topology = Identity::topology()
@@ -58,7 +64,7 @@ pub(crate) async fn spawn_app() -> TestApp {
         cache: backends::cache(1_000),
         revocations: revocations.clone(),
     };
-    let identity = build(test_settings(), deps).await.unwrap();
+    let identity = build(settings, deps).await.unwrap();
     let shutdown = CancellationToken::new();
     identity.spawn_background(broker.clone(), shutdown.clone());
     TestApp {
@@ -101,13 +107,13 @@ impl TestApp {
 
     /// Registers `email` and signs in; returns (user id, token pair).
     pub(crate) async fn signed_in(&self, email: &str) -> (String, Value) {
-        let res = self.register(email, "correct horse", "Ann Lee").await;
+        let res = self.register(email, PASSWORD, "Ann Lee").await;
         assert_eq!(res.status(), 201);
         let id = res.json::<Value>().await.unwrap()["id"]
             .as_str()
             .unwrap()
             .to_owned();
-        let res = self.login(email, "correct horse").await;
+        let res = self.login(email, PASSWORD).await;
         assert_eq!(res.status(), 200);
         (id, res.json().await.unwrap())
     }
@@ -138,11 +144,35 @@ impl TestApp {
             .json()
             .await
             .unwrap();
-        Verifier::new(&jwks, "quorum", "quorum-api").unwrap()
+        Verifier::new(&jwks, "quorum", "quorum-api", std::time::Duration::from_secs(900)).unwrap()
     }
 
     pub(crate) async fn is_revoked(&self, jti: &str) -> bool {
         self.revocations.is_revoked(jti).await.unwrap()
+    }
+
+    /// Whether the access token of `tokens` is refused: by its id or with its session.
+    pub(crate) async fn is_refused(&self, tokens: &Value) -> bool {
+        let claims = self
+            .verifier()
+            .await
+            .verify(tokens["accessToken"].as_str().unwrap())
+            .unwrap();
+        quorum_auth::is_revoked(self.revocations.as_ref(), &claims)
+            .await
+            .unwrap()
+    }
+
+    /// Another instance of the service on the same database and backends (a replica).
+    pub(crate) async fn replica(&self, settings: Settings) -> Served {
+        let deps = Deps {
+            db: self.db.db.clone(),
+            broker: self.broker.clone(),
+            cache: backends::cache(1_000),
+            revocations: self.revocations.clone(),
+        };
+        let identity = build(settings, deps).await.unwrap();
+        service::serve(identity.router(), CancellationToken::new()).await
     }
 
     /// The next event of `kind` on `queue` (others are acknowledged and skipped).

@@ -2,8 +2,11 @@
 
 #![allow(clippy::restriction)] // test code: a failed step should stop the test
 
+mod email;
 mod helpers;
+mod passwords;
 mod profile;
 mod register;
 mod session;
+mod throttle;
 mod wiring;

@@ -1,7 +1,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app};
+use crate::helpers::{assert_problem, spawn_app, PASSWORD};
 
 #[tokio::test]
 async fn me_can_be_read_updated_and_deleted() {
@@ -23,7 +23,8 @@ async fn me_can_be_read_updated_and_deleted() {
 
     let res = app
         .authed(Method::PUT, "/api/users/me", &id, &tokens)
-        .json(&json!({"name": "Ann Kim", "locale": "ko", "email": "ann.kim@example.com"}))
+        .json(&json!({"name": "Ann Kim", "locale": "ko", "email": "ann.kim@example.com",
+            "currentPassword": PASSWORD}))
         .send()
         .await
         .unwrap();
@@ -50,7 +51,7 @@ async fn me_can_be_read_updated_and_deleted() {
         .unwrap();
     assert_eq!(public["name"], "Ann Kim");
     assert_eq!(
-        app.login("ann.kim@example.com", "correct horse")
+        app.login("ann.kim@example.com", PASSWORD)
             .await
             .status(),
         200
@@ -69,7 +70,7 @@ async fn me_can_be_read_updated_and_deleted() {
         .unwrap();
     assert_problem(res, 404, "user_not_found").await;
     assert_problem(
-        app.login("ann.kim@example.com", "correct horse").await,
+        app.login("ann.kim@example.com", PASSWORD).await,
         401,
         "bad_credentials",
     )
@@ -131,7 +132,9 @@ async fn update_me_validates_and_refuses_a_taken_email() {
     )
     .await;
     assert_problem(
-        put(json!({"email": "BOB@example.com"})).await.unwrap(),
+        put(json!({"email": "BOB@example.com", "currentPassword": PASSWORD}))
+            .await
+            .unwrap(),
         409,
         "email_taken",
     )
@@ -191,7 +194,7 @@ async fn a_colleague_is_found_by_exact_email_with_id_and_name_only() {
     let app = spawn_app().await;
     let (id, tokens) = app.signed_in("ann@example.com").await;
     let res = app
-        .register("Bo@Example.com", "correct horse", "Bo Han")
+        .register("Bo@Example.com", PASSWORD, "Bo Han")
         .await;
     assert_eq!(res.status(), 201);
     let bo = res.json::<Value>().await.unwrap()["id"].clone();
@@ -240,7 +243,7 @@ async fn people_are_found_by_part_of_their_name_without_their_address() {
         ("pct@example.com", "100% Sure_Thing"),
     ] {
         assert_eq!(
-            app.register(email, "correct horse", name).await.status(),
+            app.register(email, PASSWORD, name).await.status(),
             201
         );
     }

@@ -1,7 +1,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, AUTH_QUEUE};
+use crate::helpers::{assert_problem, spawn_app, AUTH_QUEUE, PASSWORD};
 
 #[tokio::test]
 async fn login_returns_a_verifiable_token_pair() {
@@ -18,7 +18,7 @@ async fn login_returns_a_verifiable_token_pair() {
     assert_eq!(claims.sub.to_string(), id);
     // The e-mail matches case-insensitively.
     assert_eq!(
-        app.login("ANN@example.com", "correct horse").await.status(),
+        app.login("ANN@example.com", PASSWORD).await.status(),
         200
     );
 }
@@ -34,7 +34,7 @@ async fn bad_credentials_are_401_alike() {
     )
     .await;
     let unknown = assert_problem(
-        app.login("bob@example.com", "correct horse").await,
+        app.login("bob@example.com", PASSWORD).await,
         401,
         "bad_credentials",
     )
@@ -79,7 +79,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     .await;
 
     // Another login starts a fresh family.
-    let res = app.login("ann@example.com", "correct horse").await;
+    let res = app.login("ann@example.com", PASSWORD).await;
     let third: Value = res.json().await.unwrap();
     assert_eq!(refresh(&app, &third["refreshToken"]).await.status(), 200);
 }
@@ -127,30 +127,93 @@ async fn logout_revokes_the_access_token_and_the_family() {
     )
     .await;
 
-    let event = app.next_event(AUTH_QUEUE, "auth.token_revoked").await;
-    let data: quorum_contracts::events::TokenRevoked = event.data_as().unwrap();
-    assert_eq!(data.jti, claims.jti);
-    assert_eq!(data.user_id.to_string(), id);
+    // One event for the session (`sid:…`), one for the token itself.
+    let mut keys = Vec::new();
+    for _ in 0..2 {
+        let event = app.next_event(AUTH_QUEUE, "auth.token_revoked").await;
+        let data: quorum_contracts::events::TokenRevoked = event.data_as().unwrap();
+        assert_eq!(data.user_id.to_string(), id);
+        keys.push(data.jti);
+    }
+    let sid = claims.sid.clone().unwrap();
+    assert!(keys.contains(&claims.jti), "{keys:?}");
+    assert!(keys.contains(&format!("sid:{sid}")), "{keys:?}");
 }
 
 #[tokio::test]
-async fn logout_without_a_body_keeps_the_refresh_family() {
+async fn logout_without_a_body_ends_the_whole_session_of_its_access_token() {
     let app = spawn_app().await;
-    let (id, tokens) = app.signed_in("ann@example.com").await;
+    let (id, first) = app.signed_in("ann@example.com").await;
+    // The same session, refreshed (another tab): a second access token of the family.
+    let second: Value = refresh(&app, &first["refreshToken"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Another device: its own session.
+    let other: Value = app
+        .login("ann@example.com", PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+
     let res = app
-        .authed(Method::POST, "/api/users/logout", &id, &tokens)
+        .authed(Method::POST, "/api/users/logout", &id, &first)
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    let jti = app
+    // Neither the refresh token nor any access token of the session works any more…
+    assert_problem(
+        refresh(&app, &second["refreshToken"]).await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
+    assert!(app.is_refused(&first).await);
+    assert!(app.is_refused(&second).await, "the refreshed token of the session");
+    // …and the other device is still signed in.
+    assert!(!app.is_refused(&other).await);
+    assert_eq!(refresh(&app, &other["refreshToken"]).await.status(), 200);
+    // Other processes learn of it: the session's revocation is an event too.
+    let sid = app
         .verifier()
         .await
-        .verify(tokens["accessToken"].as_str().unwrap())
+        .verify(first["accessToken"].as_str().unwrap())
         .unwrap()
-        .jti;
-    assert!(app.is_revoked(&jti).await);
-    assert_eq!(refresh(&app, &tokens["refreshToken"]).await.status(), 200);
+        .sid
+        .unwrap();
+    loop {
+        let event = app.next_event(AUTH_QUEUE, "auth.token_revoked").await;
+        let data: quorum_contracts::events::TokenRevoked = event.data_as().unwrap();
+        if data.jti == format!("sid:{sid}") {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn reusing_a_refresh_token_revokes_the_access_tokens_of_its_family() {
+    let app = spawn_app().await;
+    let (_, stolen) = app.signed_in("ann@example.com").await;
+    let (_, bob) = app.signed_in("bob@example.com").await;
+    let thief: Value = refresh(&app, &stolen["refreshToken"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!app.is_refused(&thief).await);
+    // The owner's copy of the spent token comes back: reuse.
+    assert_problem(
+        refresh(&app, &stolen["refreshToken"]).await,
+        401,
+        "refresh_token_reused",
+    )
+    .await;
+    assert!(app.is_refused(&thief).await, "the thief's access token is dead");
+    assert!(app.is_refused(&stolen).await);
+    assert!(!app.is_refused(&bob).await, "nobody else's");
 }
 
 #[tokio::test]
@@ -196,7 +259,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_account_and_no_other()
     let app = spawn_app().await;
     let (ann, here) = app.signed_in("ann@example.com").await;
     let elsewhere: Value = app
-        .login("ann@example.com", "correct horse")
+        .login("ann@example.com", PASSWORD)
         .await
         .json()
         .await
@@ -224,7 +287,9 @@ async fn signing_out_everywhere_ends_every_session_of_the_account_and_no_other()
             "invalid_refresh_token",
         )
         .await;
+        assert!(app.is_refused(tokens).await, "the access tokens end too");
     }
+    assert!(!app.is_refused(&bob).await);
     assert_eq!(refresh(&app, &bob["refreshToken"]).await.status(), 200);
 }
 
@@ -233,7 +298,7 @@ async fn a_password_change_needs_the_current_one_and_ends_every_earlier_session(
     let app = spawn_app().await;
     let (ann, here) = app.signed_in("ann@example.com").await;
     let elsewhere: Value = app
-        .login("ann@example.com", "correct horse")
+        .login("ann@example.com", PASSWORD)
         .await
         .json()
         .await
@@ -244,7 +309,7 @@ async fn a_password_change_needs_the_current_one_and_ends_every_earlier_session(
             .send()
     };
     assert_problem(
-        change("not my password", "battery staple horse")
+        change("not my password", "plum orbit kettle 57")
             .await
             .unwrap(),
         403,
@@ -252,18 +317,18 @@ async fn a_password_change_needs_the_current_one_and_ends_every_earlier_session(
     )
     .await;
     assert_problem(
-        change("correct horse", "short").await.unwrap(),
+        change(PASSWORD, "short").await.unwrap(),
         422,
         "validation_failed",
     )
     .await;
     // Refused attempts changed nothing.
     assert_eq!(
-        app.login("ann@example.com", "correct horse").await.status(),
+        app.login("ann@example.com", PASSWORD).await.status(),
         200
     );
 
-    let res = change("correct horse", "battery staple horse")
+    let res = change(PASSWORD, "plum orbit kettle 57")
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
@@ -275,16 +340,18 @@ async fn a_password_change_needs_the_current_one_and_ends_every_earlier_session(
             "invalid_refresh_token",
         )
         .await;
+        assert!(app.is_refused(tokens).await, "every earlier access token ends");
     }
+    assert!(!app.is_refused(&fresh).await);
     assert_eq!(refresh(&app, &fresh["refreshToken"]).await.status(), 200);
     assert_problem(
-        app.login("ann@example.com", "correct horse").await,
+        app.login("ann@example.com", PASSWORD).await,
         401,
         "bad_credentials",
     )
     .await;
     assert_eq!(
-        app.login("ann@example.com", "battery staple horse")
+        app.login("ann@example.com", "plum orbit kettle 57")
             .await
             .status(),
         200

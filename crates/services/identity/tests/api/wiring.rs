@@ -91,7 +91,12 @@ async fn signing_keys_survive_a_restart() {
     };
     let restarted = build(test_settings(), deps).await.unwrap();
     assert_eq!(restarted.jwks(), app.identity.jwks());
-    let verifier = quorum_auth::Verifier::new(&restarted.jwks(), "quorum", "quorum-api").unwrap();
+    let verifier = quorum_auth::Verifier::new(
+        &restarted.jwks(),
+        "quorum",
+        "quorum-api",
+        std::time::Duration::from_secs(900),
+    ).unwrap();
     verifier
         .verify(tokens["accessToken"].as_str().unwrap())
         .unwrap();

@@ -105,6 +105,22 @@ pub(crate) async fn page_of(
     rows.iter().map(from_row).collect()
 }
 
+/// The length of all of `meeting`'s recordings together, in milliseconds.
+pub(crate) async fn total_duration_of(
+    conn: &mut AnyConnection,
+    meeting: Uuid,
+) -> Result<u64, Failure> {
+    // PostgreSQL sums BIGINT to NUMERIC: cast back.
+    let ms: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(duration_ms), 0) AS BIGINT) FROM recordings \
+         WHERE meeting_id = $1",
+    )
+    .bind(meeting.to_string())
+    .fetch_one(conn)
+    .await?;
+    Ok(u64::try_from(ms).unwrap_or(0))
+}
+
 pub(crate) async fn count_of(conn: &mut AnyConnection, meeting: Uuid) -> Result<u64, Failure> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recordings WHERE meeting_id = $1")
         .bind(meeting.to_string())

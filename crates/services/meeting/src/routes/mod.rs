@@ -14,6 +14,7 @@ pub(crate) mod lifecycle;
 pub(crate) mod meetings;
 pub(crate) mod recordings;
 pub(crate) mod templates;
+mod upload;
 
 /// Every route with its OpenAPI operation, each registered once: [`router`] and [`openapi`]
 /// are both cut from this. `upload_limit` bounds a multipart upload as a whole (axum's

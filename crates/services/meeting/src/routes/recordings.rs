@@ -3,24 +3,23 @@
 //! lists them.
 //!
 //! An upload is checked before its body is read (the caller takes part, the meeting is not
-//! cancelled, the speaker is a participant, the declared length fits), streamed and sniffed
-//! (`crate::recording`), decoded once to learn its duration, then renamed into place and
-//! recorded in one transaction with its event. A refused upload's remaining body is drained
-//! within bounds, else the connection is closed.
+//! cancelled, the speaker is the caller or — named by the owner — a participant, the declared
+//! length fits, the caller's quota is not used up), streamed and sniffed (`crate::recording`),
+//! decoded once within the limits to learn its duration, then renamed into place and recorded
+//! in one transaction with its charge and its event (`upload.rs`). A refused upload's
+//! remaining body is drained within bounds, else the connection is closed.
 
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use quorum_store::now_millis;
 use quorum_web::{parse_id, CurrentUser, Json, Page, PageParams, Path, PathId, Query, TypedId};
-use uuid::Uuid;
 
-use crate::app::{authorize, AppState, Who};
-use crate::domain::{Action, MeetingId, MeetingStatus, ValidationError};
+use super::upload::Upload;
+use crate::app::AppState;
+use crate::domain::MeetingId;
 use crate::error::ApiError;
-use crate::events;
-use crate::recording::{self, Received};
-use crate::repository::{self, recordings, recordings::RecordingRecord};
+use crate::recording;
+use crate::repository::recordings;
 use crate::views::{RecordingView, UploadParams};
 
 /// Room for the multipart envelope (boundaries, part headers, a `participantId`) around the
@@ -29,7 +28,10 @@ pub(crate) const MULTIPART_SLACK: u64 = 64 * 1024;
 
 /// Uploads one recording (a track) of the meeting; the owner or any participant, unless the
 /// meeting was cancelled. The body is the audio itself (any `Content-Type`) or
-/// `multipart/form-data` with a `file` field and an optional `participantId` field.
+/// `multipart/form-data` with a `file` field and an optional `participantId` field. The track
+/// is the uploader's own; only the owner may name another participant as its speaker. It may
+/// last up to `meeting.recording_max_duration_secs`, and each user may upload
+/// `meeting.recording_quota_secs` of audio in any 24 hours.
 #[utoipa::path(
     post, path = "/api/meetings/{id}/recording", tag = "meetings",
     params(("id" = String, Path, description = "meeting id"), UploadParams),
@@ -44,11 +46,14 @@ pub(crate) const MULTIPART_SLACK: u64 = 64 * 1024;
     responses(
         (status = 201, body = RecordingView),
         (status = 400, description = "malformed multipart body or interrupted upload", body = quorum_web::Problem),
+        (status = 403, description = "`participantId` names someone else and the caller is not the owner (`not_meeting_owner`)", body = quorum_web::Problem),
         (status = 404, description = "unknown, or the caller does not take part", body = quorum_web::Problem),
         (status = 409, description = "the meeting was cancelled", body = quorum_web::Problem),
         (status = 413, description = "over `meeting.recording_max_bytes`", body = quorum_web::Problem),
         (status = 415, description = "not a supported audio format", body = quorum_web::Problem),
-        (status = 422, description = "empty or undecodable audio, or `participantId` is not a participant", body = quorum_web::Problem),
+        (status = 422, description = "empty, undecodable or implausible audio (a sample rate outside 8–192 kHz, more than 8 channels, more audio than its size can hold), longer than `meeting.recording_max_duration_secs`, or `participantId` is not a participant", body = quorum_web::Problem),
+        (status = 429, description = "the caller's quota of audio for 24 hours (`meeting.recording_quota_secs`) would be exceeded; `Retry-After` says when there is room", body = quorum_web::Problem,
+            headers(("Retry-After" = u64, description = "seconds until the quota has room"))),
     )
 )]
 #[tracing::instrument(skip_all, fields(caller = %caller, meeting = %id))]
@@ -188,216 +193,18 @@ pub(crate) async fn audio(
     Ok(res)
 }
 
-/// An admitted upload: who sends it, for which meeting, as whose track.
-struct Upload {
-    meeting: MeetingId,
-    caller: Uuid,
-    speaker: Uuid,
-    /// Whether `speaker` was named (query or form) rather than defaulted to the caller.
-    speaker_given: bool,
-    participants: Vec<Uuid>,
-    id: Uuid,
-}
-
-impl Upload {
-    /// Checks everything knowable before the body: 404 when the caller does not take part,
-    /// 409 when cancelled, 422 when `speaker` is not a participant, 413 from the length.
-    async fn admit(
-        state: &AppState,
-        caller: Uuid,
-        raw_id: &str,
-        speaker: Option<Uuid>,
-        declared: Option<u64>,
-        multipart: bool,
-    ) -> Result<Self, ApiError> {
-        let meeting = MeetingId::from(parse_id(raw_id, MeetingId::WHAT)?);
-        let (record, participants) = state.visible(caller, meeting).await?;
-        record.status.apply(Action::Record)?;
-        let max = state.recordings.max_bytes();
-        let allowed = if multipart {
-            max.saturating_add(MULTIPART_SLACK)
-        } else {
-            max
-        };
-        if declared.is_some_and(|n| n > allowed) {
-            return Err(ApiError::RecordingTooLarge(max));
-        }
-        let mut upload = Self {
-            meeting,
-            caller,
-            speaker: caller,
-            speaker_given: false,
-            participants: participants.into_iter().map(|p| p.user_id).collect(),
-            id: Uuid::now_v7(),
-        };
-        if let Some(speaker) = speaker {
-            upload.speak_as(speaker)?;
-        }
-        Ok(upload)
-    }
-
-    fn speak_as(&mut self, speaker: Uuid) -> Result<(), ApiError> {
-        if !self.participants.contains(&speaker) {
-            return Err(ApiError::NotParticipant(speaker));
-        }
-        self.speaker = speaker;
-        self.speaker_given = true;
-        Ok(())
-    }
-
-    async fn raw(
-        self,
-        state: &AppState,
-        body: &mut axum::body::BodyDataStream,
-        declared: Option<u64>,
-    ) -> Result<RecordingView, ApiError> {
-        let received = state
-            .recordings
-            .receive(self.meeting.as_uuid(), self.id, body)
-            .await?;
-        if let Some(n) = declared.filter(|n| *n != received.size) {
-            return Err(ApiError::UploadInterrupted(format!(
-                "received {} of the {n} bytes announced by Content-Length",
-                received.size
-            )));
-        }
-        self.store(state, received).await
-    }
-
-    async fn multipart(
-        mut self,
-        state: &AppState,
-        multipart: &mut Multipart,
-    ) -> Result<RecordingView, ApiError> {
-        let mut received: Option<Received> = None;
-        while let Some(mut field) = multipart
-            .next_field()
-            .await
-            .map_err(recording::multipart_error)?
-        {
-            let name = field.name().unwrap_or_default().to_owned();
-            match name.as_str() {
-                "file" if received.is_some() => {
-                    return Err(ValidationError("send one `file` per upload".into()).into());
-                }
-                "file" => {
-                    let meeting = self.meeting.as_uuid();
-                    received = Some(
-                        state
-                            .recordings
-                            .receive(meeting, self.id, &mut field)
-                            .await?,
-                    );
-                }
-                "participantId" => {
-                    let speaker = uuid_field(&mut field).await?;
-                    if self.speaker_given && self.speaker != speaker {
-                        return Err(ApiError::BadRequest(
-                            "`participantId` differs between the query and the form".into(),
-                        ));
-                    }
-                    self.speak_as(speaker)?;
-                }
-                _ => {} // other fields are skipped by the next `next_field`
-            }
-        }
-        let received = received.ok_or_else(|| {
-            ValidationError("a multipart upload needs a `file` field with the audio".into())
-        })?;
-        self.store(state, received).await
-    }
-
-    /// Decodes the file to check and measure it, then moves it into place and records it.
-    /// The last step runs as its own task so a client that goes away cannot interrupt it
-    /// half-way; it either commits the row with the file kept or removes the file.
-    async fn store(self, state: &AppState, received: Received) -> Result<RecordingView, ApiError> {
-        let path = received.file.path().to_owned();
-        let probe = tokio::task::spawn_blocking(move || quorum_audio::probe(&path))
-            .await
-            .map_err(|e| ApiError::File(std::io::Error::other(e)))??;
-        let state = state.clone();
-        let task = tokio::spawn(async move { self.finalize(&state, received, probe).await });
-        task.await
-            .map_err(|e| ApiError::File(std::io::Error::other(e)))?
-    }
-
-    async fn finalize(
-        self,
-        state: &AppState,
-        received: Received,
-        probe: quorum_audio::Probe,
-    ) -> Result<RecordingView, ApiError> {
-        let Received {
-            mut file,
-            size,
-            sha256,
-        } = received;
-        let format = probe.format.as_str();
-        file.rename(&format!("{}.{format}", self.id)).await?;
-        let now = now_millis();
-        let record = RecordingRecord {
-            id: self.id,
-            meeting_id: self.meeting.as_uuid(),
-            participant_id: self.speaker,
-            uploaded_by: self.caller,
-            format: format.to_string(),
-            size_bytes: i64::try_from(size).unwrap_or(i64::MAX),
-            sha256,
-            duration_ms: i64::try_from(probe.duration_ms).unwrap_or(i64::MAX),
-            path: file.path().to_string_lossy().into_owned(),
-            created_at: now,
-        };
-        let mut tx = state.db.begin().await?;
-        // Serializes with `end`: whichever commits second sees the other's write, so every
-        // recording is in `meeting.ended` or has its own `meeting.recording_added`.
-        repository::touch(&mut tx, self.meeting.as_uuid()).await?;
-        let (meeting, participants) =
-            authorize(&mut tx, self.caller, self.meeting, Who::Participant).await?;
-        meeting.status.apply(Action::Record)?;
-        if !participants.contains(&self.speaker) {
-            return Err(ApiError::NotParticipant(self.speaker));
-        }
-        recordings::insert(&mut tx, &record).await?;
-        let after_end = matches!(
-            meeting.status,
-            MeetingStatus::Ended | MeetingStatus::MinutesReady
-        );
-        if after_end {
-            events::recording_added(&state.outbox, &mut tx, &meeting, &participants, now).await?;
-        }
-        tx.commit().await?;
-        file.keep();
-        if after_end {
-            state.outbox.committed();
-        }
-        tracing::info!(meeting = %self.meeting, recording = %self.id, format, size, "recording stored");
-        Ok(RecordingView::from(record))
-    }
-}
-
-/// A short text field holding a UUID (read in bounded chunks, never the whole field).
-async fn uuid_field(field: &mut axum::extract::multipart::Field<'_>) -> Result<Uuid, ApiError> {
-    const MAX: usize = 64;
-    let mut text = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(recording::multipart_error)? {
-        text.extend_from_slice(&chunk);
-        if text.len() > MAX {
-            return Err(ValidationError("`participantId` must be a UUID".into()).into());
-        }
-    }
-    let text = String::from_utf8_lossy(&text);
-    Uuid::parse_str(text.trim()).map_err(|_| {
-        ValidationError(format!(
-            "`participantId` `{}` is not a valid UUID",
-            text.trim()
-        ))
-        .into()
-    })
-}
-
 /// A refusal; the connection closes when the rest of the body could not be drained.
 fn refused(e: ApiError, drained: bool) -> Response {
+    let retry_after = match &e {
+        ApiError::QuotaExceeded {
+            retry_after_secs, ..
+        } => Some(HeaderValue::from(*retry_after_secs)),
+        _ => None,
+    };
     let mut res = e.into_response();
+    if let Some(seconds) = retry_after {
+        res.headers_mut().insert(header::RETRY_AFTER, seconds);
+    }
     if !drained {
         res.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));

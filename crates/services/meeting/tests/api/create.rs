@@ -29,14 +29,55 @@ async fn create_returns_the_meeting_with_the_owner_as_first_participant() {
     assert_eq!(
         m["participants"],
         json!([
-            {"userId": owner, "name": "김민수", "email": "minsu@example.com"},
-            {"userId": guest, "name": "Alice", "email": "alice@example.com"},
+            {"userId": owner, "name": "김민수"},
+            {"userId": guest, "name": "Alice"},
         ])
     );
     let id = m["id"].as_str().unwrap();
     let again = app.get(&format!("/api/meetings/{id}"), guest).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(&again.body, m);
+}
+
+#[tokio::test]
+async fn a_meeting_with_a_strangers_id_does_not_reveal_their_address() {
+    let app = spawn_app().await;
+    let owner = app.given_user("Owner", "owner@example.com").await;
+    // Known to the owner by id only (a name search answers ids and names).
+    let stranger = app.given_user("Stranger", "stranger@private.example").await;
+    let res = app
+        .post(
+            "/api/meetings",
+            owner,
+            json!({"title": "Hello", "scheduledAt": "2025-03-01T09:00:00Z",
+                   "participantIds": [stranger]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{:?}", res.body);
+    assert_eq!(
+        res.body["participants"][1],
+        json!({"userId": stranger, "name": "Stranger"})
+    );
+    let id = res.body["id"].as_str().unwrap();
+    // Nor does any later answer, to either of them.
+    let path = format!("/api/meetings/{id}");
+    let update = json!({"title": "Hello again"});
+    for (user, other) in [(owner, "stranger@private"), (stranger, "owner@example")] {
+        for answer in [
+            app.get(&path, user).await,
+            app.get("/api/meetings", user).await,
+        ] {
+            assert_eq!(answer.status, StatusCode::OK);
+            assert!(
+                !answer.body.to_string().contains(other),
+                "{:?}",
+                answer.body
+            );
+        }
+    }
+    let edited = app.put(&path, owner, update).await;
+    assert_eq!(edited.status, StatusCode::OK, "{:?}", edited.body);
+    assert!(!edited.body.to_string().contains("@"), "{:?}", edited.body);
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod directory;
 mod events;
 mod helpers;
 mod lifecycle;
+mod limits;
 mod pipeline;
 mod read;
 mod recordings;

@@ -292,8 +292,9 @@ async fn only_participants_upload_and_only_as_participants() {
     let res = app.recordings(outsider, id).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 
+    // The owner may name any participant, but not an outsider.
     let query = format!("?participantId={outsider}");
-    let res = app.upload_as(guest, id, &a.wav, "audio/wav", &query).await;
+    let res = app.upload_as(owner, id, &a.wav, "audio/wav", &query).await;
     assert_eq!(
         res.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -304,7 +305,7 @@ async fn only_participants_upload_and_only_as_participants() {
     assert!(res.detail().contains(&outsider.to_string()));
 
     let res = app
-        .upload_form(guest, id, &a.wav, "a.wav", Some(outsider))
+        .upload_form(owner, id, &a.wav, "a.wav", Some(outsider))
         .await;
     assert_eq!(
         res.status,
@@ -316,12 +317,12 @@ async fn only_participants_upload_and_only_as_participants() {
 
     // The query and the form must agree on the speaker.
     let res = app
-        .upload_request(guest, id, &format!("?participantId={owner}"))
+        .upload_request(owner, id, &format!("?participantId={guest}"))
         .header(
             "content-type",
             format!("multipart/form-data; boundary={BOUNDARY}"),
         )
-        .body(crate::audio::form(&a.wav, "a.wav", Some(guest)))
+        .body(crate::audio::form(&a.wav, "a.wav", Some(owner)))
         .send()
         .await
         .unwrap();

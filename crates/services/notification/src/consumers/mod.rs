@@ -7,6 +7,7 @@
 //! | `notification.todo.queue` | `todo.events`, `todo.*` | `notification.todo` |
 //! | `notification.ai.queue` | `ai.events`, `ai.analysis.completed` | `notification.ai` |
 //! | `notification.user.queue` | `user.events`, `user.*` | `notification.user` (the user directory, [`quorum_directory`]) |
+//! | `notification.auth.queue` | `user.events`, `auth.email_change_requested` | `notification.auth` (the code of an e-mail change, [`confirm`]) |
 //!
 //! An event is handled in one transaction: the inbox row, what the service remembers of it
 //! ([`plan`]), one in-app notification per recipient and the e-mail deliveries with their
@@ -14,6 +15,7 @@
 //! notifications go to open streams. `meeting.deleted` deletes what was sent about the
 //! meeting instead, and events about a deleted meeting notify nobody ([`deletion`]).
 
+pub(crate) mod confirm;
 pub(crate) mod deletion;
 pub(crate) mod notify;
 pub(crate) mod plan;
@@ -22,7 +24,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use quorum_bus::{Apply, Envelope, HandleError, Subscription};
-use quorum_contracts::events::{AI_ANALYSIS_COMPLETED, MEETING_DELETED};
+use quorum_contracts::events::{
+    AI_ANALYSIS_COMPLETED, AUTH_EMAIL_CHANGE_REQUESTED, MEETING_DELETED,
+};
 use quorum_contracts::exchanges;
 use quorum_service::deleted_meetings;
 use quorum_store::Tx;
@@ -69,6 +73,12 @@ pub(crate) const EVENT_CONSUMERS: [Consumer; 4] = [
         "notification.ai",
     ),
 ];
+
+pub(crate) const AUTH_CONSUMER: Consumer = consumer(
+    "notification.auth.queue",
+    &[(exchanges::USER, AUTH_EMAIL_CHANGE_REQUESTED)],
+    "notification.auth",
+);
 
 pub(crate) const USER_CONSUMER: Consumer = Consumer {
     subscription: quorum_directory::subscription("notification.user.queue"),

@@ -5,8 +5,11 @@
 //! the meeting (or to-do) title contains Hangul, else English ([`Locale::choose`]). Korean
 //! messages show times in KST (UTC+9), English ones in UTC, both labelled.
 
+mod confirm;
 mod en;
 mod ko;
+
+pub(crate) use confirm::email_change;
 
 use chrono::{DateTime, Utc};
 

@@ -4,6 +4,7 @@
 #![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 mod access;
+mod confirm;
 mod deletion;
 mod email;
 mod failures;

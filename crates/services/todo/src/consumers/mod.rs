@@ -3,12 +3,15 @@
 //! cached lists and stats of every touched user are evicted.
 //!
 //! - [`meeting_ended`]: `todo.meeting.queue` ← `meeting.events` `meeting.ended`;
+//! - [`meeting_changed`]: `todo.meeting_changed.queue` ← `meeting.events` `meeting.created`,
+//!   `meeting.started` (who takes part, before the meeting ends);
 //! - [`analysis`]: `todo.ai.queue` ← `ai.events` `ai.analysis.completed`;
 //! - [`meeting_deleted`]: `todo.meeting_deleted.queue` ← `meeting.events` `meeting.deleted`;
 //! - [`directory`]: `todo.user.queue` ← `user.events` `user.*`.
 
 pub(crate) mod analysis;
 pub(crate) mod directory;
+pub(crate) mod meeting_changed;
 pub(crate) mod meeting_deleted;
 pub(crate) mod meeting_ended;
 

@@ -35,6 +35,30 @@ pub(crate) async fn upsert(
     Ok(())
 }
 
+/// Remembers a meeting announced before it ended (`meeting.created`, `meeting.started`):
+/// a new row, or the owner filled in on a row that lacks one. A title already known is kept
+/// (`meeting.ended`, which may be handled first, carries the final one).
+pub(crate) async fn learn(
+    conn: &mut AnyConnection,
+    meeting: Uuid,
+    owner: Uuid,
+    title: &str,
+    now: i64,
+) -> Result<(), Failure> {
+    sqlx::query(
+        "INSERT INTO meetings (meeting_id, owner_id, title, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (meeting_id) DO UPDATE SET \
+         owner_id = COALESCE(meetings.owner_id, excluded.owner_id)",
+    )
+    .bind(meeting.to_string())
+    .bind(owner.to_string())
+    .bind(title)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Deletes everything kept for a deleted meeting: its todos with their status history, its
 /// participants and its row. Returns the users whose lists and stats may have shown it (the
 /// todos' assignees and creators, and the participants).

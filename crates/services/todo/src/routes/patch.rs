@@ -6,16 +6,17 @@ use axum::extract::State;
 use quorum_store::now_millis;
 use quorum_web::{CurrentUser, Json, PathId};
 
-use super::todos::known_user;
 use super::TodoId;
 use crate::app::{access, Access, AppState};
+use crate::assign;
 use crate::domain::{parse_due_date, Title, TodoStatus, ValidationError};
 use crate::error::ApiError;
 use crate::events;
 use crate::repository::todos;
 use crate::views::{PatchTodo, TodoView};
 
-/// Changes a todo (assignee, creator or the meeting's owner). Status moves forward only:
+/// Changes a todo (assignee, creator or the meeting's owner); a new assignee follows the
+/// rule of `POST /api/todos` (an unchanged one is not checked again). Status moves forward only:
 /// `OPEN → IN_PROGRESS → DONE` or `OPEN → DONE`; each change is recorded in the status
 /// history and published as `todo.status_changed` (and `todo.completed` on DONE).
 #[utoipa::path(
@@ -24,7 +25,7 @@ use crate::views::{PatchTodo, TodoView};
     responses(
         (status = 200, body = TodoView),
         (status = 401, body = quorum_web::Problem),
-        (status = 403, description = "a participant who may read but not change it", body = quorum_web::Problem),
+        (status = 403, description = "`todo_forbidden`: a participant who may read but not change it; `todo_assignee_forbidden`: a new assignee who is neither the caller nor a participant of the todo's meeting who shares it with the caller", body = quorum_web::Problem),
         (status = 404, body = quorum_web::Problem),
         (status = 409, description = "a backwards status change, or a concurrent change", body = quorum_web::Problem),
         (status = 422, body = quorum_web::Problem),
@@ -89,7 +90,7 @@ pub(crate) async fn patch(
     if let Some(assignee) = body.assignee_id {
         if assignee != todo.assignee_id {
             todo.assignee_name = match assignee {
-                Some(a) => known_user(&mut tx, caller, a).await?,
+                Some(a) => assign::assignee(&mut tx, caller, todo.meeting_id, a).await?,
                 None => None,
             };
             todo.assignee_id = assignee;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::TodoId;
 use crate::app::{access, Access, AppState};
+use crate::assign;
 use crate::domain::{parse_due_date, Source, Title, TodoStatus, ValidationError};
 use crate::error::ApiError;
 use crate::events;
@@ -105,13 +106,15 @@ pub(crate) async fn list(
     Ok(Json(Page::new(items, req, total)))
 }
 
-/// Creates a todo by hand; the caller is its creator.
+/// Creates a todo by hand; the caller is its creator. It may be assigned to the caller or,
+/// for a todo of a meeting the caller takes part in, to one of its participants.
 #[utoipa::path(
     post, path = "/api/todos", tag = "todos", request_body = CreateTodo,
     responses(
         (status = 201, body = TodoView, headers(("Location" = String, description = "the new todo"))),
         (status = 401, body = quorum_web::Problem),
-        (status = 422, description = "invalid field or unknown assignee", body = quorum_web::Problem),
+        (status = 403, description = "`todo_assignee_forbidden`: the assignee is neither the caller nor a participant of the todo's meeting who shares it with the caller", body = quorum_web::Problem),
+        (status = 422, description = "invalid field, a meeting the caller does not take part in, or an assignee no longer registered", body = quorum_web::Problem),
     )
 )]
 #[tracing::instrument(skip_all, fields(caller = %caller))]
@@ -124,10 +127,6 @@ pub(crate) async fn create(
     let due_date = body.due_date.as_deref().map(parse_due_date).transpose()?;
 
     let mut tx = state.db.begin().await?;
-    let assignee_name = match body.assignee_id {
-        Some(a) => Some(known_user(&mut tx, caller, a).await?),
-        None => None,
-    };
     if let Some(m) = body.meeting_id {
         if quorum_service::deleted_meetings::is_deleted(&mut tx, m).await? {
             return Err(ValidationError(format!("`meetingId` {m} names a deleted meeting")).into());
@@ -140,6 +139,10 @@ pub(crate) async fn create(
             .into());
         }
     }
+    let assignee_name = match body.assignee_id {
+        Some(a) => assign::assignee(&mut tx, caller, body.meeting_id, a).await?,
+        None => None,
+    };
     let now = now_millis();
     let todo = TodoRecord {
         id: Uuid::now_v7(),
@@ -148,7 +151,7 @@ pub(crate) async fn create(
         status: TodoStatus::Open,
         source: Source::Manual,
         assignee_id: body.assignee_id,
-        assignee_name: assignee_name.flatten(),
+        assignee_name,
         meeting_title: None,
         due_date,
         created_by: Some(caller),
@@ -167,23 +170,6 @@ pub(crate) async fn create(
         headers.insert(header::LOCATION, v);
     }
     Ok((StatusCode::CREATED, headers, Json(TodoView::from(todo))))
-}
-
-/// The directory's name for `user` (`None` for the caller before the directory heard of
-/// them: the gateway vouches for the caller), or 422 naming `assigneeId`.
-pub(crate) async fn known_user(
-    conn: &mut quorum_store::sqlx::AnyConnection,
-    caller: Uuid,
-    user: Uuid,
-) -> Result<Option<String>, ApiError> {
-    match meetings::user_name(conn, user).await? {
-        Some(name) => Ok(Some(name)),
-        None if user == caller => Ok(None),
-        None => Err(ValidationError(format!(
-            "`assigneeId` {user} is not a known user; assign todos to registered users"
-        ))
-        .into()),
-    }
 }
 
 /// One todo: for its assignee, its creator, and the participants of its meeting.

@@ -10,7 +10,7 @@ async fn a_todo_created_by_hand_can_be_read_back() {
     let app = spawn_app().await;
     let me = app.given_user("Me").await;
     let bob = app.given_user("Bob").await;
-    let meeting = Uuid::now_v7();
+    let meeting = app.scheduled(me, &[bob]).await;
     let res = app
         .post(
             "/api/todos",
@@ -72,7 +72,7 @@ async fn bad_input_is_a_4xx_naming_the_field() {
         ),
         (
             json!({"title": "ok", "assigneeId": Uuid::now_v7()}),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::FORBIDDEN,
             "`assigneeId`",
         ),
         (
@@ -156,11 +156,16 @@ async fn user_events_out_of_order_show_the_latest_name_and_never_revive_a_delete
     let app = spawn_app().await;
     let me = app.given_user("Me").await;
     let gone = app.given_user("Gone Before").await;
+    let renamed = Uuid::now_v7();
+    let meeting = app.scheduled(me, &[gone, renamed]).await;
     let before = app
-        .todo(me, json!({"title": "Hand over", "assigneeId": gone}))
+        .todo(
+            me,
+            json!({"title": "Hand over", "assigneeId": gone, "meetingId": meeting}),
+        )
         .await;
     assert_eq!(before["assigneeName"], "Gone Before");
-    let history = quorum_test_support::users::OutOfOrder::for_users(gone, Uuid::now_v7());
+    let history = quorum_test_support::users::OutOfOrder::for_users(gone, renamed);
     history
         .deliver(&*app.broker, &app.test_db.db, "todo.directory")
         .await;
@@ -174,7 +179,7 @@ async fn user_events_out_of_order_show_the_latest_name_and_never_revive_a_delete
     let after = app
         .todo(
             me,
-            json!({"title": "Review", "assigneeId": history.renamed}),
+            json!({"title": "Review", "assigneeId": history.renamed, "meetingId": meeting}),
         )
         .await;
     assert_eq!(after["assigneeName"], "Latest Name");

@@ -36,8 +36,12 @@ async fn the_creator_deletes_a_todo_and_it_is_gone_from_every_list() {
     let me = app.given_user("Me").await;
     let bob = app.given_user("Bob").await;
     let keep = app.todo(me, json!({"title": "Keep this"})).await;
+    let meeting = app.scheduled(me, &[bob]).await;
     let todo = app
-        .todo(me, json!({"title": "Drop this", "assigneeId": bob}))
+        .todo(
+            me,
+            json!({"title": "Drop this", "assigneeId": bob, "meetingId": meeting}),
+        )
         .await;
     let id = todo["id"].as_str().unwrap().to_string();
     let path = format!("/api/todos/{id}");
@@ -79,7 +83,7 @@ async fn the_creator_deletes_a_todo_and_it_is_gone_from_every_list() {
     assert_eq!(gone.assignee_id, Some(bob));
     assert_eq!(gone.created_by, Some(me));
     assert_eq!(gone.deleted_by, me);
-    assert_eq!(gone.meeting_id, None);
+    assert_eq!(gone.meeting_id, Some(meeting));
 
     let res = app.get("/api/todos/not-a-uuid", me).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
@@ -102,8 +106,12 @@ async fn an_assignee_who_did_not_create_it_gets_403_and_outsiders_404() {
     let me = app.given_user("Me").await;
     let bob = app.given_user("Bob").await;
     let eve = app.given_user("Eve").await;
+    let meeting = app.scheduled(me, &[bob]).await;
     let todo = app
-        .todo(me, json!({"title": "Mine to drop", "assigneeId": bob}))
+        .todo(
+            me,
+            json!({"title": "Mine to drop", "assigneeId": bob, "meetingId": meeting}),
+        )
         .await;
     let path = format!("/api/todos/{}", todo["id"].as_str().unwrap());
 

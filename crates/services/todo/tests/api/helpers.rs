@@ -10,8 +10,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use quorum_bus::{Broker, Envelope, QueueSpec};
 use quorum_contracts::events::{
-    ActionItemRef, AnalysisCompleted, MeetingEnded, ParticipantRef, AI_ANALYSIS_COMPLETED,
-    MEETING_ENDED,
+    ActionItemRef, AnalysisCompleted, MeetingChanged, MeetingEnded, ParticipantRef,
+    AI_ANALYSIS_COMPLETED, MEETING_CREATED, MEETING_ENDED,
 };
 use quorum_contracts::{exchanges, SCHEMA_VERSION};
 use quorum_test_support::service::{self, Served};
@@ -128,6 +128,15 @@ impl TestApp {
         user
     }
 
+    /// A scheduled meeting of `owner` with `guests`, announced by `meeting.created` and
+    /// handled; returns its id.
+    pub(crate) async fn scheduled(&self, owner: Uuid, guests: &[Uuid]) -> Uuid {
+        let meeting = Uuid::now_v7();
+        self.deliver(exchanges::MEETING, &created(meeting, owner, guests))
+            .await;
+        meeting
+    }
+
     /// Rows in the consumer inbox for `event` (1 once handled).
     pub(crate) async fn handled(&self, event: Uuid) -> bool {
         sqlx::query("SELECT 1 FROM inbox WHERE event_id = $1")
@@ -149,6 +158,26 @@ impl TestApp {
     pub(crate) async fn events(&self, n: usize) -> Vec<Envelope> {
         service::next_events(&*self.broker, EVENTS_QUEUE, n).await
     }
+}
+
+/// A `meeting.created` envelope for `meeting` owned by `owner`, inviting `guests`.
+pub(crate) fn created(meeting: Uuid, owner: Uuid, guests: &[Uuid]) -> Envelope {
+    let payload = MeetingChanged {
+        meeting_id: meeting,
+        meeting_title: "Planning".into(),
+        owner_id: owner,
+        scheduled_time: meeting_time(),
+        participant_ids: [owner].iter().chain(guests).copied().collect(),
+        occurred_at: Utc::now(),
+    };
+    Envelope::new(
+        MEETING_CREATED,
+        "quorum/meeting",
+        Some(meeting.to_string()),
+        SCHEMA_VERSION,
+        &payload,
+    )
+    .unwrap()
 }
 
 /// A `meeting.ended` envelope for `meeting` owned by `owner`, with named participants.

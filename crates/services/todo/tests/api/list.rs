@@ -10,7 +10,7 @@ async fn the_list_holds_the_callers_todos_filtered_and_paginated() {
     let me = app.given_user("Me").await;
     let bob = app.given_user("Bob").await;
     let m1 = Uuid::now_v7();
-    let m2 = Uuid::now_v7();
+    let m2 = app.scheduled(me, &[bob]).await;
     for i in 0..5 {
         app.todo(me, json!({"title": format!("mine {i}"), "meetingId": m1}))
             .await;
@@ -24,8 +24,11 @@ async fn the_list_holds_the_callers_todos_filtered_and_paginated() {
     let bobs_own = app
         .todo(bob, json!({"title": "bob's own", "assigneeId": bob}))
         .await;
-    app.todo(bob, json!({"title": "bob's for me", "assigneeId": me}))
-        .await;
+    app.todo(
+        bob,
+        json!({"title": "bob's for me", "assigneeId": me, "meetingId": m2}),
+    )
+    .await;
 
     let page = app.get("/api/todos?size=3", me).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -127,8 +130,12 @@ async fn cached_lists_show_every_write_of_every_involved_user() {
     let app = spawn_app().await;
     let me = app.given_user("Me").await;
     let bob = app.given_user("Bob").await;
+    let meeting = app.scheduled(me, &[bob]).await;
     let t = app
-        .todo(me, json!({"title": "Cache me", "assigneeId": bob}))
+        .todo(
+            me,
+            json!({"title": "Cache me", "assigneeId": bob, "meetingId": meeting}),
+        )
         .await;
     let path = format!("/api/todos/{}", t["id"].as_str().unwrap());
     // Both lists are now cached.
@@ -153,8 +160,11 @@ async fn cached_lists_show_every_write_of_every_involved_user() {
         assert_eq!(list.body["items"][0]["title"], "Cached");
     }
     // A new todo shows at once in the assignee's cached list.
-    app.todo(me, json!({"title": "Another", "assigneeId": bob}))
-        .await;
+    app.todo(
+        me,
+        json!({"title": "Another", "assigneeId": bob, "meetingId": meeting}),
+    )
+    .await;
     assert_eq!(app.get("/api/todos", bob).await.body["total"], 2);
     // Reassigning away drops it from Bob's list.
     app.patch(&path, me, json!({"assigneeId": me})).await;

@@ -2,6 +2,7 @@
 
 #![allow(clippy::restriction)] // test code: a failed step should stop the test
 
+mod assign;
 mod crud;
 mod dedupe;
 mod delete;

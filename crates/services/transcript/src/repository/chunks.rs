@@ -154,6 +154,67 @@ pub(crate) async fn recordings_of(
     rows.iter().map(|r| uuid(r)).collect()
 }
 
+/// How many of the job's pending chunks are on the work queue.
+pub(crate) async fn in_flight(conn: &mut AnyConnection, task_id: &str) -> Result<u64, Failure> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM stt_chunks \
+         WHERE task_id = $1 AND status = 'PENDING' AND queued_at IS NOT NULL",
+    )
+    .bind(task_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The first `limit` pending chunks of the job not on the work queue, in index order.
+pub(crate) async fn waiting(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    limit: u64,
+) -> Result<Vec<u32>, Failure> {
+    let rows: Vec<i64> = sqlx::query_scalar(
+        "SELECT idx FROM stt_chunks WHERE task_id = $1 AND status = 'PENDING' \
+         AND queued_at IS NULL ORDER BY idx LIMIT $2",
+    )
+    .bind(task_id)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect())
+}
+
+/// Records that the chunk is on the work queue (`Some(now)`), or no longer is (`None`).
+pub(crate) async fn set_queued(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    index: u32,
+    at: Option<i64>,
+) -> Result<(), Failure> {
+    sqlx::query("UPDATE stt_chunks SET queued_at = $1 WHERE task_id = $2 AND idx = $3")
+        .bind(at)
+        .bind(task_id)
+        .bind(i64::from(index))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Forgets that pending chunks queued before `before` are on the work queue (their message
+/// expired or was dead-lettered unsettled), so they are queued again; how many.
+pub(crate) async fn requeue_older(conn: &mut AnyConnection, before: i64) -> Result<u64, Failure> {
+    let done = sqlx::query(
+        "UPDATE stt_chunks SET queued_at = NULL \
+         WHERE status = 'PENDING' AND queued_at IS NOT NULL AND queued_at < $1",
+    )
+    .bind(before)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// `(pending, done, failed)` counts of the job's chunks.
 pub(crate) async fn counts(
     conn: &mut AnyConnection,

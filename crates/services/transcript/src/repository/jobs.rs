@@ -193,11 +193,27 @@ pub(crate) async fn grow_job(
     Ok(())
 }
 
-/// Open jobs whose chunks are not (all) on the work queue, oldest first.
-pub(crate) async fn unqueued_jobs(conn: &mut AnyConnection) -> Result<Vec<JobRecord>, Failure> {
+/// Marks the job enqueued if it was not; `true` when this call did.
+pub(crate) async fn first_enqueued(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    now: i64,
+) -> Result<bool, Failure> {
+    let done = sqlx::query(
+        "UPDATE stt_jobs SET enqueued = 1, updated_at = $1 WHERE task_id = $2 AND enqueued = 0",
+    )
+    .bind(now)
+    .bind(task_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Open jobs, oldest first (the sweeper tops up their share of the work queue).
+pub(crate) async fn open_jobs(conn: &mut AnyConnection) -> Result<Vec<JobRecord>, Failure> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLS} FROM stt_jobs WHERE enqueued = 0 AND status IN ('PENDING', 'RUNNING') \
-         ORDER BY created_at LIMIT 100"
+        "SELECT {COLS} FROM stt_jobs WHERE status IN ('PENDING', 'RUNNING') \
+         ORDER BY created_at LIMIT 1000"
     ))
     .fetch_all(conn)
     .await?;

@@ -6,8 +6,8 @@ mod jobs;
 
 pub(crate) use chunks::{ChunkRecord, ChunkStatus};
 pub(crate) use jobs::{
-    delete_job, grow_job, insert_job, job, job_for_meeting, lock_open_job, set_enqueued,
-    set_job_status, stale_jobs, unqueued_jobs, JobMode, JobRecord, JobStatus,
+    delete_job, first_enqueued, grow_job, insert_job, job, job_for_meeting, lock_open_job,
+    open_jobs, set_enqueued, set_job_status, stale_jobs, JobMode, JobRecord, JobStatus,
 };
 
 use quorum_contracts::events::ParticipantRef;

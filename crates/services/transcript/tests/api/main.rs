@@ -10,3 +10,5 @@ mod ingest;
 mod openai;
 mod recording;
 mod review;
+mod turns;
+mod unheard;

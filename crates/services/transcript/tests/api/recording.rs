@@ -78,7 +78,7 @@ impl SpeechToText for FakeStt {
     }
 }
 
-fn track(path: PathBuf, participant: Option<Uuid>) -> RecordingRef {
+pub(crate) fn track(path: PathBuf, participant: Option<Uuid>) -> RecordingRef {
     RecordingRef {
         recording_id: Uuid::now_v7(),
         url: format!("file://{}", path.display()),
@@ -108,7 +108,7 @@ fn two_tracks(app: &TestApp, alice: Uuid, bob: Uuid) -> Vec<RecordingRef> {
     vec![track(alice_track, Some(alice)), track(bob_track, Some(bob))]
 }
 
-fn with_tracks(mut e: MeetingEnded, tracks: Vec<RecordingRef>) -> MeetingEnded {
+pub(crate) fn with_tracks(mut e: MeetingEnded, tracks: Vec<RecordingRef>) -> MeetingEnded {
     e.audio_file_url = tracks.first().map(|t| t.url.clone());
     e.recordings = tracks;
     e
