@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
-use quorum_gateway::{Gateway, InProcess, RedisRateLimiter, Upstream};
+use quorum_gateway::{Callers, Gateway, InProcess, RedisRateLimiter, Upstream};
 use quorum_store::Db;
 use quorum_telemetry::{BuildInfo, HealthRegistry};
 use quorum_web::management::{Management, ManagementListener};
@@ -34,10 +34,7 @@ pub(crate) fn gateway(
     prometheus: PrometheusHandle,
 ) -> anyhow::Result<Router> {
     let mut gateway_settings = settings.gateway.clone();
-    // One source of truth for what the identity service signs and the gateway expects.
-    gateway_settings.auth.issuer = settings.identity.issuer.clone();
-    gateway_settings.auth.audience = settings.identity.audience.clone();
-    gateway_settings.auth.max_token_lifetime_secs = settings.identity.access_ttl_secs;
+    gateway_settings.auth = crate::callers::auth_settings(settings);
     let recording_max = settings.meeting.recording_max_bytes;
     if plan.runs("meeting") && (gateway_settings.upload_body_limit_bytes as u64) < recording_max {
         tracing::warn!(
@@ -87,10 +84,21 @@ pub(crate) fn gateway(
 /// `Idempotency-Key` replay.
 /// A `--role read` instance refuses other methods with 421 (Misdirected Request): the
 /// gateway sends writes to the write group.
-pub(crate) fn service_router(name: &'static str, router: Router, db: Db, role: Role) -> Router {
+/// Without a gateway in the process, `callers` checks every request first (inside the
+/// metrics, so refusals are counted): the caller is known before anything else runs.
+pub(crate) fn service_router(
+    name: &'static str,
+    router: Router,
+    db: Db,
+    role: Role,
+    callers: Option<&Callers>,
+) -> Router {
     let mut router = router.layer(quorum_web::idempotency::layer(db));
     if role == Role::Read {
         router = router.layer(axum::middleware::from_fn(reads_only));
+    }
+    if let Some(callers) = callers {
+        router = callers.layer(router);
     }
     router.layer(axum::middleware::from_fn_with_state(
         name,

@@ -10,11 +10,13 @@
 //!   listener (port 0 works), and runs until the shutdown future resolves, draining
 //!   in-flight work; what it puts together lives beside it: `services` (the six services
 //!   over the shared backends, a loop over `plan::SERVICES`), `backends` (stores and
-//!   broker), `front` (the gateway and the layers of every service router), `health`
+//!   broker), `front` (the gateway and the layers of every service router), `callers`
+//!   (without a gateway in the process, the services' own check of their callers), `health`
 //!   (the process's health indicators) and `disk` (the data directory, private to the
 //!   server's user).
 
 mod backends;
+mod callers;
 pub mod cli;
 mod disk;
 mod front;

@@ -174,6 +174,18 @@ impl Plan {
                  evictions."
             ));
         }
+        let keys = settings.gateway.auth.jwks_upstream.as_str();
+        if !self.gateway
+            && !self.runs(keys)
+            && !settings.gateway.upstreams.contains_key(keys)
+        {
+            return Err(format!(
+                "gateway.upstreams.{keys}: `quorum serve {part}` checks every caller's access \
+                 token itself, against the signing keys the {keys} service publishes; give its \
+                 instances' URLs (QUORUM_GATEWAY__UPSTREAMS__{}=http://{keys}:8080)",
+                keys.to_ascii_uppercase()
+            ));
+        }
         if self.gateway {
             for route in &settings.gateway.routes {
                 let name = route.upstream.as_str();
@@ -239,6 +251,17 @@ mod tests {
         settings.backends.amqp_url = "amqp://localhost".into();
         assert!(plan.check(&settings).unwrap_err().contains("redis_url"));
         settings.backends.redis_url = "redis://localhost".into();
+        // It verifies its callers against the identity service's keys: where are they?
+        let err = plan.check(&settings).unwrap_err();
+        assert!(err.contains("gateway.upstreams.identity"), "{err}");
+        Plan::parse(&names(&["identity"]), Role::All)
+            .unwrap()
+            .check(&settings)
+            .unwrap();
+        settings
+            .gateway
+            .upstreams
+            .insert("identity".into(), "http://identity:8080".parse().unwrap());
         plan.check(&settings).unwrap();
         // A read-only process cannot front the system.
         let reader = Plan::parse(&names(&["meeting", "gateway"]), Role::Read).unwrap();
@@ -262,6 +285,10 @@ mod tests {
         settings.backends.amqp_url = "amqp://localhost".into();
         settings.backends.redis_url = "redis://localhost".into();
         settings.backends.database_url = "postgres://db/quorum_meeting".into();
+        settings
+            .gateway
+            .upstreams
+            .insert("identity".into(), "http://identity:8080".parse().unwrap());
         Plan::parse(&names(&["meeting"]), Role::Read)
             .unwrap()
             .check(&settings)

@@ -228,6 +228,19 @@ async fn build(
     })
 }
 
+/// The identity settings, with what follows from the rest of the configuration: a new
+/// e-mail address is confirmed by a code sent to it whenever e-mail can be sent.
+fn identity_settings(settings: &Settings) -> quorum_identity::Settings {
+    let mut identity = settings.identity.clone();
+    identity.confirm_email_changes = settings
+        .notification
+        .smtp
+        .host
+        .as_deref()
+        .is_some_and(|h| !h.trim().is_empty());
+    identity
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +268,7 @@ mod tests {
                 "meeting.pipeline.queue <- todo.events todo.deleted",
                 "meeting.user.queue <- user.events user.*",
                 "notification.ai.queue <- ai.events ai.analysis.completed",
+                "notification.auth.queue <- user.events auth.email_change_requested",
                 "notification.meeting.queue <- meeting.events meeting.*",
                 "notification.queue <- notification.jobs notification.email",
                 "notification.todo.queue <- todo.events todo.*",
@@ -280,17 +294,4 @@ mod tests {
             assert!(topology.queues.iter().any(|q| q.name == work_queue));
         }
     }
-}
-
-/// The identity settings, with what follows from the rest of the configuration: a new
-/// e-mail address is confirmed by a code sent to it whenever e-mail can be sent.
-fn identity_settings(settings: &Settings) -> quorum_identity::Settings {
-    let mut identity = settings.identity.clone();
-    identity.confirm_email_changes = settings
-        .notification
-        .smtp
-        .host
-        .as_deref()
-        .is_some_and(|h| !h.trim().is_empty());
-    identity
 }

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::backends::{shared_broker, shared_stores};
+use crate::callers::callers;
 use crate::front::{body_limit, gateway, management, management_router, service_router};
 use crate::health::{cache_indicator, health_registry};
 use crate::plan::Plan;
@@ -44,7 +45,8 @@ impl Application {
     /// consumers and relays, builds the gateway when the plan has it (services of other
     /// processes reached over HTTP, `gateway.upstreams`), and binds the listener
     /// (`server.port = 0` picks a free port). A process without the gateway serves its
-    /// services' routers directly, trusting `x-quorum-user-id`: only the gateway may reach it.
+    /// services' routers directly, each request's caller verified from its access token
+    /// (`callers.rs`), never taken from `x-quorum-user-id`.
     pub async fn build_plan(settings: Settings, plan: Plan) -> anyhow::Result<Self> {
         let prometheus = quorum_telemetry::metrics::install();
         let data = settings.data.dir.clone();
@@ -83,9 +85,17 @@ impl Application {
             registry.register(cache_indicator(stores.cache.clone()));
         }
 
+        // Without the gateway in this process the services are reached over the network:
+        // they check their callers themselves.
+        let callers = if plan.gateway() || running.is_empty() {
+            None
+        } else {
+            Some(callers(&settings, &running, stores.revocations.clone())?)
+        };
         let mut service_routers = Vec::new();
         for s in &running {
-            let router = service_router(s.name, s.router.clone(), s.db.clone(), plan.role());
+            let (db, role) = (s.db.clone(), plan.role());
+            let router = service_router(s.name, s.router.clone(), db, role, callers.as_ref());
             let router = body_limit(s.name, router, &settings)?;
             service_routers.push((s.name, router));
         }
@@ -177,9 +187,10 @@ impl Application {
             .await
     }
 
-    /// A service's own router, without the gateway in front (it trusts `x-quorum-user-id`).
-    /// For benchmarks and diagnostics that compare the gateway with a direct call; never
-    /// expose it on a network.
+    /// A service's own router, without the gateway in front. In a process with the gateway
+    /// it trusts `x-quorum-user-id` (the gateway's in-process calls set it): for benchmarks
+    /// and diagnostics that compare the gateway with a direct call; never expose it on a
+    /// network. In a process without the gateway it verifies its callers (`callers.rs`).
     pub fn service_router(&self, name: &str) -> Option<Router> {
         self.services
             .iter()

@@ -206,8 +206,7 @@ impl Authenticator {
                 return None;
             }
         };
-        let verifier = match Verifier::new(&jwks, &self.issuer, &self.audience, self.max_lifetime)
-        {
+        let verifier = match Verifier::new(&jwks, &self.issuer, &self.audience, self.max_lifetime) {
             Ok(v) => Arc::new(v),
             Err(e) => {
                 tracing::warn!(error = %e, "the jwks holds no usable key");
@@ -421,7 +420,10 @@ mod tests {
             .unwrap();
         let headers = |t: &str| {
             let mut h = HeaderMap::new();
-            h.insert(header::AUTHORIZATION, format!("Bearer {t}").parse().unwrap());
+            h.insert(
+                header::AUTHORIZATION,
+                format!("Bearer {t}").parse().unwrap(),
+            );
             h
         };
         auth.authenticate(&headers(&token)).await.unwrap();

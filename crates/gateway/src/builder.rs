@@ -1,6 +1,6 @@
 //! [`Gateway::builder`]: settings plus live objects in, an [`axum::Router`] out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ use crate::health::{self, HealthCheck, HealthState};
 use crate::jwks::{JwksSource, UpstreamJwks};
 use crate::openapi;
 use crate::proxy::{self, CompiledRoute, ProxyState};
+use crate::public::PublicRoutes;
 use crate::rate_limit::{MemoryRateLimiter, Quota, RateLimiter};
 use crate::settings::GatewaySettings;
 use crate::uploads::Uploads;
@@ -187,16 +188,7 @@ impl GatewayBuilder {
         }
         routes.sort_by_key(|r| std::cmp::Reverse(r.prefix.len()));
 
-        let public = settings
-            .auth
-            .public_routes
-            .iter()
-            .map(|p| {
-                Method::from_bytes(p.method.to_ascii_uppercase().as_bytes())
-                    .map(|m| (m, p.path.clone()))
-                    .map_err(|_| BuildError::InvalidMethod(p.method.clone()))
-            })
-            .collect::<Result<HashSet<_>, _>>()?;
+        let public = PublicRoutes::new(&settings.auth.public_routes)?;
 
         let limiter = settings.rate_limit.enabled.then(|| {
             self.limiter
@@ -218,7 +210,13 @@ impl GatewayBuilder {
         });
 
         let mut router: Router = Router::new()
-            .merge(openapi::routes(openapi::merge(self.docs)))
+            .merge(openapi::routes(openapi::merge(
+                self.docs,
+                &openapi::Enforced {
+                    public: &proxy_state.public,
+                    rate_limited: proxy_state.limiter.is_some(),
+                },
+            )))
             .merge(
                 Router::new()
                     .route("/actuator/health", get(health::system_health))

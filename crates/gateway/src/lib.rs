@@ -22,6 +22,10 @@
 //!    optionally split into reads and writes ([`ReadWrite`]). The builder makes those from
 //!    `gateway.upstreams` for every upstream not given in code (`builder/remote.rs`).
 //!
+//! A service process of the distributed mode, which no gateway fronts in-process, checks its
+//! callers itself with [`Callers`] (`callers.rs`): the same public routes (`public.rs`), token
+//! verification and problems, the user taken from the token and never from a header.
+//!
 //! Every error it produces itself is `application/problem+json` (`problems.rs`); every
 //! answer carries the security headers of `headers.rs` (nosniff, no framing, no referrer,
 //! `Cache-Control: no-store` unless the answer sets its own). The components of
@@ -42,6 +46,7 @@
 
 mod auth;
 mod builder;
+mod callers;
 mod headers;
 mod health;
 mod jwks;
@@ -49,6 +54,7 @@ mod observe;
 mod openapi;
 mod problems;
 mod proxy;
+mod public;
 mod rate_limit;
 mod settings;
 mod streams;
@@ -56,6 +62,7 @@ mod uploads;
 mod upstream;
 
 pub use builder::{BuildError, Gateway, GatewayBuilder};
+pub use callers::Callers;
 pub use health::{health_check_fn, ComponentHealth, HealthCheck, HealthStatus, UpstreamHealth};
 pub use jwks::{JwksError, JwksSource, UpstreamJwks};
 pub use rate_limit::{

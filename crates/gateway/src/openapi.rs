@@ -6,14 +6,19 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder};
 use utoipa_swagger_ui::SwaggerUi;
 
+mod answers;
+
+pub(crate) use answers::Enforced;
+use answers::BEARER;
+
 pub(crate) const OPENAPI_PATH: &str = "/api/openapi.json";
 pub(crate) const DOCS_PATH: &str = "/api/docs";
-const BEARER: &str = "bearerAuth";
 
-/// Merges the services' documents under the title "Quorum API" with a bearer-JWT security
-/// scheme required by default (public operations declare an empty requirement themselves).
+/// Merges the services' documents under the title "Quorum API" with one bearer-JWT security
+/// scheme, and completes every operation with what the gateway enforces in front of it
+/// (`answers.rs`: `security: []` on public routes, the shared problem answers).
 /// On a path or schema both documents define, the first one given wins.
-pub(crate) fn merge(docs: Vec<(String, OpenApi)>) -> OpenApi {
+pub(crate) fn merge(docs: Vec<(String, OpenApi)>, enforced: &Enforced<'_>) -> OpenApi {
     let mut merged = OpenApiBuilder::new()
         .info(
             InfoBuilder::new()
@@ -45,6 +50,7 @@ pub(crate) fn merge(docs: Vec<(String, OpenApi)>) -> OpenApi {
         ),
     );
     merged.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+    answers::complete(&mut merged, enforced);
     merged
 }
 
@@ -69,10 +75,18 @@ mod tests {
 
     #[test]
     fn merges_paths_and_adds_the_bearer_scheme() {
-        let merged = merge(vec![
-            ("a".into(), doc("/api/users/me")),
-            ("b".into(), doc("/api/meetings")),
-        ]);
+        let public = crate::public::PublicRoutes::default();
+        let enforced = Enforced {
+            public: &public,
+            rate_limited: true,
+        };
+        let merged = merge(
+            vec![
+                ("a".into(), doc("/api/users/me")),
+                ("b".into(), doc("/api/meetings")),
+            ],
+            &enforced,
+        );
         assert_eq!(merged.info.title, "Quorum API");
         assert!(merged.paths.paths.contains_key("/api/users/me"));
         assert!(merged.paths.paths.contains_key("/api/meetings"));

@@ -3,7 +3,6 @@
 //! problems. Upload routes get their own limit, timeout and policy. Bodies are never buffered
 //! here: they stream to the upstream, counted on the way.
 
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,12 +11,13 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
 use http::request::Parts;
-use http::{HeaderValue, Method, Request};
+use http::{HeaderValue, Request};
 use quorum_web::{limit, USER_HEADER};
 use uuid::Uuid;
 
 use crate::auth::{AuthFailure, Authenticator};
 use crate::problems;
+use crate::public::PublicRoutes;
 use crate::rate_limit::{Quota, RateLimitDecision, RateLimiter};
 use crate::streams;
 use crate::uploads::Uploads;
@@ -49,7 +49,7 @@ pub(crate) struct ProxyState {
     /// Longest prefix first.
     pub(crate) routes: Vec<CompiledRoute>,
     pub(crate) uploads: Uploads,
-    pub(crate) public: HashSet<(Method, String)>,
+    pub(crate) public: PublicRoutes,
     pub(crate) auth: Authenticator,
     pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
     pub(crate) trusted_proxy_hops: usize,
@@ -67,14 +67,6 @@ pub(crate) struct RouteInfo {
 impl ProxyState {
     fn route_for(&self, path: &str) -> Option<&CompiledRoute> {
         self.routes.iter().find(|r| r.matches(path))
-    }
-
-    fn is_public(&self, method: &Method, path: &str) -> bool {
-        let path = match path.strip_suffix('/') {
-            Some(p) if !p.is_empty() => p,
-            _ => path,
-        };
-        self.public.contains(&(method.clone(), path.to_string()))
     }
 }
 
@@ -94,7 +86,7 @@ pub(crate) async fn proxy(State(state): State<Arc<ProxyState>>, req: Request<Bod
 
     // The verified token, to end an event stream with it (`streams.rs`).
     let mut token = None;
-    let caller = if state.is_public(&parts.method, &path) {
+    let caller = if state.public.contains(&parts.method, &path) {
         format!("ip:{}", client_ip(&parts, state.trusted_proxy_hops))
     } else {
         match state.auth.authenticate(&parts.headers).await {

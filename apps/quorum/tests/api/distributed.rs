@@ -110,7 +110,12 @@ impl Cluster {
                 )
             })
             .collect();
-        let mut env: Vec<(&str, String)> = self.env.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let mut env: Vec<(&str, String)> = self
+            .env
+            .iter()
+            .filter(|(k, _)| !keys.iter().any(|(key, _)| key == k))
+            .map(|(k, v)| (*k, v.clone()))
+            .collect();
         env.extend(keys.iter().map(|(k, v)| (k.as_str(), v.clone())));
         let gateway = binary::start_args(self.data.path(), &["serve", "gateway"], &env).await;
         let app = TestApp::remote(&gateway.base, reqwest::Client::new());
@@ -132,9 +137,12 @@ impl Cluster {
     }
 }
 
-/// Every service in its own process.
+/// Every service in its own process. Each verifies its callers' tokens against the keys of
+/// the identity process (`gateway.upstreams.identity`, as the gateway finds them).
 async fn start_every_service(c: &mut Cluster, meeting: &[(&str, &[&str])]) {
     c.serve("identity", &["identity"]).await;
+    let identity = c.base("identity");
+    c.env.push(("QUORUM_GATEWAY__UPSTREAMS__IDENTITY", identity));
     // One at a time: the first creates the databases and queues the others find.
     for (label, args) in meeting {
         c.serve(label, args).await;
@@ -412,14 +420,14 @@ async fn read_and_write_groups_and_a_consumer_killed_mid_pipeline() {
         .await;
     let id = meeting["id"].as_str().unwrap().to_string();
 
-    // A read instance refuses writes sent to it directly.
+    // A read instance refuses writes sent to it directly (by a caller it verified itself).
     let res = app
         .client
         .post(format!(
             "{}/api/meetings/{id}/start",
             c.base("meeting-read")
         ))
-        .header("x-quorum-user-id", &minji.id)
+        .bearer_auth(&minji.token)
         .json(&json!({}))
         .send()
         .await
@@ -510,5 +518,105 @@ async fn read_and_write_groups_and_a_consumer_killed_mid_pipeline() {
         )
         .await;
     assert!(res.status().is_server_error(), "{}", res.status());
+    c.stop().await;
+}
+
+/// What a client that reaches a service's port directly gets, bypassing the gateway: a forged
+/// `x-quorum-user-id` is worth nothing (401); a valid token is honoured, as the token's
+/// subject; a revoked one is refused by the service as by the gateway; public routes and
+/// probes stay open.
+#[tokio::test]
+async fn a_service_reached_directly_verifies_its_caller_and_ignores_a_forged_header() {
+    if !production_backends() {
+        eprintln!("skipped: needs QUORUM_TEST_POSTGRES_URL, _AMQP_URL and _REDIS_URL");
+        return;
+    }
+    let mut c = Cluster::new().await;
+    start_every_service(&mut c, &[("meeting", &["meeting"])]).await;
+    let app = c.start_gateway(&[("meeting", &["meeting"])]).await;
+    let (minji, alex, _) = people(&app).await;
+    let id = app.create_meeting(&minji, "Board", &[]).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let meeting = format!("{}/api/meetings/{id}", c.base("meeting"));
+    let direct = |url: &str| app.client.get(url);
+
+    // Through the gateway with her token: hers.
+    let res = app.get(&minji, &format!("/api/meetings/{id}")).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    // Straight to the meeting service, claiming to be her: 401, whatever else comes along.
+    for req in [
+        direct(&meeting).header("x-quorum-user-id", &minji.id),
+        direct(&meeting)
+            .header("x-quorum-user-id", &minji.id)
+            .bearer_auth("not.a.token"),
+    ] {
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 401);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "invalid_token", "{problem}");
+    }
+    // A write to another service, and identity's own routes, the same.
+    let res = app
+        .client
+        .post(format!("{}/api/todos", c.base("todo")))
+        .header("x-quorum-user-id", &minji.id)
+        .json(&json!({"title": "forged"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let me = format!("{}/api/users/me", c.base("identity"));
+    let res = direct(&me)
+        .header("x-quorum-user-id", &minji.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+
+    // A valid token sent directly is honoured, as its subject: Alex's token with Minji's id
+    // in the header is Alex, who does not take part in her meeting.
+    let res = direct(&meeting).bearer_auth(&minji.token).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = direct(&meeting)
+        .bearer_auth(&alex.token)
+        .header("x-quorum-user-id", &minji.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404, "{}", res.text().await.unwrap());
+    let res = direct(&me).bearer_auth(&alex.token).send().await.unwrap();
+    let profile: Value = res.json().await.unwrap();
+    assert_eq!(profile["id"], alex.id.as_str(), "{profile}");
+
+    // Public routes and probes need no token, on the services themselves too.
+    let res = app
+        .client
+        .post(format!("{}/api/users/login", c.base("identity")))
+        .json(&json!({"email": alex.email, "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    for (service, path) in [
+        ("identity", "/.well-known/jwks.json"),
+        ("meeting", "/actuator/health/readiness"),
+        ("todo", "/actuator/health/liveness"),
+    ] {
+        let res = direct(&format!("{}{path}", c.base(service)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{service}{path}");
+    }
+
+    // Signed out through the gateway: the service refuses the token too (shared revocations).
+    let res = app.post(&minji, "/api/users/logout", json!({})).await;
+    assert_eq!(res.status(), 204, "{}", res.text().await.unwrap());
+    let res = direct(&meeting).bearer_auth(&minji.token).send().await.unwrap();
+    assert_eq!(res.status(), 401);
     c.stop().await;
 }

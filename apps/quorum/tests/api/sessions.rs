@@ -112,7 +112,9 @@ async fn guesses_at_one_account_are_slowed_down_whoever_sends_them() {
             .send()
     };
     for n in 0..5 {
-        let res = login("wrong guess", format!("203.0.113.{n}")).await.unwrap();
+        let res = login("wrong guess", format!("203.0.113.{n}"))
+            .await
+            .unwrap();
         assert_eq!(res.status(), 401);
     }
     let res = login("correct horse battery", "198.51.100.7".into())

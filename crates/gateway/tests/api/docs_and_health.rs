@@ -13,9 +13,16 @@ async fn openapi_merges_the_services_documents() {
     assert_eq!(doc["info"]["title"], "Quorum API");
     assert!(doc["paths"]["/api/users/me"].is_object());
     assert!(doc["paths"]["/api/meetings/{id}"].is_object());
-    let scheme = &doc["components"]["securitySchemes"]["bearerAuth"];
+    let scheme = &doc["components"]["securitySchemes"]["bearer"];
     assert_eq!(scheme["scheme"], "bearer");
     assert_eq!(scheme["bearerFormat"], "JWT");
+    // The gateway completes each operation with what it enforces in front of it.
+    let me = &doc["paths"]["/api/users/me"]["get"];
+    assert_eq!(me["security"], serde_json::json!([{ "bearer": [] }]));
+    for status in ["401", "429"] {
+        let answer = &me["responses"][status]["content"]["application/problem+json"];
+        assert_eq!(answer["schema"]["$ref"], "#/components/schemas/Problem", "{me}");
+    }
 }
 
 #[tokio::test]

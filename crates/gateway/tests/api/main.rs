@@ -3,6 +3,7 @@
 #![allow(clippy::restriction)] // test code: a failed step should stop the test
 
 mod auth;
+mod callers;
 mod distributed;
 mod docs_and_health;
 mod headers;

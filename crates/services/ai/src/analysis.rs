@@ -82,8 +82,9 @@ pub(crate) fn may_see(t: &TranscriptCreated, user: Uuid) -> bool {
     participant_ids(t).contains(&user)
 }
 
-/// The engine's input. Participants without a name in the event keep an empty one.
-pub(crate) fn input(t: &TranscriptCreated, timezone: FixedOffset) -> AnalysisInput {
+/// The engine's input made of a `transcript.created` event, read in `timezone`. Participants
+/// without a name in the event keep an empty one.
+pub fn input(t: &TranscriptCreated, timezone: FixedOffset) -> AnalysisInput {
     let participants = participant_ids(t)
         .into_iter()
         .map(|id| Participant {

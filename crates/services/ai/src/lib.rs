@@ -59,6 +59,7 @@ mod settings;
 mod transcripts;
 mod views;
 
+pub use analysis::input as engine_input;
 pub use error::BuildError;
 pub use settings::{EngineKind, OpenAiSettings, Secret, Settings};
 

@@ -138,12 +138,18 @@ mod tests {
             Verdict::RightAsTyped
         );
         assert_eq!(
-            hasher.verify("pass-word-가나다", Some(&legacy)).await.unwrap(),
+            hasher
+                .verify("pass-word-가나다", Some(&legacy))
+                .await
+                .unwrap(),
             Verdict::Wrong,
             "the old hash is of what was typed, so only that matches it"
         );
         let new = hasher.hash(&normalise_password(typed)).await.unwrap();
-        assert_eq!(hasher.verify(typed, Some(&new)).await.unwrap(), Verdict::Right);
+        assert_eq!(
+            hasher.verify(typed, Some(&new)).await.unwrap(),
+            Verdict::Right
+        );
         assert_eq!(
             hasher.verify("pass-word-가나다", Some(&new)).await.unwrap(),
             Verdict::Right

@@ -31,7 +31,14 @@ pub(crate) async fn access(
     tx: &mut Tx,
     claims: &AccessClaims,
 ) -> Result<(), ApiError> {
-    key(state, tx, &claims.jti, &claims.sub.to_string(), claims.expires_at()).await
+    key(
+        state,
+        tx,
+        &claims.jti,
+        &claims.sub.to_string(),
+        claims.expires_at(),
+    )
+    .await
 }
 
 /// Ends session `family` of `user`: its refresh tokens stop working, and so does every
@@ -59,8 +66,8 @@ pub(crate) async fn every_session(
     user: &str,
 ) -> Result<(), ApiError> {
     let now = now_millis();
-    let ttl_ms = i64::try_from(state.settings.access_ttl_secs.saturating_mul(1000))
-        .unwrap_or(i64::MAX / 4);
+    let ttl_ms =
+        i64::try_from(state.settings.access_ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX / 4);
     let since = now.saturating_sub(ttl_ms.saturating_add((LEEWAY_SECS as i64) * 1000));
     for family in refresh::recent_families(tx, user, since).await? {
         session(state, tx, &family, user).await?;

@@ -106,4 +106,3 @@ pub(crate) fn verify_own(
     }
     Ok(claims)
 }
-

@@ -66,8 +66,14 @@ mod tests {
             "P@ssw0rd",
         ] {
             let err = verdict(weak, &[]).unwrap_err();
-            assert!(err.starts_with("password: is too easy to guess. "), "{weak}: {err}");
-            assert!(err.len() > "password: is too easy to guess. ".len() + 10, "{err}");
+            assert!(
+                err.starts_with("password: is too easy to guess. "),
+                "{weak}: {err}"
+            );
+            assert!(
+                err.len() > "password: is too easy to guess. ".len() + 10,
+                "{err}"
+            );
         }
     }
 
@@ -76,7 +82,10 @@ mod tests {
         let inputs = ["Ann Leeworth", "ann.leeworth@example.com"];
         for own in ["ann.leeworth@example.com", "leeworthann", "AnnLeeworth"] {
             assert!(verdict(own, &inputs).is_err(), "{own}");
-            assert!(verdict(own, &[]).is_ok(), "{own} is strong for someone else");
+            assert!(
+                verdict(own, &[]).is_ok(),
+                "{own} is strong for someone else"
+            );
         }
     }
 

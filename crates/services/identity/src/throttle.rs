@@ -65,7 +65,11 @@ pub(crate) async fn charge(db: &Db, settings: &Settings, account: &str) -> Resul
             .bind(until)
             .execute(&mut *tx)
             .await?;
-        tracing::info!(failures, wait_secs = wait.as_secs(), "password attempts of an account slowed down");
+        tracing::info!(
+            failures,
+            wait_secs = wait.as_secs(),
+            "password attempts of an account slowed down"
+        );
     }
     tx.commit().await?;
     Ok(())

@@ -36,13 +36,15 @@ pub(crate) struct RefreshBody {
     pub(crate) refresh_token: String,
 }
 
-/// Optional body of `POST /api/users/logout`: also ends the refresh-token family.
+/// Optional body of `POST /api/users/logout` (without it, the session of the access token
+/// ends).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LogoutBody {
+    /// A refresh token of the caller's: its session ends too.
     pub(crate) refresh_token: Option<String>,
-    /// Sign out of every session of the account: every refresh family is revoked (other
-    /// devices' access tokens lapse within `identity.access_ttl_secs`).
+    /// Sign out of every session of the account: every refresh family is revoked, and
+    /// every access token issued in one.
     #[serde(default)]
     pub(crate) everywhere: bool,
 }

@@ -47,6 +47,7 @@ mod error;
 mod events;
 mod ingest;
 mod migrations;
+mod notes;
 mod openai;
 mod repository;
 mod routes;
@@ -60,6 +61,7 @@ mod views;
 mod whisper;
 
 pub use engines::{from_settings as engine_from_settings, whisper_model_dir, NotReady};
+pub use notes::sections_of_notes;
 pub use error::BuildError;
 pub use openai::OpenAiStt;
 pub use settings::{

@@ -139,7 +139,13 @@ fn upload_message(tr: &Tr<'_>, status: StatusCode, body: &Value) -> String {
         }
         StatusCode::PAYLOAD_TOO_LARGE => tr.text("record.error.too_large"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => tr.text("record.error.format"),
+        StatusCode::UNPROCESSABLE_ENTITY if body["code"] == "recording_too_long" => {
+            tr.text("record.error.too_long")
+        }
         StatusCode::UNPROCESSABLE_ENTITY => tr.text("record.error.undecodable"),
+        StatusCode::TOO_MANY_REQUESTS if body["code"] == "recording_quota_exceeded" => {
+            tr.text("record.error.quota")
+        }
         StatusCode::CONFLICT => tr.text("record.error.state"),
         _ => tr.text("record.failed"),
     }
@@ -202,5 +208,12 @@ mod tests {
         let big = upload_message(&tr, StatusCode::PAYLOAD_TOO_LARGE, &Value::Null);
         assert_ne!(big, tr.t("record.failed"));
         assert!(!big.starts_with("record."), "{big}");
+        let refusal = |status, code: &str| upload_message(&tr, status, &json!({ "code": code }));
+        let long = refusal(StatusCode::UNPROCESSABLE_ENTITY, "recording_too_long");
+        assert!(long.contains("longer than"), "{long}");
+        let quota = refusal(StatusCode::TOO_MANY_REQUESTS, "recording_quota_exceeded");
+        assert!(quota.contains("today"), "{quota}");
+        let throttled = refusal(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+        assert_eq!(throttled, tr.t("record.failed"));
     }
 }

@@ -227,8 +227,7 @@ pub(crate) async fn password(
             return Redirect::to("/settings?error=auth.error.password_weak").into_response();
         }
         Ok(r) if r.code() == Some("login_throttled") => {
-            return Redirect::to("/settings?error=auth.error.too_many_for_account")
-                .into_response();
+            return Redirect::to("/settings?error=auth.error.too_many_for_account").into_response();
         }
         Ok(r) => return failed(&state, &headers, &r.failure()),
         Err(e) => return failed(&state, &headers, &e),

@@ -145,7 +145,8 @@ fn not_yet_valid_token_is_rejected() {
 fn wrong_audience_is_rejected() {
     let (ring, key) = ring();
     let token = sign(&key, eddsa_header(&key.kid, "at+jwt"), &claims());
-    let verifier = Verifier::new(&ring.jwks(), ISSUER, "someone-else", config().access_ttl).unwrap();
+    let verifier =
+        Verifier::new(&ring.jwks(), ISSUER, "someone-else", config().access_ttl).unwrap();
     let err = verifier.verify(&token).unwrap_err();
     assert!(matches!(err, AuthError::WrongAudience), "{err:?}");
 }
@@ -248,8 +249,7 @@ fn a_critical_header_extension_is_rejected() {
         URL_SAFE_NO_PAD.encode(header),
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims()).unwrap())
     );
-    let pair =
-        ::ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&key.pkcs8).unwrap();
+    let pair = ::ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&key.pkcs8).unwrap();
     let signature = URL_SAFE_NO_PAD.encode(pair.sign(message.as_bytes()).as_ref());
     let token = format!("{message}.{signature}");
     let err = ring.verifier().unwrap().verify(&token).unwrap_err();
@@ -271,7 +271,9 @@ fn a_critical_header_extension_is_rejected() {
 #[test]
 fn a_session_token_names_its_session() {
     let (ring, _) = ring();
-    let (token, issued) = ring.issue_session_access(Uuid::now_v7(), "family-1").unwrap();
+    let (token, issued) = ring
+        .issue_session_access(Uuid::now_v7(), "family-1")
+        .unwrap();
     let verified = ring.verifier().unwrap().verify(&token).unwrap();
     assert_eq!(verified.sid.as_deref(), Some("family-1"));
     assert_eq!(verified, issued);

@@ -16,7 +16,7 @@ use crate::views::AnalysisView;
 /// The meeting's latest automatic analysis (404 until it exists).
 #[utoipa::path(
     get, path = "/api/ai/meetings/{meetingId}/analysis", tag = "ai",
-    params(("meetingId" = String, Path, description = "meeting id")),
+    params(("meetingId" = uuid::Uuid, Path, description = "meeting id")),
     responses(
         (status = 200, body = AnalysisView),
         (status = 404, description = "not analysed yet, or the caller does not take part", body = quorum_web::Problem),
@@ -40,7 +40,7 @@ pub(crate) async fn latest(
 /// A schedule suggestion (or all of a schedule's suggestions) as an iCalendar file.
 #[utoipa::path(
     get, path = "/api/ai/schedules/{id}.ics", tag = "ai",
-    params(("id" = String, Path, description = "schedule suggestion id, or a task result's scheduleId")),
+    params(("id" = uuid::Uuid, Path, description = "schedule suggestion id, or a task result's scheduleId")),
     responses(
         (status = 200, description = "RFC 5545 calendar; each participant an `ATTENDEE` with their name, the caller's own by e-mail address (`mailto:`), everyone else's by id (`urn:uuid:`)", content_type = "text/calendar"),
         (status = 404, body = quorum_web::Problem),

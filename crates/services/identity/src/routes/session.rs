@@ -101,7 +101,11 @@ pub(crate) async fn logout(
             ended = revoke::session_of(&state, &mut tx, raw, caller.0).await?;
         }
         // The access token's own session, found from its `sid`.
-        if let Some(sid) = claims.sid.as_deref().filter(|s| ended.as_deref() != Some(*s)) {
+        if let Some(sid) = claims
+            .sid
+            .as_deref()
+            .filter(|s| ended.as_deref() != Some(*s))
+        {
             revoke::session(&state, &mut tx, sid, &user).await?;
         }
     }

@@ -4,7 +4,9 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with, test_settings, TestApp, AUTH_QUEUE, PASSWORD};
+use crate::helpers::{
+    assert_problem, spawn_app, spawn_app_with, test_settings, TestApp, AUTH_QUEUE, PASSWORD,
+};
 
 async fn put_me(app: &TestApp, id: &str, tokens: &Value, body: Value) -> reqwest::Response {
     app.authed(Method::PUT, "/api/users/me", id, tokens)
@@ -34,7 +36,10 @@ async fn an_access_token_alone_cannot_change_the_address() {
         "validation_failed",
     )
     .await;
-    assert!(body["detail"].as_str().unwrap().starts_with("currentPassword"));
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("currentPassword"));
     assert_problem(
         put_me(
             &app,
@@ -49,7 +54,13 @@ async fn an_access_token_alone_cannot_change_the_address() {
     .await;
     assert_eq!(me(&app, &id, &tokens).await["email"], "ann@example.com");
     // The same address in other case, or other fields, need no password.
-    let res = put_me(&app, &id, &tokens, json!({"email": "ANN@example.com", "name": "Ann K"})).await;
+    let res = put_me(
+        &app,
+        &id,
+        &tokens,
+        json!({"email": "ANN@example.com", "name": "Ann K"}),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     // Without a mail server the new address takes effect at once.
     let res = put_me(
@@ -95,7 +106,10 @@ async fn with_mail_the_new_address_counts_only_once_its_code_is_confirmed() {
     assert_eq!(body["email"], "ann@example.com", "not yet");
     assert_eq!(body["pendingEmail"], "Ann.Kim@example.com");
     assert_eq!(me(&app, &id, &tokens).await["email"], "ann@example.com");
-    assert_eq!(app.login("ann.kim@example.com", PASSWORD).await.status(), 401);
+    assert_eq!(
+        app.login("ann.kim@example.com", PASSWORD).await.status(),
+        401
+    );
 
     // The code goes to the new address (through the notification service).
     let event = app
@@ -112,17 +126,34 @@ async fn with_mail_the_new_address_counts_only_once_its_code_is_confirmed() {
             .json(&json!({ "code": code }))
             .send()
     };
-    let wrong = if data.code == "00000000" { "11111111" } else { "00000000" };
-    assert_problem(confirm(wrong).await.unwrap(), 422, "invalid_confirmation_code").await;
+    let wrong = if data.code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
+    };
+    assert_problem(
+        confirm(wrong).await.unwrap(),
+        422,
+        "invalid_confirmation_code",
+    )
+    .await;
     let res = confirm(&data.code).await.unwrap();
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["email"], "Ann.Kim@example.com");
     assert_eq!(me(&app, &id, &tokens).await["email"], "Ann.Kim@example.com");
-    assert_eq!(app.login("ann.kim@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.login("ann.kim@example.com", PASSWORD).await.status(),
+        200
+    );
     assert_eq!(app.login("ann@example.com", PASSWORD).await.status(), 401);
     // A code works once.
-    assert_problem(confirm(&data.code).await.unwrap(), 422, "invalid_confirmation_code").await;
+    assert_problem(
+        confirm(&data.code).await.unwrap(),
+        422,
+        "invalid_confirmation_code",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -166,6 +197,11 @@ async fn five_wrong_codes_void_the_request() {
             break;
         }
     }
-    assert_problem(confirm(code).await.unwrap(), 422, "invalid_confirmation_code").await;
+    assert_problem(
+        confirm(code).await.unwrap(),
+        422,
+        "invalid_confirmation_code",
+    )
+    .await;
     assert_eq!(me(&app, &id, &tokens).await["email"], "ann@example.com");
 }

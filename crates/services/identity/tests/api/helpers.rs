@@ -144,7 +144,13 @@ impl TestApp {
             .json()
             .await
             .unwrap();
-        Verifier::new(&jwks, "quorum", "quorum-api", std::time::Duration::from_secs(900)).unwrap()
+        Verifier::new(
+            &jwks,
+            "quorum",
+            "quorum-api",
+            std::time::Duration::from_secs(900),
+        )
+        .unwrap()
     }
 
     pub(crate) async fn is_revoked(&self, jti: &str) -> bool {

@@ -8,11 +8,20 @@ use crate::helpers::{assert_problem, spawn_app, PASSWORD};
 #[tokio::test]
 async fn easily_guessed_passwords_are_refused_with_the_reason() {
     let app = spawn_app().await;
-    for weak in ["password", "12345678", "        ", "qwerty123", "Ann Lee 2024"] {
+    for weak in [
+        "password",
+        "12345678",
+        "        ",
+        "qwerty123",
+        "Ann Lee 2024",
+    ] {
         let res = app.register("ann@example.com", weak, "Ann Lee").await;
         let body = assert_problem(res, 422, "weak_password").await;
         let detail = body["detail"].as_str().unwrap();
-        assert!(detail.starts_with("password: is too easy to guess. "), "{weak}: {detail}");
+        assert!(
+            detail.starts_with("password: is too easy to guess. "),
+            "{weak}: {detail}"
+        );
     }
     // The feedback names what is wrong.
     let res = app.register("ann@example.com", "password", "Ann Lee").await;
@@ -49,7 +58,11 @@ async fn passwords_and_addresses_are_the_same_however_they_were_typed() {
     let app = spawn_app().await;
     // Full-width characters (a Korean or Japanese keyboard in wide mode) are NFKC'd.
     let res = app
-        .register("ａｎｎ＠Ｅｘａｍｐｌｅ.ｃｏｍ", "ｐｌｕｍ ｏｒｂｉｔ ｋｅｔｔｌｅ ５７", "Ann")
+        .register(
+            "ａｎｎ＠Ｅｘａｍｐｌｅ.ｃｏｍ",
+            "ｐｌｕｍ ｏｒｂｉｔ ｋｅｔｔｌｅ ５７",
+            "Ann",
+        )
         .await;
     assert_eq!(res.status(), 201);
     let body: Value = res.json().await.unwrap();
@@ -71,7 +84,9 @@ async fn passwords_and_addresses_are_the_same_however_they_were_typed() {
     let decomposed: String = composed_to_decomposed(composed);
     assert_ne!(composed, decomposed);
     assert_eq!(
-        app.register("bo@example.com", &decomposed, "Bo").await.status(),
+        app.register("bo@example.com", &decomposed, "Bo")
+            .await
+            .status(),
         201
     );
     assert_eq!(app.login("bo@example.com", composed).await.status(), 200);

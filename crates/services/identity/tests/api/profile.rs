@@ -23,8 +23,10 @@ async fn me_can_be_read_updated_and_deleted() {
 
     let res = app
         .authed(Method::PUT, "/api/users/me", &id, &tokens)
-        .json(&json!({"name": "Ann Kim", "locale": "ko", "email": "ann.kim@example.com",
-            "currentPassword": PASSWORD}))
+        .json(
+            &json!({"name": "Ann Kim", "locale": "ko", "email": "ann.kim@example.com",
+            "currentPassword": PASSWORD}),
+        )
         .send()
         .await
         .unwrap();
@@ -51,9 +53,7 @@ async fn me_can_be_read_updated_and_deleted() {
         .unwrap();
     assert_eq!(public["name"], "Ann Kim");
     assert_eq!(
-        app.login("ann.kim@example.com", PASSWORD)
-            .await
-            .status(),
+        app.login("ann.kim@example.com", PASSWORD).await.status(),
         200
     );
 
@@ -193,9 +193,7 @@ async fn public_profiles() {
 async fn a_colleague_is_found_by_exact_email_with_id_and_name_only() {
     let app = spawn_app().await;
     let (id, tokens) = app.signed_in("ann@example.com").await;
-    let res = app
-        .register("Bo@Example.com", PASSWORD, "Bo Han")
-        .await;
+    let res = app.register("Bo@Example.com", PASSWORD, "Bo Han").await;
     assert_eq!(res.status(), 201);
     let bo = res.json::<Value>().await.unwrap()["id"].clone();
 
@@ -242,10 +240,7 @@ async fn people_are_found_by_part_of_their_name_without_their_address() {
         ("minjun@example.com", "김민준"),
         ("pct@example.com", "100% Sure_Thing"),
     ] {
-        assert_eq!(
-            app.register(email, PASSWORD, name).await.status(),
-            201
-        );
+        assert_eq!(app.register(email, PASSWORD, name).await.status(), 201);
     }
     let search = |q: &str| {
         let q = q.to_owned();

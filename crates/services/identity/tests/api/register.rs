@@ -10,7 +10,10 @@ async fn register_creates_a_user() {
         .await;
     assert_eq!(res.status(), 201);
     let body: Value = res.json().await.unwrap();
-    assert_eq!(body["email"], "Ann@example.com", "the domain is lower-cased");
+    assert_eq!(
+        body["email"], "Ann@example.com",
+        "the domain is lower-cased"
+    );
     assert_eq!(body["name"], "Ann Lee");
     let id = uuid::Uuid::parse_str(body["id"].as_str().unwrap()).unwrap();
     assert_eq!(id.get_version_num(), 7);

@@ -17,10 +17,7 @@ async fn login_returns_a_verifiable_token_pair() {
         .unwrap();
     assert_eq!(claims.sub.to_string(), id);
     // The e-mail matches case-insensitively.
-    assert_eq!(
-        app.login("ANN@example.com", PASSWORD).await.status(),
-        200
-    );
+    assert_eq!(app.login("ANN@example.com", PASSWORD).await.status(), 200);
 }
 
 #[tokio::test]
@@ -172,7 +169,10 @@ async fn logout_without_a_body_ends_the_whole_session_of_its_access_token() {
     )
     .await;
     assert!(app.is_refused(&first).await);
-    assert!(app.is_refused(&second).await, "the refreshed token of the session");
+    assert!(
+        app.is_refused(&second).await,
+        "the refreshed token of the session"
+    );
     // …and the other device is still signed in.
     assert!(!app.is_refused(&other).await);
     assert_eq!(refresh(&app, &other["refreshToken"]).await.status(), 200);
@@ -211,7 +211,10 @@ async fn reusing_a_refresh_token_revokes_the_access_tokens_of_its_family() {
         "refresh_token_reused",
     )
     .await;
-    assert!(app.is_refused(&thief).await, "the thief's access token is dead");
+    assert!(
+        app.is_refused(&thief).await,
+        "the thief's access token is dead"
+    );
     assert!(app.is_refused(&stolen).await);
     assert!(!app.is_refused(&bob).await, "nobody else's");
 }
@@ -323,14 +326,9 @@ async fn a_password_change_needs_the_current_one_and_ends_every_earlier_session(
     )
     .await;
     // Refused attempts changed nothing.
-    assert_eq!(
-        app.login("ann@example.com", PASSWORD).await.status(),
-        200
-    );
+    assert_eq!(app.login("ann@example.com", PASSWORD).await.status(), 200);
 
-    let res = change(PASSWORD, "plum orbit kettle 57")
-        .await
-        .unwrap();
+    let res = change(PASSWORD, "plum orbit kettle 57").await.unwrap();
     assert_eq!(res.status(), 200);
     let fresh: Value = res.json().await.unwrap();
     for tokens in [&here, &elsewhere] {
@@ -340,7 +338,10 @@ async fn a_password_change_needs_the_current_one_and_ends_every_earlier_session(
             "invalid_refresh_token",
         )
         .await;
-        assert!(app.is_refused(tokens).await, "every earlier access token ends");
+        assert!(
+            app.is_refused(tokens).await,
+            "every earlier access token ends"
+        );
     }
     assert!(!app.is_refused(&fresh).await);
     assert_eq!(refresh(&app, &fresh["refreshToken"]).await.status(), 200);

@@ -30,20 +30,31 @@ async fn failed_sign_ins_make_the_account_wait_until_the_right_password() {
     app.signed_in("ann@example.com").await;
     app.signed_in("bob@example.com").await;
     for _ in 0..2 {
-        assert_problem(app.login("ann@example.com", "guess one two").await, 401, "bad_credentials").await;
+        assert_problem(
+            app.login("ann@example.com", "guess one two").await,
+            401,
+            "bad_credentials",
+        )
+        .await;
     }
     // The next attempt must wait, even with the right password: it is not even checked.
     let res = app.login("ann@example.com", PASSWORD).await;
     assert_eq!(retry_after(&res), 1);
     let body = assert_problem(res, 429, "login_throttled").await;
-    assert!(body["detail"].as_str().unwrap().contains("try again"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("try again"),
+        "{body}"
+    );
     // However the address is written, and whoever else signs in meanwhile.
     assert_eq!(app.login(" ANN@example.com", PASSWORD).await.status(), 429);
     assert_eq!(app.login("bob@example.com", PASSWORD).await.status(), 200);
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
     // After the wait: another failure doubles it.
-    assert_eq!(app.login("ann@example.com", "guess three").await.status(), 401);
+    assert_eq!(
+        app.login("ann@example.com", "guess three").await.status(),
+        401
+    );
     let res = app.login("ann@example.com", PASSWORD).await;
     assert_eq!(retry_after(&res), 2);
     assert_eq!(res.status(), 429);
@@ -52,7 +63,10 @@ async fn failed_sign_ins_make_the_account_wait_until_the_right_password() {
     // The right password gets in and clears the failures.
     assert_eq!(app.login("ann@example.com", PASSWORD).await.status(), 200);
     for _ in 0..2 {
-        assert_eq!(app.login("ann@example.com", "guess again").await.status(), 401);
+        assert_eq!(
+            app.login("ann@example.com", "guess again").await.status(),
+            401
+        );
     }
     assert_eq!(app.login("ann@example.com", PASSWORD).await.status(), 429);
 }

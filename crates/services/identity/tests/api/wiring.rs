@@ -96,7 +96,8 @@ async fn signing_keys_survive_a_restart() {
         "quorum",
         "quorum-api",
         std::time::Duration::from_secs(900),
-    ).unwrap();
+    )
+    .unwrap();
     verifier
         .verify(tokens["accessToken"].as_str().unwrap())
         .unwrap();

@@ -75,7 +75,7 @@ fn optional_json<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, ApiEr
 /// Starts the meeting (owner only; SCHEDULED → IN_PROGRESS). Publishes `meeting.started`.
 #[utoipa::path(
     post, path = "/api/meetings/{id}/start", tag = "meetings",
-    params(("id" = String, Path, description = "meeting id")),
+    params(("id" = uuid::Uuid, Path, description = "meeting id")),
     responses(
         (status = 200, body = MeetingView),
         (status = 403, body = quorum_web::Problem),
@@ -106,7 +106,7 @@ pub(crate) async fn start(
 /// Replaces the notes (owner or participant; while SCHEDULED or IN_PROGRESS).
 #[utoipa::path(
     put, path = "/api/meetings/{id}/notes", tag = "meetings", request_body = NotesBody,
-    params(("id" = String, Path, description = "meeting id")),
+    params(("id" = uuid::Uuid, Path, description = "meeting id")),
     responses(
         (status = 200, body = MeetingView),
         (status = 404, body = quorum_web::Problem),
@@ -139,7 +139,7 @@ pub(crate) async fn notes(
 /// Publishes `meeting.ended` with the notes, which starts the minutes pipeline.
 #[utoipa::path(
     post, path = "/api/meetings/{id}/end", tag = "meetings", request_body(content = Option<EndBody>),
-    params(("id" = String, Path, description = "meeting id")),
+    params(("id" = uuid::Uuid, Path, description = "meeting id")),
     responses(
         (status = 200, body = MeetingView),
         (status = 403, body = quorum_web::Problem),
@@ -178,7 +178,7 @@ pub(crate) async fn end(
 /// `meeting.cancelled`.
 #[utoipa::path(
     post, path = "/api/meetings/{id}/cancel", tag = "meetings",
-    params(("id" = String, Path, description = "meeting id")),
+    params(("id" = uuid::Uuid, Path, description = "meeting id")),
     responses(
         (status = 200, body = MeetingView),
         (status = 403, body = quorum_web::Problem),

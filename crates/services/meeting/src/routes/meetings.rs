@@ -168,7 +168,7 @@ pub(crate) async fn list(
 /// One meeting, if the caller takes part in it.
 #[utoipa::path(
     get, path = "/api/meetings/{id}", tag = "meetings",
-    params(("id" = String, Path, description = "meeting id")),
+    params(("id" = uuid::Uuid, Path, description = "meeting id")),
     responses(
         (status = 200, body = MeetingView),
         (status = 401, body = quorum_web::Problem),
@@ -187,7 +187,7 @@ pub(crate) async fn get(
 /// Edits title, time, agenda or participants (owner only, while SCHEDULED or IN_PROGRESS).
 #[utoipa::path(
     put, path = "/api/meetings/{id}", tag = "meetings", request_body = UpdateMeeting,
-    params(("id" = String, Path, description = "meeting id")),
+    params(("id" = uuid::Uuid, Path, description = "meeting id")),
     responses(
         (status = 200, body = MeetingView),
         (status = 403, description = "the caller is not the owner", body = quorum_web::Problem),
@@ -258,7 +258,7 @@ pub(crate) async fn update(
 /// its transcript, analyses, todos and the notifications about it in the other services.
 #[utoipa::path(
     delete, path = "/api/meetings/{id}", tag = "meetings",
-    params(("id" = String, Path, description = "meeting id")),
+    params(("id" = uuid::Uuid, Path, description = "meeting id")),
     responses(
         (status = 204, description = "deleted; the other services follow within moments"),
         (status = 400, description = "malformed id", body = quorum_web::Problem),

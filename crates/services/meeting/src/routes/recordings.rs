@@ -34,7 +34,7 @@ pub(crate) const MULTIPART_SLACK: u64 = 64 * 1024;
 /// `meeting.recording_quota_secs` of audio in any 24 hours.
 #[utoipa::path(
     post, path = "/api/meetings/{id}/recording", tag = "meetings",
-    params(("id" = String, Path, description = "meeting id"), UploadParams),
+    params(("id" = uuid::Uuid, Path, description = "meeting id"), UploadParams),
     request_body(
         description = "WAV, FLAC, MP3, Ogg, M4A or WebM audio: the raw body, or a multipart form",
         content(
@@ -100,7 +100,7 @@ pub(crate) async fn upload(
 /// The meeting's recordings in upload order (participants only).
 #[utoipa::path(
     get, path = "/api/meetings/{id}/recordings", tag = "meetings",
-    params(("id" = String, Path, description = "meeting id"), PageParams),
+    params(("id" = uuid::Uuid, Path, description = "meeting id"), PageParams),
     responses(
         (status = 200, body = crate::views::RecordingPage),
         (status = 404, description = "unknown, or the caller does not take part", body = quorum_web::Problem),
@@ -140,8 +140,8 @@ fn audio_type(format: &str) -> &'static str {
 #[utoipa::path(
     get, path = "/api/meetings/{id}/recordings/{recordingId}/audio", tag = "meetings",
     params(
-        ("id" = String, Path, description = "meeting id"),
-        ("recordingId" = String, Path, description = "recording id"),
+        ("id" = uuid::Uuid, Path, description = "meeting id"),
+        ("recordingId" = uuid::Uuid, Path, description = "recording id"),
         ("Range" = Option<String>, Header, description = "`bytes=start-end`, for part of the file"),
     ),
     responses(

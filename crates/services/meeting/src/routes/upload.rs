@@ -59,12 +59,6 @@ impl Upload {
         if declared.is_some_and(|n| n > allowed) {
             return Err(ApiError::RecordingTooLarge(max));
         }
-        let mut conn = state.db.reader().acquire().await?;
-        state
-            .rules
-            .check(&mut conn, caller, quota::Charge::ANY, now_millis())
-            .await?;
-        drop(conn);
         let mut upload = Self {
             meeting,
             caller,
@@ -77,6 +71,11 @@ impl Upload {
         if let Some(speaker) = speaker {
             upload.speak_as(speaker)?;
         }
+        let mut conn = state.db.reader().acquire().await?;
+        state
+            .rules
+            .check(&mut conn, caller, quota::Charge::ANY, now_millis())
+            .await?;
         Ok(upload)
     }
 

@@ -42,7 +42,8 @@ impl Apply for ConfirmAddress {
             return Ok(false);
         }
         let locale = Locale::choose(request.locale.as_deref(), &request.name);
-        let mail = templates::email_change(locale, &request.name, &request.code, request.expires_at);
+        let mail =
+            templates::email_change(locale, &request.name, &request.code, request.expires_at);
         let delivery = NewDelivery {
             id: Uuid::now_v7(),
             event_id: envelope.id,

@@ -45,7 +45,7 @@ pub(crate) async fn list(
 /// Marks one of the caller's notifications read (again is fine).
 #[utoipa::path(
     post, path = "/api/notifications/{id}/read", tag = "notifications",
-    params(("id" = String, Path, description = "notification id")),
+    params(("id" = uuid::Uuid, Path, description = "notification id")),
     responses(
         (status = 204, description = "read"),
         (status = 400, description = "the id is not a UUID", body = quorum_web::Problem),

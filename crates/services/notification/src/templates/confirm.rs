@@ -7,7 +7,12 @@ use super::{escape, when, Email};
 use crate::domain::Locale;
 
 /// The code `code` for `name`'s new address, valid until `expires`.
-pub(crate) fn email_change(locale: Locale, name: &str, code: &str, expires: DateTime<Utc>) -> Email {
+pub(crate) fn email_change(
+    locale: Locale,
+    name: &str,
+    code: &str,
+    expires: DateTime<Utc>,
+) -> Email {
     let until = when(locale, expires);
     let (subject, greeting, lines) = match locale {
         Locale::Ko => (
@@ -18,7 +23,8 @@ pub(crate) fn email_change(locale: Locale, name: &str, code: &str, expires: Date
                 format!("{name}님, 안녕하세요.")
             },
             [
-                "Quorum 계정의 이메일 주소를 이 주소로 바꾸려면 아래 코드를 입력하세요.".to_string(),
+                "Quorum 계정의 이메일 주소를 이 주소로 바꾸려면 아래 코드를 입력하세요."
+                    .to_string(),
                 format!("코드: {code}"),
                 format!("{until}까지 유효합니다."),
                 "직접 요청하지 않았다면 이 메일을 무시하세요. 주소는 바뀌지 않습니다.".to_string(),
@@ -32,7 +38,8 @@ pub(crate) fn email_change(locale: Locale, name: &str, code: &str, expires: Date
                 format!("Hi {name},")
             },
             [
-                "To make this the e-mail address of your Quorum account, enter this code:".to_string(),
+                "To make this the e-mail address of your Quorum account, enter this code:"
+                    .to_string(),
                 format!("Code: {code}"),
                 format!("It is valid until {until}."),
                 "If you did not ask for this, ignore this message: the address stays as it was."
@@ -41,7 +48,10 @@ pub(crate) fn email_change(locale: Locale, name: &str, code: &str, expires: Date
         ),
     };
     let text = format!("{greeting}\n\n{}\n", lines.join("\n\n"));
-    let paragraphs: String = lines.iter().map(|l| format!("<p>{}</p>", escape(l))).collect();
+    let paragraphs: String = lines
+        .iter()
+        .map(|l| format!("<p>{}</p>", escape(l)))
+        .collect();
     let html = format!(
         "<!DOCTYPE html><html lang=\"{}\"><body><p>{}</p>{paragraphs}</body></html>",
         locale.as_str(),

@@ -31,7 +31,9 @@ fn requested(user: Uuid, email: &str, locale: Option<&str>, code: &str) -> Envel
 #[tokio::test]
 async fn the_code_is_mailed_to_the_new_address_not_the_old_one() {
     let app = spawn_app().await;
-    let user = app.given_user("Ann Lee", "ann@example.com", Some("en")).await;
+    let user = app
+        .given_user("Ann Lee", "ann@example.com", Some("en"))
+        .await;
     let event = requested(user, "ann.new@example.com", Some("en"), "04812937");
     app.publish(exchanges::USER, &event).await;
     // Redelivered: still one message.

@@ -18,7 +18,7 @@ use crate::repository::todos;
 /// out of the meeting's progress.
 #[utoipa::path(
     delete, path = "/api/todos/{id}", tag = "todos",
-    params(("id" = String, Path, description = "todo id")),
+    params(("id" = uuid::Uuid, Path, description = "todo id")),
     responses(
         (status = 204, description = "deleted"),
         (status = 400, description = "a malformed id", body = quorum_web::Problem),

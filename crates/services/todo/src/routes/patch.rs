@@ -21,7 +21,7 @@ use crate::views::{PatchTodo, TodoView};
 /// history and published as `todo.status_changed` (and `todo.completed` on DONE).
 #[utoipa::path(
     patch, path = "/api/todos/{id}", tag = "todos", request_body = PatchTodo,
-    params(("id" = String, Path, description = "todo id")),
+    params(("id" = uuid::Uuid, Path, description = "todo id")),
     responses(
         (status = 200, body = TodoView),
         (status = 401, body = quorum_web::Problem),

@@ -175,7 +175,7 @@ pub(crate) async fn create(
 /// One todo: for its assignee, its creator, and the participants of its meeting.
 #[utoipa::path(
     get, path = "/api/todos/{id}", tag = "todos",
-    params(("id" = String, Path, description = "todo id")),
+    params(("id" = uuid::Uuid, Path, description = "todo id")),
     responses(
         (status = 200, body = TodoView),
         (status = 401, body = quorum_web::Problem),

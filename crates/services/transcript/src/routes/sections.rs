@@ -48,7 +48,7 @@ fn no_section(t: &TranscriptRecord, index: u32) -> ApiError {
     put, path = "/api/transcripts/{id}/sections/{index}", tag = "transcripts",
     request_body = CorrectBody,
     params(
-        ("id" = String, Path, description = "transcript id"),
+        ("id" = uuid::Uuid, Path, description = "transcript id"),
         ("index" = u32, Path, description = "section index, from 0"),
     ),
     responses(
@@ -87,7 +87,7 @@ pub(crate) async fn correct(
 #[utoipa::path(
     post, path = "/api/transcripts/{id}/sections/{index}/verify", tag = "transcripts",
     params(
-        ("id" = String, Path, description = "transcript id"),
+        ("id" = uuid::Uuid, Path, description = "transcript id"),
         ("index" = u32, Path, description = "section index, from 0"),
     ),
     responses(

@@ -34,7 +34,7 @@ async fn as_owner(state: &AppState, caller: Uuid, id: Uuid) -> Result<Transcript
 /// who were added.
 #[utoipa::path(
     post, path = "/api/transcripts/{id}/share", tag = "transcripts", request_body = ShareBody,
-    params(("id" = String, Path, description = "transcript id")),
+    params(("id" = uuid::Uuid, Path, description = "transcript id")),
     responses(
         (status = 200, body = TranscriptView),
         (status = 403, description = "not the meeting's owner", body = quorum_web::Problem),
@@ -90,8 +90,8 @@ pub(crate) async fn share(
 #[utoipa::path(
     delete, path = "/api/transcripts/{id}/share/{userId}", tag = "transcripts",
     params(
-        ("id" = String, Path, description = "transcript id"),
-        ("userId" = String, Path, description = "a user it was shared with"),
+        ("id" = uuid::Uuid, Path, description = "transcript id"),
+        ("userId" = uuid::Uuid, Path, description = "a user it was shared with"),
     ),
     responses(
         (status = 200, description = "the transcript without that reader", body = TranscriptView),

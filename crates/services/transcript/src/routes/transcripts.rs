@@ -62,7 +62,7 @@ pub(crate) async fn by_meeting(
 /// A transcript, for the meeting's participants and the users it was shared with.
 #[utoipa::path(
     get, path = "/api/transcripts/{id}", tag = "transcripts",
-    params(("id" = String, Path, description = "transcript id")),
+    params(("id" = uuid::Uuid, Path, description = "transcript id")),
     responses(
         (status = 200, body = TranscriptView),
         (status = 401, body = quorum_web::Problem),
