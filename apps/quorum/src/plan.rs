@@ -175,10 +175,7 @@ impl Plan {
             ));
         }
         let keys = settings.gateway.auth.jwks_upstream.as_str();
-        if !self.gateway
-            && !self.runs(keys)
-            && !settings.gateway.upstreams.contains_key(keys)
-        {
+        if !self.gateway && !self.runs(keys) && !settings.gateway.upstreams.contains_key(keys) {
             return Err(format!(
                 "gateway.upstreams.{keys}: `quorum serve {part}` checks every caller's access \
                  token itself, against the signing keys the {keys} service publishes; give its \

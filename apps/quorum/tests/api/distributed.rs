@@ -142,7 +142,8 @@ impl Cluster {
 async fn start_every_service(c: &mut Cluster, meeting: &[(&str, &[&str])]) {
     c.serve("identity", &["identity"]).await;
     let identity = c.base("identity");
-    c.env.push(("QUORUM_GATEWAY__UPSTREAMS__IDENTITY", identity));
+    c.env
+        .push(("QUORUM_GATEWAY__UPSTREAMS__IDENTITY", identity));
     // One at a time: the first creates the databases and queues the others find.
     for (label, args) in meeting {
         c.serve(label, args).await;
@@ -579,7 +580,11 @@ async fn a_service_reached_directly_verifies_its_caller_and_ignores_a_forged_hea
 
     // A valid token sent directly is honoured, as its subject: Alex's token with Minji's id
     // in the header is Alex, who does not take part in her meeting.
-    let res = direct(&meeting).bearer_auth(&minji.token).send().await.unwrap();
+    let res = direct(&meeting)
+        .bearer_auth(&minji.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let res = direct(&meeting)
         .bearer_auth(&alex.token)
@@ -616,7 +621,11 @@ async fn a_service_reached_directly_verifies_its_caller_and_ignores_a_forged_hea
     // Signed out through the gateway: the service refuses the token too (shared revocations).
     let res = app.post(&minji, "/api/users/logout", json!({})).await;
     assert_eq!(res.status(), 204, "{}", res.text().await.unwrap());
-    let res = direct(&meeting).bearer_auth(&minji.token).send().await.unwrap();
+    let res = direct(&meeting)
+        .bearer_auth(&minji.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
     c.stop().await;
 }

@@ -22,9 +22,46 @@ pub fn one_line(field: &str, raw: &str, max_chars: usize) -> Result<String, Stri
     Ok(text.to_string())
 }
 
+/// The white space `str::trim` removes (Unicode `White_Space`), as a regex class body.
+const WHITE_SPACE: &str =
+    r"\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+/// Control characters (Unicode `Cc`), as a regex class body.
+const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
+
+/// The regular expression (ECMA-262, as JSON Schema reads it) that matches exactly what
+/// [`one_line`] accepts: white space around one to `max_chars` characters that are not
+/// control characters and neither start nor end with white space.
+pub fn one_line_pattern(max_chars: usize) -> String {
+    let edge = format!("[^{CONTROL}{WHITE_SPACE}]");
+    let inner = format!("[^{CONTROL}]{{0,{}}}", max_chars.saturating_sub(2));
+    let around = format!("[{WHITE_SPACE}]*");
+    if max_chars <= 1 {
+        return format!("^{around}{edge}{around}$");
+    }
+    format!("^{around}{edge}(?:{inner}{edge})?{around}$")
+}
+
+/// The OpenAPI schema of a [`one_line`] field (`null` allowed when `nullable`: an absent
+/// value), with its rule in `description`.
+pub fn one_line_schema(max_chars: usize, nullable: bool) -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    let schema_type = if nullable {
+        SchemaType::from_iter([Type::String, Type::Null])
+    } else {
+        SchemaType::Type(Type::String)
+    };
+    ObjectBuilder::new()
+        .schema_type(schema_type)
+        .pattern(Some(one_line_pattern(max_chars)))
+        .description(Some(format!(
+            "One line: 1–{max_chars} characters once trimmed, no control characters."
+        )))
+        .build()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::one_line;
+    use super::{one_line, one_line_pattern};
 
     #[test]
     fn one_line_is_trimmed_bounded_and_single() {
@@ -40,5 +77,23 @@ mod tests {
         assert!(one_line("name", "a\nb", 5)
             .unwrap_err()
             .contains("`name` must not contain"));
+    }
+
+    #[test]
+    fn the_pattern_accepts_exactly_what_one_line_does() {
+        let pattern = regex::Regex::new(&one_line_pattern(5)).unwrap();
+        for raw in [
+            "a", "abcde", "abcdef", " \t abcde \n", "", " ", "\u{3000}", "a b", "a\nb",
+            "\u{0}a", "a\u{1c}", "\u{1c}", "\u{85}a\u{85}", "\u{a0}가나\u{2003}", "a\u{7f}b",
+            "a\u{a0}b", "\u{1f600}", "abc\u{2028}", " abcdef ", "ab\u{9f}",
+        ] {
+            assert_eq!(
+                pattern.is_match(raw),
+                one_line("x", raw, 5).is_ok(),
+                "{raw:?}"
+            );
+        }
+        let one = regex::Regex::new(&one_line_pattern(1)).unwrap();
+        assert!(one.is_match(" a ") && !one.is_match("ab"));
     }
 }

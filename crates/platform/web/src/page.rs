@@ -12,8 +12,10 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub size: Option<u32>,
 }
 
