@@ -124,6 +124,9 @@ def check_container(name, c, configmaps, secrets):
         for up in UPSTREAMS:
             if not env.get(f"QUORUM_GATEWAY__UPSTREAMS__{up}", "").startswith("http://"):
                 problem(f"gateway: QUORUM_GATEWAY__UPSTREAMS__{up} is not set to base URLs")
+    elif name != "identity" and not env.get("QUORUM_GATEWAY__UPSTREAMS__IDENTITY", "").startswith("http://"):
+        # A service verifies its callers' tokens itself, with the keys identity publishes.
+        problem(f"{name}: QUORUM_GATEWAY__UPSTREAMS__IDENTITY is not set (the keys it verifies callers with)")
     return env
 
 
@@ -179,6 +182,20 @@ def check_base(docs):
             if any(p.get("port") == MANAGEMENT_PORT for p in r.get("ports", [])) and any(
                     "podSelector" in f and "namespaceSelector" not in f for f in r.get("from", [])):
                 problem(f"{np['metadata']['name']}: the management port is for Prometheus, not other pods")
+    # Every service fetches identity's keys: ingress to identity and egress from the services.
+    def allows(np, direction, peer, port):
+        return any(any(selects(f.get("podSelector", {}).get("matchLabels"), peer) and "namespaceSelector" not in f
+                       for f in r.get("from" if direction == "ingress" else "to", []))
+                   and any(p.get("port") == port for p in r.get("ports", []))
+                   for r in np["spec"].get(direction, []))
+    service = {"quorum.io/tier": "service", "app.kubernetes.io/component": "meeting"}
+    identity = {"quorum.io/tier": "service", "app.kubernetes.io/component": "identity"}
+    if not any(selects(np["spec"]["podSelector"].get("matchLabels"), identity) and allows(np, "ingress", service, PORT)
+               for np in nps):
+        problem("no NetworkPolicy lets the services reach identity (the signing keys they verify callers with)")
+    if not any(selects(np["spec"]["podSelector"].get("matchLabels"), service) and allows(np, "egress", identity, PORT)
+               for np in nps):
+        problem("no NetworkPolicy lets the services' traffic out to identity (the signing keys)")
     ings = by_kind(docs, "Ingress").values()
     if not any(p["backend"]["service"]["name"] == "gateway" for i in ings for r in i["spec"]["rules"] for p in r["http"]["paths"]):
         problem("no Ingress routes to the gateway Service")

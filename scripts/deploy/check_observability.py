@@ -63,6 +63,12 @@ def check_compose(compose, deploy):
             for backend in ("postgres", "redis", "rabbitmq"):
                 if services[name].get("depends_on", {}).get(backend, {}).get("condition") != "service_healthy":
                     problem(f"compose {name}: must wait for {backend} to be healthy")
+        # A service process verifies its callers' tokens itself: it needs identity's keys
+        # (docs/security.md, "Between the services"), unless it is identity.
+        parts = [p for p in svc.get("command") or [] if not p.startswith("-")]
+        if "gateway" not in parts and "identity" not in parts and \
+                not env.get("QUORUM_GATEWAY__UPSTREAMS__IDENTITY"):
+            problem(f"compose {name}: QUORUM_GATEWAY__UPSTREAMS__IDENTITY is not set (the keys it verifies callers with)")
         for key, value in env.items():
             if key.startswith("QUORUM_GATEWAY__UPSTREAMS__"):
                 for base in value.split(","):

@@ -110,7 +110,7 @@ codes! {
     RateLimited = (TOO_MANY_REQUESTS, "rate_limited", "Too many requests; retry after the seconds in `Retry-After`."),
     AiBusy = (SERVICE_UNAVAILABLE, "ai_busy", "The AI work queue is full; retry after the seconds in `Retry-After`."),
     TaskStoreUnavailable = (SERVICE_UNAVAILABLE, "task_store_unavailable", "The task store (Redis, in the distributed mode) cannot be reached; retry shortly."),
-    AuthUnavailable = (SERVICE_UNAVAILABLE, "auth_unavailable", "The gateway cannot verify tokens right now (the signing keys or the revocation list cannot be reached); retry shortly."),
+    AuthUnavailable = (SERVICE_UNAVAILABLE, "auth_unavailable", "The gateway (or, in the distributed mode, the service itself) cannot verify tokens right now (the signing keys or the revocation list cannot be reached); retry shortly."),
     BadGateway = (BAD_GATEWAY, "bad_gateway", "The service behind the route failed to answer."),
     GatewayTimeout = (GATEWAY_TIMEOUT, "gateway_timeout", "The service behind the route did not answer in time."),
     // Failures of the server (logged with their cause; the message never shows it).

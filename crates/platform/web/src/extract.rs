@@ -12,7 +12,9 @@ use uuid::Uuid;
 use crate::{Code, Problem};
 
 /// Header through which the gateway tells a service who the caller is. The gateway strips any
-/// value a client sends and sets it only after verifying the access token.
+/// value a client sends and sets it only after verifying the access token; a service process
+/// of the distributed mode, reachable over the network, does the same itself
+/// (`quorum_gateway::Callers`) and never takes a value that arrived.
 pub const USER_HEADER: &str = "x-quorum-user-id";
 
 /// `axum::Json` with problem+json rejections (400 malformed, 415 wrong content type, 422 a
@@ -91,7 +93,8 @@ where
     }
 }
 
-/// The authenticated caller, as asserted by the gateway in [`USER_HEADER`].
+/// The authenticated caller, as asserted in [`USER_HEADER`] by the gateway (or, in a service
+/// process of the distributed mode, by the service's own check of the token).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CurrentUser(pub Uuid);
 

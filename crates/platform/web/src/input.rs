@@ -59,6 +59,50 @@ pub fn one_line_schema(max_chars: usize, nullable: bool) -> utoipa::openapi::Obj
         .build()
 }
 
+/// `fields` (an object schema, inline or a reference) with at least one of `names` given and
+/// not `null`, or one of `nullable` given at all (`null` clears it): the body of a partial
+/// update, which refuses one that changes nothing.
+pub fn at_least_one_of(
+    fields: impl Into<utoipa::openapi::RefOr<utoipa::openapi::Schema>>,
+    names: &[&str],
+    nullable: &[&str],
+) -> utoipa::openapi::Schema {
+    use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, ObjectBuilder, SchemaType, Type};
+    let not_null = || {
+        ObjectBuilder::new().schema_type(SchemaType::from_iter([
+            Type::String,
+            Type::Number,
+            Type::Integer,
+            Type::Boolean,
+            Type::Array,
+            Type::Object,
+        ]))
+    };
+    let given = names.iter().fold(AnyOfBuilder::new(), |any, name| {
+        any.item(
+            ObjectBuilder::new()
+                .property(*name, not_null())
+                .required(*name),
+        )
+    });
+    let given = nullable.iter().fold(given, |any, name| {
+        any.item(ObjectBuilder::new().required(*name))
+    });
+    AllOfBuilder::new()
+        .item(fields)
+        .item(given)
+        .description(Some(format!(
+            "At least one of {} must be given.",
+            names
+                .iter()
+                .chain(nullable)
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{one_line, one_line_pattern};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::MeetingStatus;
+use crate::domain::{title_schema, MeetingStatus};
 use crate::repository::recordings::RecordingRecord;
 use crate::repository::{MeetingRecord, Participant};
 
@@ -89,15 +89,17 @@ impl MeetingView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CreateMeeting {
-    /// 1–200 characters.
+    #[schema(schema_with = title)]
     pub(crate) title: String,
     /// RFC 3339, e.g. `2025-03-01T09:00:00+09:00`.
     #[schema(format = DateTime)]
     pub(crate) scheduled_at: String,
     /// Registered users to invite; the caller is always added.
     #[serde(default)]
+    #[schema(max_items = 199)] // MAX_PARTICIPANTS besides the owner
     pub(crate) participant_ids: Vec<Uuid>,
     /// Markdown. When absent and `templateId` is given, the template's sections.
+    #[schema(max_length = 20000)] // AGENDA_MAX_CHARS
     pub(crate) agenda: Option<String>,
     pub(crate) template_id: Option<String>,
 }
@@ -106,19 +108,49 @@ pub(crate) struct CreateMeeting {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct UpdateMeeting {
+    #[schema(schema_with = title_or_null)]
     pub(crate) title: Option<String>,
     #[schema(format = DateTime)]
     pub(crate) scheduled_at: Option<String>,
     /// Markdown; an empty string removes the agenda.
+    #[schema(max_length = 20000)] // AGENDA_MAX_CHARS
     pub(crate) agenda: Option<String>,
     /// The new participant list; the owner always stays.
+    #[schema(max_items = 199)] // MAX_PARTICIPANTS besides the owner
     pub(crate) participant_ids: Option<Vec<Uuid>>,
+}
+
+/// The documented body of `PUT /api/meetings/{id}`: [`UpdateMeeting`] with at least one
+/// field given (an update that changes nothing is a 422).
+pub(crate) struct UpdateMeetingBody;
+
+impl utoipa::PartialSchema for UpdateMeetingBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        let fields = ["title", "scheduledAt", "agenda", "participantIds"];
+        let fields_schema = <UpdateMeeting as utoipa::PartialSchema>::schema();
+        quorum_web::input::at_least_one_of(fields_schema, &fields, &[]).into()
+    }
+}
+
+impl ToSchema for UpdateMeetingBody {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "UpdateMeeting".into()
+    }
+}
+
+fn title() -> utoipa::openapi::Object {
+    title_schema(false)
+}
+
+fn title_or_null() -> utoipa::openapi::Object {
+    title_schema(true)
 }
 
 /// `PUT /api/meetings/{id}/notes`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct NotesBody {
     /// Markdown; lines like `Name: text` attribute speech. Empty clears the notes.
+    #[schema(max_length = 200000)] // NOTES_MAX_CHARS
     pub(crate) notes: String,
 }
 
@@ -126,6 +158,7 @@ pub(crate) struct NotesBody {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub(crate) struct EndBody {
     /// Final notes; replaces the stored notes when given.
+    #[schema(max_length = 200000)] // NOTES_MAX_CHARS
     pub(crate) notes: Option<String>,
 }
 
@@ -134,6 +167,7 @@ pub(crate) struct EndBody {
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListFilter {
     /// SCHEDULED, IN_PROGRESS, ENDED, MINUTES_READY or CANCELLED.
+    #[param(value_type = Option<MeetingStatus>)]
     pub(crate) status: Option<String>,
 }
 

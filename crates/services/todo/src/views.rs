@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::{Source, TodoStatus};
+use crate::domain::{title_schema, Source, TodoStatus};
 use crate::repository::todos::TodoRecord;
 
 /// A todo as clients see it.
@@ -66,7 +66,7 @@ impl From<TodoRecord> for TodoView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct CreateTodo {
-    /// 1–300 characters.
+    #[schema(schema_with = title)]
     pub(crate) title: String,
     pub(crate) meeting_id: Option<Uuid>,
     /// A registered user; default: nobody.
@@ -81,7 +81,9 @@ pub(crate) struct CreateTodo {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct PatchTodo {
     /// OPEN, IN_PROGRESS or DONE; only forward.
+    #[schema(value_type = Option<TodoStatus>)]
     pub(crate) status: Option<String>,
+    #[schema(schema_with = title_or_null)]
     pub(crate) title: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>)]
@@ -89,6 +91,33 @@ pub(crate) struct PatchTodo {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, format = Date)]
     pub(crate) due_date: Option<Option<String>>,
+}
+
+/// The documented body of `PATCH /api/todos/{id}`: [`PatchTodo`] with at least one field
+/// given (a patch that changes nothing is a 422).
+pub(crate) struct PatchTodoBody;
+
+impl utoipa::PartialSchema for PatchTodoBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+        let fields = <PatchTodo as utoipa::PartialSchema>::schema();
+        let given = ["status", "title"];
+        let cleared = ["assigneeId", "dueDate"];
+        quorum_web::input::at_least_one_of(fields, &given, &cleared).into()
+    }
+}
+
+impl ToSchema for PatchTodoBody {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "PatchTodo".into()
+    }
+}
+
+fn title() -> utoipa::openapi::Object {
+    title_schema(false)
+}
+
+fn title_or_null() -> utoipa::openapi::Object {
+    title_schema(true)
 }
 
 /// A field that is present (`Some`, possibly `Some(None)` for `null`) or absent (`None`).
@@ -101,17 +130,23 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ListFilter {
+    #[param(value_type = Option<Uuid>)]
     pub(crate) meeting_id: Option<String>,
     /// OPEN, IN_PROGRESS or DONE, or several separated by commas (`OPEN,IN_PROGRESS`).
+    #[param(pattern = r"^\s*(OPEN|IN_PROGRESS|DONE)\s*(,\s*(OPEN|IN_PROGRESS|DONE)\s*)*$")]
     pub(crate) status: Option<String>,
+    #[param(value_type = Option<Uuid>)]
     pub(crate) assignee_id: Option<String>,
     /// `mine` (the default): assigned to or created by the caller. `meetings`: those too, and
     /// every todo of the meetings the caller takes part in (read from the database, not the
     /// per-user cache).
+    #[param(pattern = "^(mine|meetings)$")]
     pub(crate) scope: Option<String>,
     /// Only todos due on or after this day (`YYYY-MM-DD`); todos without a date are left out.
+    #[param(format = Date)]
     pub(crate) due_from: Option<String>,
     /// Only todos due on or before this day (`YYYY-MM-DD`); todos without a date are left out.
+    #[param(format = Date)]
     pub(crate) due_to: Option<String>,
 }
 

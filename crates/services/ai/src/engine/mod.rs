@@ -172,7 +172,7 @@ impl BuiltinEngine {
             action_items: actions::extract(&utterances, &directory, &ctx),
             decisions,
             decision_sections,
-            schedule_suggestions: vec![schedule::suggest(input, &texts, &ctx)],
+            schedule_suggestions: schedule::suggest(input, &texts, &ctx).into_iter().collect(),
         }
     }
 }

@@ -28,6 +28,11 @@ impl Title {
     }
 }
 
+/// The OpenAPI schema of a title (`null` allowed when `nullable`).
+pub(crate) fn title_schema(nullable: bool) -> utoipa::openapi::Object {
+    quorum_web::input::one_line_schema(TITLE_MAX_CHARS, nullable)
+}
+
 /// A meeting agenda (markdown), at most 20 000 characters. Blank means "no agenda".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Agenda(Option<String>);

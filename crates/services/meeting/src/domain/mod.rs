@@ -6,5 +6,5 @@ mod input;
 mod status;
 
 pub(crate) use id::MeetingId;
-pub(crate) use input::{parse_scheduled_at, Agenda, Notes, Title, ValidationError};
+pub(crate) use input::{parse_scheduled_at, title_schema, Agenda, Notes, Title, ValidationError};
 pub(crate) use status::{Action, MeetingStatus, TransitionError};

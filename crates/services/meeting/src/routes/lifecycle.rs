@@ -63,13 +63,15 @@ fn optional_json<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, ApiEr
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| {
+    // `null` is the documented absent body, as no body at all.
+    let body: Option<T> = serde_json::from_slice(body).map_err(|e| {
         if e.is_data() {
             ValidationError(format!("invalid body: {e}")).into()
         } else {
             ApiError::BadRequest(format!("malformed JSON body: {e}"))
         }
-    })
+    })?;
+    Ok(body.unwrap_or_default())
 }
 
 /// Starts the meeting (owner only; SCHEDULED → IN_PROGRESS). Publishes `meeting.started`.

@@ -186,7 +186,7 @@ pub(crate) async fn get(
 
 /// Edits title, time, agenda or participants (owner only, while SCHEDULED or IN_PROGRESS).
 #[utoipa::path(
-    put, path = "/api/meetings/{id}", tag = "meetings", request_body = UpdateMeeting,
+    put, path = "/api/meetings/{id}", tag = "meetings", request_body = crate::views::UpdateMeetingBody,
     params(("id" = uuid::Uuid, Path, description = "meeting id")),
     responses(
         (status = 200, body = MeetingView),

@@ -56,7 +56,7 @@ pub(crate) fn openapi() -> OpenApi {
         crate::views::ParticipantView,
         crate::views::Progress,
         crate::views::CreateMeeting,
-        crate::views::UpdateMeeting,
+        crate::views::UpdateMeetingBody,
         crate::views::NotesBody,
         crate::views::EndBody,
         crate::views::TemplateView,

@@ -100,6 +100,16 @@ async fn end_accepts_final_notes_or_no_body() {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{:?}", res.body);
     assert_eq!(res.body["status"], "ENDED");
+
+    // `null`, the documented absent body, ends it as no body does.
+    let m = app.meeting(owner, "c", &[]).await;
+    let id = m["id"].as_str().unwrap();
+    act(&app, owner, id, "start").await;
+    let res = app
+        .post(&format!("/api/meetings/{id}/end"), owner, json!(null))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{:?}", res.body);
+    assert_eq!(res.body["status"], "ENDED");
 }
 
 #[tokio::test]

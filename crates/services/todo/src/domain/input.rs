@@ -37,6 +37,11 @@ impl Title {
     }
 }
 
+/// The OpenAPI schema of a title (`null` allowed when `nullable`).
+pub(crate) fn title_schema(nullable: bool) -> utoipa::openapi::Object {
+    quorum_web::input::one_line_schema(TITLE_MAX_CHARS, nullable)
+}
+
 /// `dueDate`: a calendar day `YYYY-MM-DD`.
 pub(crate) fn parse_due_date(raw: &str) -> Result<NaiveDate, ValidationError> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {

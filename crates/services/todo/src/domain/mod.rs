@@ -3,5 +3,5 @@
 mod input;
 mod status;
 
-pub(crate) use input::{parse_due_date, Title, ValidationError};
+pub(crate) use input::{parse_due_date, title_schema, Title, ValidationError};
 pub(crate) use status::{Source, TodoStatus, TransitionError};

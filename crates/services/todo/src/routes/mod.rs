@@ -26,7 +26,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
     components(schemas(
         crate::views::TodoView,
         crate::views::CreateTodo,
-        crate::views::PatchTodo,
+        crate::views::PatchTodoBody,
         crate::views::StatsView,
         crate::views::StatusCounts,
         crate::views::MeetingStats,

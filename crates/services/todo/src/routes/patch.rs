@@ -20,7 +20,7 @@ use crate::views::{PatchTodo, TodoView};
 /// `OPEN → IN_PROGRESS → DONE` or `OPEN → DONE`; each change is recorded in the status
 /// history and published as `todo.status_changed` (and `todo.completed` on DONE).
 #[utoipa::path(
-    patch, path = "/api/todos/{id}", tag = "todos", request_body = PatchTodo,
+    patch, path = "/api/todos/{id}", tag = "todos", request_body = crate::views::PatchTodoBody,
     params(("id" = uuid::Uuid, Path, description = "todo id")),
     responses(
         (status = 200, body = TodoView),
