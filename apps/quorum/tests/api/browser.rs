@@ -658,7 +658,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         .find(Locator::Css("#notes"))
         .await
         .unwrap()
-        .send_keys("I will send the release notes by Friday.")
+        .send_keys("I will send the release notes by Friday. Let's meet again next Tuesday at 10.")
         .await
         .unwrap();
     wait_text(&b, "#notes-status", 10, |t| t.starts_with("Saved at")).await;
@@ -674,7 +674,7 @@ async fn a_meeting_is_scheduled_held_and_its_minutes_read_in_the_browser() {
         .unwrap_or_default();
     assert_eq!(
         saved,
-        "Dana Park: We decided to launch on the first of next month.\nDana Park: I will send the release notes by Friday.",
+        "Dana Park: We decided to launch on the first of next month.\nDana Park: I will send the release notes by Friday. Let's meet again next Tuesday at 10.",
         "the notes were not saved as written"
     );
     screenshot(&b, "meeting-in-progress-en").await;

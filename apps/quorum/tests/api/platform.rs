@@ -272,7 +272,22 @@ async fn a_part_of_quorum_names_the_settings_it_lacks() {
         !ok && stderr.contains("gateway.upstreams.identity"),
         "{stderr}"
     );
+    // A service verifies its callers with the identity service's keys: where are they?
     let (ok, stderr) = check(&["meeting", "--role", "read"], &shared);
+    assert!(
+        !ok && stderr.contains("gateway.upstreams.identity"),
+        "{stderr}"
+    );
+    let (ok, stderr) = check(&["identity"], &shared);
+    assert!(ok, "{stderr}");
+    let keys = (
+        "QUORUM_GATEWAY__UPSTREAMS__IDENTITY",
+        "http://identity:8080",
+    );
+    let (ok, stderr) = check(
+        &["meeting", "--role", "read"],
+        &[shared[0], shared[1], keys],
+    );
     assert!(ok, "{stderr}");
     let (ok, stderr) = check(&["meeting", "--role", "reader"], &shared);
     assert!(!ok && stderr.contains("reader"), "{stderr}");

@@ -21,6 +21,22 @@ pub struct TaskAccepted {
     pub status_url: String,
 }
 
+/// What a task id looks like: `{kind}-{uuid}` (documentation of the path parameter).
+pub const TASK_ID_PATTERN: &str =
+    "^[a-z0-9_-]{1,32}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
+/// One Server-Sent Event of a task's stream, as [`sse_response`] frames it (documentation:
+/// the schema of each event of a `text/event-stream`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // never constructed: it only describes the stream
+pub struct TaskEvent {
+    /// The task's status.
+    event: TaskStatus,
+    /// The task ([`Task`]) as JSON.
+    #[schema(content_media_type = "application/json")]
+    data: String,
+}
+
 /// `202 Accepted` with `Location` and `Retry-After: 1` pointing at
 /// `{status_url_prefix}/{taskId}`, and body [`TaskAccepted`].
 ///

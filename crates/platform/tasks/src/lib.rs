@@ -20,7 +20,7 @@ mod model;
 mod redis;
 mod store;
 
-pub use http::{accepted, sse_response, status_response, TaskAccepted};
+pub use http::{accepted, sse_response, status_response, TaskAccepted, TaskEvent, TASK_ID_PATTERN};
 pub use memory::MemoryTaskStore;
 pub use model::{Progress, Task, TaskError, TaskStatus};
 pub use redis::RedisTaskStore;

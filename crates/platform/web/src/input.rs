@@ -59,6 +59,43 @@ pub fn one_line_schema(max_chars: usize, nullable: bool) -> utoipa::openapi::Obj
         .build()
 }
 
+/// The regular expression that matches `core` with any white space `str::trim` removes
+/// around it.
+pub fn trimmed_pattern(core: &str) -> String {
+    format!("^[{WHITE_SPACE}]*(?:{core})[{WHITE_SPACE}]*$")
+}
+
+/// The OpenAPI schema of a string of at least `min_chars` characters once trimmed
+/// (`min_chars` at least 2).
+pub fn min_chars_schema(min_chars: usize) -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let between = min_chars.saturating_sub(2);
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!(
+            "[^{WHITE_SPACE}][\\s\\S]{{{between},}}[^{WHITE_SPACE}]"
+        )))
+        .description(Some(format!(
+            "At least {min_chars} characters once trimmed."
+        )))
+        .build()
+}
+
+/// The OpenAPI schema of text that must not be blank (white space alone) and has at most
+/// `max_chars` characters. (A longer text whose surplus is white space at its ends is
+/// accepted too: it is trimmed before it is counted.)
+pub fn text_schema(max_chars: usize) -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!("[^{WHITE_SPACE}]")))
+        .max_length(Some(max_chars))
+        .description(Some(format!(
+            "Text: not blank, at most {max_chars} characters once trimmed."
+        )))
+        .build()
+}
+
 /// `fields` (an object schema, inline or a reference) with at least one of `names` given and
 /// not `null`, or one of `nullable` given at all (`null` clears it): the body of a partial
 /// update, which refuses one that changes nothing.
@@ -121,6 +158,19 @@ mod tests {
         assert!(one_line("name", "a\nb", 5)
             .unwrap_err()
             .contains("`name` must not contain"));
+    }
+
+    #[test]
+    fn trimmed_and_minimum_patterns_allow_what_trim_removes() {
+        let locale = regex::Regex::new(&super::trimmed_pattern("ko|en")).unwrap();
+        assert!(locale.is_match(" ko\n") && locale.is_match("en"));
+        assert!(!locale.is_match("kr") && !locale.is_match("\u{1c}ko"));
+        let schema = serde_json::to_value(super::min_chars_schema(2)).unwrap();
+        let two = regex::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
+        for (raw, ok) in [("ab", true), (" a b ", true), (" a ", false), ("\t\n", false)] {
+            assert_eq!(two.is_match(raw), ok, "{raw:?}");
+            assert_eq!(raw.trim().chars().count() >= 2, ok, "{raw:?}");
+        }
     }
 
     #[test]

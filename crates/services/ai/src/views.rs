@@ -11,7 +11,9 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct AiRequest {
+    #[schema(value_type = Uuid)]
     pub(crate) meeting_id: String,
+    #[schema(value_type = Uuid)]
     pub(crate) transcript_id: String,
 }
 

@@ -7,14 +7,32 @@ use crate::repository::users::UserRecord;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct RegisterBody {
-    #[schema(example = "ann@example.com")]
+    #[schema(example = "ann@example.com", format = Email, max_length = 254)]
     pub(crate) email: String,
     /// 8 to 1024 characters, hard to guess (zxcvbn score 3 of 4; a common password, a
     /// pattern such as `12345678`, or the account's own name is refused as `weak_password`).
+    #[schema(min_length = 8, max_length = 1024)]
     pub(crate) password: String,
-    /// 1 to 100 characters.
-    #[schema(example = "Ann Lee")]
+    #[schema(schema_with = name)]
     pub(crate) name: String,
+}
+
+/// A display name: what `crate::domain::Name` accepts.
+fn name() -> utoipa::openapi::Object {
+    quorum_web::input::one_line_schema(100, false)
+}
+
+fn name_or_null() -> utoipa::openapi::Object {
+    quorum_web::input::one_line_schema(100, true)
+}
+
+/// `ko` or `en`, in any case (`null`: unchanged).
+fn locale_or_null() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .pattern(Some(quorum_web::input::trimmed_pattern("[kK][oO]|[eE][nN]")))
+        .build()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,6 +73,7 @@ pub(crate) struct LogoutBody {
 pub(crate) struct ChangePassword {
     pub(crate) current_password: String,
     /// 8 to 1024 characters, hard to guess (as at registration).
+    #[schema(min_length = 8, max_length = 1024)]
     pub(crate) new_password: String,
 }
 
@@ -140,13 +159,16 @@ pub(crate) struct PeopleFound {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct UpdateMe {
+    #[schema(schema_with = name_or_null)]
     pub(crate) name: Option<String>,
     /// A new address needs `currentPassword`; when the server sends e-mail it takes effect
     /// once the code sent to it is confirmed (`pendingEmail` in the answer).
+    #[schema(format = Email, max_length = 254)]
     pub(crate) email: Option<String>,
     /// The account's password: required with a new `email`.
     #[serde(rename = "currentPassword")]
     pub(crate) current_password: Option<String>,
+    #[schema(schema_with = locale_or_null)]
     pub(crate) locale: Option<String>,
     /// An IANA time zone name (`Asia/Seoul`); an empty string returns to the server's.
     #[serde(rename = "timeZone")]

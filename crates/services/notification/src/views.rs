@@ -54,6 +54,34 @@ pub(crate) struct ListFilter {
     pub(crate) unread: Option<bool>,
 }
 
+/// One Server-Sent Event of `GET /api/notifications/stream` (documentation: the schema of
+/// each event of the `text/event-stream`).
+#[derive(ToSchema)]
+#[allow(dead_code)] // never constructed: it only describes the stream
+pub(crate) struct StreamEvent {
+    /// `ready` once the stream is open, then `notification` for each new notification, or
+    /// `lagged` when the stream fell behind and missed some (read them with
+    /// `GET /api/notifications`).
+    #[schema(inline)]
+    event: StreamEventName,
+    /// `{}` for `ready`; the notification (`NotificationView`) as JSON; `{"missed": n}` for
+    /// `lagged`.
+    #[schema(content_media_type = "application/json")]
+    data: String,
+    /// The notification's id (`notification` events only).
+    id: Option<Uuid>,
+}
+
+/// The names of [`StreamEvent`]s.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // never constructed: it only describes the stream
+pub(crate) enum StreamEventName {
+    Ready,
+    Notification,
+    Lagged,
+}
+
 /// One page of notifications.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct NotificationPage {

@@ -133,14 +133,14 @@ pub(crate) struct ListFilter {
     #[param(value_type = Option<Uuid>)]
     pub(crate) meeting_id: Option<String>,
     /// OPEN, IN_PROGRESS or DONE, or several separated by commas (`OPEN,IN_PROGRESS`).
-    #[param(pattern = r"^\s*(OPEN|IN_PROGRESS|DONE)\s*(,\s*(OPEN|IN_PROGRESS|DONE)\s*)*$")]
+    #[param(pattern = "^(OPEN|IN_PROGRESS|DONE)(,(OPEN|IN_PROGRESS|DONE))*$")]
     pub(crate) status: Option<String>,
     #[param(value_type = Option<Uuid>)]
     pub(crate) assignee_id: Option<String>,
     /// `mine` (the default): assigned to or created by the caller. `meetings`: those too, and
     /// every todo of the meetings the caller takes part in (read from the database, not the
     /// per-user cache).
-    #[param(pattern = "^(mine|meetings)$")]
+    #[param(value_type = Option<ListScope>)]
     pub(crate) scope: Option<String>,
     /// Only todos due on or after this day (`YYYY-MM-DD`); todos without a date are left out.
     #[param(format = Date)]
@@ -148,6 +148,15 @@ pub(crate) struct ListFilter {
     /// Only todos due on or before this day (`YYYY-MM-DD`); todos without a date are left out.
     #[param(format = Date)]
     pub(crate) due_to: Option<String>,
+}
+
+/// The values of `GET /api/todos?scope=` (documentation only: the handler reads the text).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // never constructed: it only describes the parameter
+pub(crate) enum ListScope {
+    Mine,
+    Meetings,
 }
 
 /// Todos per status.

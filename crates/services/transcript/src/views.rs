@@ -102,14 +102,19 @@ impl TranscriptView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ByMeeting {
+    #[param(value_type = Uuid, required = true)]
     pub(crate) meeting_id: Option<String>,
 }
 
 /// `PUT /api/transcripts/{id}/sections/{index}`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct CorrectBody {
-    /// The corrected text: 1–10 000 characters.
+    #[schema(schema_with = section_text)]
     pub(crate) text: String,
+}
+
+fn section_text() -> utoipa::openapi::Object {
+    quorum_web::input::text_schema(crate::domain::SECTION_MAX_CHARS)
 }
 
 /// `POST /api/transcripts/{id}/share`.

@@ -44,7 +44,7 @@ static DECLINED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:no\s+need|(?:don'?t|do\s+not)\s+need|no\s+point|not\s+necessary|skip|cancel)\b",
         r"[^.!?]*?\b(?:meet(?:ing)?s?|follow[- ]?ups?|sync|check[- ]?in|call|regroup)\b",
         r"|\bno\s+(?:more\s+|further\s+|other\s+)?(?:meetings?|follow[- ]?ups?)\b",
-        r"|(?:회의|미팅|모임|면담)[^.!?]*?(?:안\s*(?:해도|잡아도|잡을|잡겠|할게|하겠|하셔도|하기로)",
+        r"|(?:회의|미팅|모임|면담)[^.!?]*?(?:[\s,]안\s*(?:해도|잡아도|잡을|잡겠|할게|하겠|하셔도|하기로)",
         r"|필요\s*(?:없|는\s*없)|생략|없어도|건너뛰)",
     ))
 });

@@ -47,6 +47,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         quorum_tasks::TaskStatus,
         quorum_tasks::Progress,
         quorum_tasks::TaskAccepted,
+        quorum_tasks::TaskEvent,
         quorum_web::Problem,
     )),
     tags((name = "ai", description = "Meeting analysis: summaries, action items, decisions and schedule suggestions"))

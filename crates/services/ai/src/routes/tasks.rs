@@ -24,7 +24,8 @@ fn not_found() -> Response {
 /// (with `errorMessage`), 404 unknown, expired or someone else's.
 #[utoipa::path(
     get, path = "/api/ai/tasks/{taskId}", tag = "ai",
-    params(("taskId" = String, Path, description = "task id")),
+    params(("taskId" = String, Path, description = "task id: `{kind}-{uuid}`",
+        pattern = "^[a-z0-9_-]{1,32}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     responses(
         (status = 200, description = "COMPLETED", body = quorum_tasks::Task),
         (status = 202, description = "PENDING or PROCESSING", body = quorum_tasks::Task),
@@ -50,9 +51,11 @@ pub(crate) async fn status(
 /// the stream ends after COMPLETED or FAILED.
 #[utoipa::path(
     get, path = "/api/ai/tasks/{taskId}/events", tag = "ai",
-    params(("taskId" = String, Path, description = "task id")),
+    params(("taskId" = String, Path, description = "task id: `{kind}-{uuid}`",
+        pattern = "^[a-z0-9_-]{1,32}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     responses(
-        (status = 200, description = "text/event-stream of task snapshots", content_type = "text/event-stream"),
+        (status = 200, description = "the task's snapshots, one event per change; the stream ends after COMPLETED or FAILED",
+            content_type = "text/event-stream", body = quorum_tasks::TaskEvent),
         (status = 404, body = quorum_web::Problem),
     )
 )]

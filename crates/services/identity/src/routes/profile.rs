@@ -188,7 +188,7 @@ pub(crate) async fn delete_me(
 /// A user's public profile.
 #[utoipa::path(
     get, path = "/api/users/{id}", tag = "users", security(("bearer" = [])),
-    params(("id" = String, Path, description = "User id (UUID)")),
+    params(("id" = uuid::Uuid, Path, description = "User id")),
     responses(
         (status = 200, description = "The public profile", body = PublicUserView),
         (status = 400, description = "The id is not a UUID", body = Problem),
@@ -212,6 +212,7 @@ pub(crate) async fn get_user(
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub(crate) struct Lookup {
     /// The exact e-mail address (case-insensitive) of the person to find.
+    #[param(format = Email, max_length = 254)]
     email: String,
 }
 
@@ -246,7 +247,12 @@ pub(crate) async fn lookup(
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub(crate) struct Search {
     /// Part of a name (at least two characters; case does not matter).
+    #[param(schema_with = two_characters)]
     q: String,
+}
+
+fn two_characters() -> utoipa::openapi::Object {
+    quorum_web::input::min_chars_schema(2)
 }
 
 /// The most people one search answers.

@@ -85,11 +85,13 @@ pub(crate) async fn logout(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let claims = sessions::verify_own(&state, super::bearer(&headers)?, caller.0)?;
+    // No body, or `null` (the documented absent body): this session only.
     let body: LogoutBody = if body.iter().all(u8::is_ascii_whitespace) {
         LogoutBody::default()
     } else {
-        serde_json::from_slice(&body)
+        serde_json::from_slice::<Option<LogoutBody>>(&body)
             .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?
+            .unwrap_or_default()
     };
     let user = caller.0.to_string();
     let mut tx = state.db.begin().await?;

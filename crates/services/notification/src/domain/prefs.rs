@@ -71,7 +71,25 @@ pub(crate) struct PreferencesInput {
     #[serde(default)]
     pub(crate) channels: Option<Channels>,
     #[serde(default)]
+    #[schema(schema_with = kinds_schema)]
     pub(crate) kinds: BTreeMap<String, KindPrefs>,
+}
+
+/// `kinds`: channels keyed by a known kind (`meeting.ended`, …).
+fn kinds_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::Ref;
+    let known = Kind::ALL.map(Kind::as_str);
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(known)),
+        ))
+        .additional_properties(Some(Ref::from_schema_name("KindPrefs")))
+        .description(Some("Channels per kind; a kind left out is on for both."))
+        .build()
 }
 
 impl Default for Preferences {

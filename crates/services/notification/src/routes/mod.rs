@@ -27,6 +27,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
     components(schemas(
         crate::views::NotificationView,
         crate::views::NotificationPage,
+        crate::views::StreamEvent,
         inbox::MarkedRead,
         crate::domain::Preferences,
         crate::domain::PreferencesInput,

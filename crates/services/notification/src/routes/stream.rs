@@ -22,7 +22,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 #[utoipa::path(
     get, path = "/api/notifications/stream", tag = "notifications",
     responses(
-        (status = 200, description = "`text/event-stream`: `ready`, then `notification` events", content_type = "text/event-stream", body = String),
+        (status = 200, description = "`ready`, then a `notification` event for each new notification", content_type = "text/event-stream", body = crate::views::StreamEvent),
         (status = 401, body = quorum_web::Problem),
     )
 )]

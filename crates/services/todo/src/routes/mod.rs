@@ -27,6 +27,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         crate::views::TodoView,
         crate::views::CreateTodo,
         crate::views::PatchTodoBody,
+        crate::views::ListScope,
         crate::views::StatsView,
         crate::views::StatusCounts,
         crate::views::MeetingStats,

@@ -39,6 +39,7 @@ pub(crate) fn api() -> OpenApiRouter<AppState> {
         quorum_tasks::TaskStatus,
         quorum_tasks::Progress,
         quorum_tasks::TaskAccepted,
+        quorum_tasks::TaskEvent,
         quorum_web::Problem,
     )),
     tags((name = "transcripts", description = "Transcripts, corrections, verification, sharing and speech-to-text tasks"))

@@ -42,7 +42,8 @@ async fn check_access(state: &AppState, caller: Uuid, task_id: &str) -> Result<(
 /// `errorMessage`), `404` unknown.
 #[utoipa::path(
     get, path = "/api/transcripts/tasks/{taskId}", tag = "transcripts",
-    params(("taskId" = String, Path, description = "task id")),
+    params(("taskId" = String, Path, description = "task id: `{kind}-{uuid}`",
+        pattern = "^[a-z0-9_-]{1,32}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     responses(
         (status = 200, body = quorum_tasks::Task),
         (status = 202, body = quorum_tasks::Task),
@@ -69,9 +70,11 @@ pub(crate) async fn status(
 /// The same transitions as Server-Sent Events.
 #[utoipa::path(
     get, path = "/api/transcripts/tasks/{taskId}/events", tag = "transcripts",
-    params(("taskId" = String, Path, description = "task id")),
+    params(("taskId" = String, Path, description = "task id: `{kind}-{uuid}`",
+        pattern = "^[a-z0-9_-]{1,32}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     responses(
-        (status = 200, description = "text/event-stream of task snapshots"),
+        (status = 200, description = "the task's snapshots, one event per change; the stream ends after COMPLETED or FAILED",
+            content_type = "text/event-stream", body = quorum_tasks::TaskEvent),
         (status = 404, body = quorum_web::Problem),
     )
 )]

@@ -271,5 +271,9 @@ fn reports_questions_and_hypotheticals_are_not_action_items() {
         ],
     );
     // No follow-up meeting was proposed, so none is suggested.
-    assert!(a.schedule_suggestions.is_empty(), "{:?}", a.schedule_suggestions);
+    assert!(
+        a.schedule_suggestions.is_empty(),
+        "{:?}",
+        a.schedule_suggestions
+    );
 }

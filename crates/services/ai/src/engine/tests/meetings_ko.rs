@@ -256,5 +256,9 @@ fn distractors_honorific_teacher_and_undecided_topics() {
     );
     assert!(a.decisions.is_empty(), "{:?}", a.decisions);
     // "거래처 미팅 일정을 잡겠습니다" is a task, not a follow-up meeting: none is suggested.
-    assert!(a.schedule_suggestions.is_empty(), "{:?}", a.schedule_suggestions);
+    assert!(
+        a.schedule_suggestions.is_empty(),
+        "{:?}",
+        a.schedule_suggestions
+    );
 }

@@ -6,6 +6,7 @@ mod dates_ko;
 mod meetings_en;
 mod meetings_ko;
 mod passes;
+mod schedule;
 mod sections;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};

@@ -109,9 +109,10 @@ fn decisions_in_both_languages_skip_open_questions() {
 
 #[test]
 fn long_meetings_get_an_hour_long_default_follow_up() {
-    let lines: Vec<String> = (0..12)
+    let mut lines: Vec<String> = (0..12)
         .map(|i| format!("Alex Park: Status item number {i} is on track."))
         .collect();
+    lines.push("Alex Park: Let's meet again next Tuesday at 10.".to_string());
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let input = meeting(
         "Weekly status",
@@ -124,7 +125,7 @@ fn long_meetings_get_an_hour_long_default_follow_up() {
     assert_eq!(s.duration_minutes, 60);
     assert_eq!(
         s.start,
-        Utc.with_ymd_and_hms(2027, 1, 20, 1, 0, 0)
+        Utc.with_ymd_and_hms(2027, 1, 19, 1, 0, 0)
             .single()
             .expect("valid")
     );
@@ -164,9 +165,13 @@ fn analysis_round_trips_through_camel_case_json() {
         "Sync",
         Lang::En,
         people(&["Alex Park"]),
-        &["Alex Park: I will send the draft by Friday at 3pm."],
+        &[
+            "Alex Park: I will send the draft by Friday at 3pm.",
+            "Alex Park: Let's meet again next Tuesday at 10.",
+        ],
     );
     let a = analyze(&input);
+    assert_eq!(a.action_items.len(), 1, "{:?}", a.action_items);
     let json = serde_json::to_value(&a).expect("serialises");
     assert_eq!(json["actionItems"][0]["assigneeName"], "Alex Park");
     assert_eq!(json["actionItems"][0]["dueDate"], "2027-01-15");
