@@ -5,6 +5,7 @@
 mod async_reply;
 mod binary;
 mod browser;
+mod contract;
 mod crash;
 mod deletion;
 mod distributed;

@@ -105,6 +105,78 @@ fn accepts(text: &str) -> bool {
         && !actions_ko::NEGATIVE.is_match(text)
 }
 
+/// Replies about the meeting's plans rather than the task ("Decision: we will launch on the
+/// 2nd", "let's meet Friday", "…하기로 했어요").
+static PLANS: LazyLock<Regex> = LazyLock::new(|| {
+    // A literal pattern: compiling it cannot fail.
+    re(
+        r"(?i)^\s*(?:decision|decided|agreed)\b|\b(?:we\s+will|we['’]ll|let['’]s|we\s+agreed|we\s+decided|we\s+should)\b|하기로|합시다|하죠",
+    )
+});
+
+/// Whether an assignee's reply that names a day goes along with the task ("sure, end of the
+/// month ok?", "tags yes, 3 days before delivery"): not a refusal nor the meeting's plans.
+fn agrees(text: &str) -> bool {
+    !PLANS.is_match(text)
+        && !actions_en::NEGATIVE.is_match(text)
+        && !actions_ko::NEGATIVE.is_match(text)
+}
+
+/// Words too common to tie two sentences to the same task.
+const COMMON_WORDS: &[&str] = &[
+    "that",
+    "this",
+    "with",
+    "from",
+    "have",
+    "will",
+    "make",
+    "send",
+    "write",
+    "them",
+    "then",
+    "about",
+    "there",
+    "their",
+    "would",
+    "could",
+    "should",
+    "some",
+    "also",
+    "just",
+    "team",
+    "정리",
+    "작성",
+    "공유",
+    "확인",
+    "요청",
+    "하기",
+    "보내기",
+    "전달",
+    "준비",
+    "검토",
+    "제가",
+];
+
+/// Whether `text` names a content word of `title` ("draft" in both).
+fn shares_word(text: &str, title: &str) -> bool {
+    let text = text.to_lowercase();
+    title
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| {
+            let n = w.chars().count();
+            !COMMON_WORDS.contains(w) && if has_hangul(w) { n >= 2 } else { n >= 4 }
+        })
+        .any(|w| text.contains(w))
+}
+
+/// Gives `item` the day (and time) in `found`.
+fn set_due(item: &mut ActionItem, found: &dates::Found, ctx: &DateContext) {
+    item.due_date = found.due_date(ctx);
+    item.due_at = found.due_at(ctx);
+}
+
 /// The participant id of whoever said `u`, when known.
 fn speaker_id(u: &Utterance, directory: &Directory<'_>) -> Option<Uuid> {
     u.speaker_id.or_else(|| {
@@ -220,22 +292,49 @@ pub(crate) fn extract(
     // The items handed out in the current speaker's turn, and that turn's latest sentence.
     let mut asked: Vec<usize> = Vec::new();
     let mut turn: Option<&Utterance> = None;
-    for u in utterances {
-        if turn.is_some_and(|t| !same_speaker(t, u, directory)) {
-            // The first reply after a turn: an assignee who accepts takes the task on here.
-            if accepts(&u.text) {
-                for &i in &asked {
-                    if let (Some(item), Some(open)) = (items.get_mut(i), handed.get_mut(i)) {
-                        if said_by_assignee(item, u, directory) {
+    // The items found in the previous sentence.
+    let mut previous: Vec<usize> = Vec::new();
+    let texts: Vec<(&str, usize)> = utterances
+        .iter()
+        .map(|u| (u.text.as_str(), u.section))
+        .collect();
+    for (index, u) in utterances.iter().enumerate() {
+        let found = dates::find_in(&texts, index, ctx);
+        let earlier = std::mem::take(&mut previous);
+        let continues = turn.is_some_and(|t| same_speaker(t, u, directory));
+        if turn.is_some() && !continues {
+            // The first reply after a turn: an assignee who accepts takes the task on here,
+            // and a day they name in it ("sure, by Thursday") is the task's due date.
+            let yes = accepts(&u.text);
+            let dated = found.date.is_some() && agrees(&u.text);
+            let mut taken = Vec::new();
+            for &i in &asked {
+                if let (Some(item), Some(open)) = (items.get_mut(i), handed.get_mut(i)) {
+                    if said_by_assignee(item, u, directory) {
+                        taken.push(i);
+                        if yes {
                             item.section_index = Some(u.section);
                             *open = false;
+                        }
+                        if dated {
+                            set_due(item, &found, ctx);
                         }
                     }
                 }
             }
             asked.clear();
+            previous.extend(taken);
         }
         turn = Some(u);
+        // A day said in the next sentence by the same person ("I'll take it." — "Should be
+        // done within 5 days.") belongs to the task they just gave or took on.
+        if continues && found.date.is_some() {
+            for &i in &earlier {
+                if let Some(item) = items.get_mut(i).filter(|it| it.due_date.is_none()) {
+                    set_due(item, &found, ctx);
+                }
+            }
+        }
         let korean = has_hangul(&u.text);
         let raw = marked(&u.text, directory).or_else(|| {
             if MEETING_TALK.is_match(&u.text) || sets_agenda(&u.text) {
@@ -258,7 +357,6 @@ pub(crate) fn extract(
         if title.chars().count() < 2 || says_nothing {
             continue;
         }
-        let found = dates::find(&u.text, ctx);
         let own = raw.who == Who::Speaker;
         let (assignee_id, assignee_name) = match raw.who {
             Who::Speaker => (speaker_id(u, directory), u.speaker.clone()),
@@ -268,7 +366,7 @@ pub(crate) fn extract(
             },
             Who::Nobody => (None, None),
         };
-        let item = ActionItem {
+        let mut item = ActionItem {
             title,
             assignee_id,
             assignee_name,
@@ -276,6 +374,19 @@ pub(crate) fn extract(
             due_at: found.due_at(ctx),
             section_index: Some(u.section),
         };
+        // Taking on a task someone else just described with its day ("the draft needs to be
+        // done by the 16th" — "I'll own the draft then").
+        if let Some(before) = index.checked_sub(1).and_then(|i| utterances.get(i)) {
+            if item.due_date.is_none()
+                && !same_speaker(before, u, directory)
+                && shares_word(&before.text, &item.title)
+            {
+                let said = dates::find_in(&texts, index - 1, ctx);
+                if said.date.is_some() {
+                    set_due(&mut item, &said, ctx);
+                }
+            }
+        }
         match items.iter().position(|i| same_task(i, &item)) {
             Some(i) => {
                 // The assignee restating a task they were given as their own commitment.
@@ -292,6 +403,7 @@ pub(crate) fn extract(
                     asked.push(items.len());
                 }
                 handed.push(given);
+                previous.push(items.len());
                 items.push(item);
             }
         }

@@ -3,12 +3,12 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Days, NaiveTime, Weekday};
+use chrono::{Datelike, Days, NaiveTime, Weekday};
 use regex::Captures;
 
 use super::dates::{
-    after, clock, day_of_month, end_of_month, month_day, next_weekday, num, weekday_of_week,
-    DateContext, Rule,
+    after, clock, day_of_month, end_of_month, end_of_this_week, month_day, next_weekday,
+    nth_of_month, num, weekday_of_week, DateContext, Rule,
 };
 use super::re;
 
@@ -89,6 +89,15 @@ fn pm(marker: &str) -> Option<bool> {
     }
 }
 
+/// Friday of this week (the meeting's day when it is Friday or later) or of a later week.
+fn ko_week_end(ctx: &DateContext, weeks: u32) -> chrono::NaiveDate {
+    if weeks == 0 {
+        end_of_this_week(ctx.today)
+    } else {
+        weekday_of_week(ctx.today, weeks.into(), Weekday::Fri)
+    }
+}
+
 fn plus(ctx: &DateContext, days: u64) -> Option<chrono::NaiveDate> {
     ctx.today.checked_add_days(Days::new(days))
 }
@@ -111,26 +120,38 @@ pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             |c, x| day_of_month(x, ko_weeks(text(c, 1)), num(c, 2)?),
         ),
         Date(
-            re(r"(이번|다음|담)\s*달\s*(?:말일|말)|(월말)"),
+            re(r"(이번|다음|담)\s*달\s*(?:말일|말)|(월말|이달\s*말)"),
             |c, x| end_of_month(x, ko_weeks(text(c, 1))),
+        ),
+        Date(
+            re(r"(다음|담|다다음)\s*달\s*(?:초|첫\s*날)"),
+            |c, x| day_of_month(x, ko_weeks(text(c, 1)), 1),
+        ),
+        Date(
+            re(r"([월화수목금토일])요일\s*퇴근\s*(?:전|까지)"),
+            |c, x| Some(next_weekday(x.today, ko_weekday(text(c, 1))?)),
         ),
         Date(
             re(r"(이번|금|다음|담|다다음)\s*주\s*([월화수목금토일])요일"),
             |c, x| {
-                Some(weekday_of_week(
-                    x.today,
-                    ko_weeks(text(c, 1)).into(),
-                    ko_weekday(text(c, 2))?,
-                ))
+                let wd = ko_weekday(text(c, 2))?;
+                Some(match ko_weeks(text(c, 1)) {
+                    0 => next_weekday(x.today, wd),
+                    weeks => weekday_of_week(x.today, weeks.into(), wd),
+                })
             },
         ),
         Date(
             re(r"(이번|금|다음|담|다다음)\s*주\s*(?:주말|말)"),
+            |c, x| Some(ko_week_end(x, ko_weeks(text(c, 1)))),
+        ),
+        Date(
+            re(r"(다음|담|다다음)\s*주\s*(?:초|첫\s*날)"),
             |c, x| {
                 Some(weekday_of_week(
                     x.today,
                     ko_weeks(text(c, 1)).into(),
-                    Weekday::Fri,
+                    Weekday::Mon,
                 ))
             },
         ),
@@ -138,18 +159,10 @@ pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             re(
                 r"(이번|금|다음|담|다다음)\s*주(?:[^가-힣\d]|$|에|까지|중|내|안|동안|부터|는|도|의)",
             ),
-            |c, x| {
-                let weeks = ko_weeks(text(c, 1));
-                let wd = if weeks == 0 {
-                    Weekday::Fri
-                } else {
-                    Weekday::Mon
-                };
-                Some(weekday_of_week(x.today, weeks.into(), wd))
-            },
+            |c, x| Some(ko_week_end(x, ko_weeks(text(c, 1)))),
         ),
         Date(
-            re(r"(\d+)\s*(일|주|개월|달)\s*(?:후|뒤|내|이내|안에|만에)"),
+            re(r"(\d+)\s*(일|주|개월|달)\s*(?:후|뒤|내|이내|안에|안으로|만에)"),
             |c, x| after(x, num(c, 1)?, text(c, 2)),
         ),
         Date(
@@ -162,15 +175,13 @@ pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             },
         ),
         Date(
-            re(r"(\d{1,2})\s*일\s*(?:까지|에|날|자로|전)"),
-            |c, x| {
-                let day = num(c, 1)?;
-                day_of_month(x, 0, day)
-                    .filter(|d| *d >= x.today)
-                    .or_else(|| day_of_month(x, 1, day))
-            },
+            re(r"(\d{1,2})\s*일\s*(?:까지|에|날|자로)"),
+            |c, x| nth_of_month(x, num(c, 1)?),
         ),
-        Date(re(r"오늘|금일"), |_, x| Some(x.today)),
+        Date(re(r"오늘|금일|퇴근\s*(?:전|까지)"), |_, x| {
+            Some(x.today)
+        }),
+        Date(re(r"내일\s*모레"), |_, x| plus(x, 2)),
         Date(re(r"내일|명일"), |_, x| plus(x, 1)),
         Date(re(r"모레"), |_, x| plus(x, 2)),
         Date(re(r"글피"), |_, x| plus(x, 3)),
@@ -179,13 +190,13 @@ pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         }),
         Date(
             re(&format!(
-                r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
+                r"(?i)\b(?:(?:{WEEKDAYS}),?\s+)?({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
             )),
             |c, x| month_day(x, month(text(c, 1))?, num(c, 2)?, num(c, 3)),
         ),
         Date(
             re(&format!(
-                r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})\b\.?(?:,?\s+(\d{{4}})\b)?"
+                r"(?i)\b(?:(?:{WEEKDAYS}),?\s+(?:the\s+)?)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})\b\.?(?:,?\s+(\d{{4}})\b)?"
             )),
             |c, x| month_day(x, month(text(c, 2))?, num(c, 1)?, num(c, 3)),
         ),
@@ -195,10 +206,25 @@ pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         Date(re(r"(?i)\b(?:the\s+)?day\s+after\s+tomorrow\b"), |_, x| {
             plus(x, 2)
         }),
-        Date(re(r"(?i)\btomorrow\b"), |_, x| plus(x, 1)),
         Date(
             re(
-                r"(?i)\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod)\b",
+                r"(?i)\b(?:eod|cob|close\s+of\s+business|(?:the\s+)?end\s+of\s+(?:the\s+)?day)\s+tomorrow\b",
+            ),
+            |_, x| plus(x, 1),
+        ),
+        Date(re(r"(?i)\btomorrow\b"), |_, x| plus(x, 1)),
+        Date(
+            re(&format!(
+                r"(?i)\b(?:eod|(?:the\s+)?end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?({WEEKDAYS})\b|\b({WEEKDAYS})\s+(?:eod|(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day)\b"
+            )),
+            |c, x| {
+                let name = [1, 2].iter().find_map(|i| c.get(*i))?.as_str();
+                Some(next_weekday(x.today, en_weekday(name)?))
+            },
+        ),
+        Date(
+            re(
+                r"(?i)\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+business)\b",
             ),
             |_, x| Some(x.today),
         ),
@@ -213,19 +239,58 @@ pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
         Date(
             re(&format!(r"(?i)\bthis\s+(?:coming\s+)?({WEEKDAYS})\b")),
-            |c, x| Some(weekday_of_week(x.today, 0, en_weekday(text(c, 1))?)),
+            |c, x| Some(next_weekday(x.today, en_weekday(text(c, 1))?)),
         ),
         Date(
-            re(r"(?i)\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b|\beow\b|\bthis\s+week\b"),
-            |_, x| Some(weekday_of_week(x.today, 0, Weekday::Fri)),
+            re(
+                r"(?i)\b(?:the\s+)?(?:end|start|beginning)\s+of\s+(?:the\s+)?next\s+month\b|\bearly\s+next\s+month\b",
+            ),
+            |c, x| {
+                if text(c, 0).to_lowercase().contains("end") {
+                    end_of_month(x, 1)
+                } else {
+                    day_of_month(x, 1, 1)
+                }
+            },
+        ),
+        Date(re(r"(?i)\bbefore\s+next\s+week\b"), |_, x| {
+            Some(end_of_this_week(x.today))
+        }),
+        Date(
+            re(r"(?i)\b(?:(?:the\s+)?(?:start|beginning)\s+of|early)\s+next\s+week\b"),
+            |_, x| Some(weekday_of_week(x.today, 1, Weekday::Mon)),
         ),
         Date(
-            re(r"(?i)\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b|\beom\b"),
+            re(
+                r"(?i)\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week\b|\beow\b|\bthis\s+week\b|\bwithin\s+the\s+week\b",
+            ),
+            |_, x| Some(end_of_this_week(x.today)),
+        ),
+        Date(
+            re(r"(?i)\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b|\beom\b|\bmonth[-\s]end\b"),
             |_, x| end_of_month(x, 0),
         ),
-        Date(re(r"(?i)\bnext\s+week\b"), |_, x| {
-            Some(weekday_of_week(x.today, 1, Weekday::Mon))
-        }),
+        Date(
+            re(&format!(r"(?i)\b(?:the\s+)?end\s+of\s+({MONTHS})\b")),
+            |c, x| {
+                let m = month(text(c, 1))?;
+                let last = |year: i32| {
+                    chrono::NaiveDate::from_ymd_opt(year, m, 1)?
+                        .checked_add_months(chrono::Months::new(1))?
+                        .pred_opt()
+                };
+                let this = last(x.today.year())?;
+                if this < x.today {
+                    last(x.today.year() + 1)
+                } else {
+                    Some(this)
+                }
+            },
+        ),
+        Date(
+            re(r"(?i)\b(?:(?:the\s+)?end\s+of\s+)?next\s+week\b"),
+            |_, x| Some(weekday_of_week(x.today, 1, Weekday::Fri)),
+        ),
         Date(re(r"(?i)\bnext\s+month\b"), |_, x| day_of_month(x, 1, 1)),
         Date(
             re(&format!(
@@ -238,6 +303,17 @@ pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 r"(?i)\b({COUNT})\s+(day|week|month)s?\s+from\s+(?:now|today)\b"
             )),
             |c, x| after(x, count(text(c, 1))?, &text(c, 2).to_lowercase()),
+        ),
+        Date(
+            re(r"(?i)\b(before\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b"),
+            |c, x| {
+                let day = nth_of_month(x, num(c, 2)?)?;
+                if c.get(1).is_some() {
+                    day.pred_opt()
+                } else {
+                    Some(day)
+                }
+            },
         ),
         Date(re(&format!(r"(?i)\b({WEEKDAYS})\b")), |c, x| {
             Some(next_weekday(x.today, en_weekday(text(c, 1))?))

@@ -1,12 +1,17 @@
 //! Date and time expressions, read relative to the meeting's local date.
 //!
-//! Conventions: a bare weekday ("Friday", "금요일까지") is the next such day after the meeting
-//! (the same weekday means a week later); "next Friday"/"다음 주 금요일" is that day of next
-//! week (weeks start on Monday); "this Friday"/"이번 주 금요일" is that day of this week;
-//! "next week"/"다음 주" alone is next week's Monday; "end of the week", "this week",
-//! "이번 주", "주말" are Friday of that week; "next month" is its first day; a month/day
-//! before the meeting rolls to next year, a bare "20일" to next month. A bare hour from 1 to
-//! 7 without am/pm or 오전/오후 is read as afternoon (meetings happen in office hours).
+//! Conventions (bench/minutes/README.md, "Date rules"): weeks run Monday to Sunday; a bare
+//! or "this" weekday ("Friday", "this Friday", "금요일까지", "이번 주 금요일") is the next such day
+//! strictly after the meeting's; "next Friday"/"다음 주 금요일" is that day of next week; "this
+//! week", "end of the week", "이번 주 안에" are this week's Friday (the meeting's day once it is
+//! Friday or later); "next week"/"다음 주까지" is next week's Friday and "early next week"/"다음
+//! 주 초" its Monday; "EOD", "오늘 중", "퇴근 전" are the meeting's day, "EOD Thursday"/"목요일
+//! 퇴근 전" that Thursday; "by the Nth"/"N일까지" is the Nth of this month or, once past, of
+//! the next, "before the Nth" the day before it; "end of (next) month", "월말", "다음 달 말" are
+//! a month's last day, "start of next month"/"다음 달 초" its first; a month/day before the
+//! meeting rolls to next year. "N days before X"/"X N일 전" counts back from a day the meeting
+//! states for X (`before_event`), never the Nth of a month. A bare hour from 1 to 7 without
+//! am/pm or 오전/오후 is read as afternoon (meetings happen in office hours).
 
 use std::sync::LazyLock;
 
@@ -17,6 +22,7 @@ use regex::{Captures, Regex};
 
 use super::date_rules as rules;
 use super::re;
+use super::sentences::has_hangul as has_hangul_syllable;
 
 /// The meeting's local date and time, against which relative expressions are read.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -85,7 +91,9 @@ static RIGHT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 
 static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
     // A literal pattern: compiling it cannot fail.
-    re(r"(?i)(?:\b(?:by|until|till|before|due|no\s+later\s+than)\b|까지|내로)")
+    re(
+        r"(?i)(?:\b(?:by|until|till|before|due|within|no\s+later\s+than)\b|까지|내로|내에|안에|안으로|이내)",
+    )
 });
 
 /// Finds the date and time in `text`. When several dates appear, the one marked as a deadline
@@ -126,6 +134,23 @@ pub(crate) fn find(text: &str, ctx: &DateContext) -> Found {
             }
         }
     }
+    // "3 days before the launch", "7일 전에": read against the meeting by `before_event`;
+    // here only their text is marked, for titles.
+    let mut relative: Vec<(usize, usize)> = BEFORE_EVENT_EN
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    for c in BEFORE_EVENT_KO.captures_iter(text) {
+        if let (Some(count), Some(all)) = (c.get(2).or(c.get(4)).or(c.get(5)), c.get(0)) {
+            let tail = text[count.start()..all.end()].trim_end_matches(|ch: char| !is_word(ch));
+            relative.push((count.start(), count.start() + tail.len()));
+        }
+    }
+    for (start, end) in relative {
+        if !taken.iter().any(|&(s, e)| start < e && s < end) {
+            taken.push((start, end));
+        }
+    }
     dates.sort_by_key(|&(s, _, deadline)| (!deadline, s));
     taken.sort_unstable();
     Found {
@@ -133,6 +158,148 @@ pub(crate) fn find(text: &str, ctx: &DateContext) -> Found {
         time: time.map(|(_, t)| t),
         spans: taken,
     }
+}
+
+/// "3 days before the launch", "런칭 7일 전", "5 days before that": a count of days or weeks.
+static BEFORE_EVENT_EN: LazyLock<Regex> = LazyLock::new(|| {
+    // A literal pattern: compiling it cannot fail.
+    re(
+        r"(?i)\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|the)\s+(day|week)s?\s+(?:before|prior\s+to|ahead\s+of)\s+(?:the\s+)?([a-z][\w-]*)",
+    )
+});
+
+static BEFORE_EVENT_KO: LazyLock<Regex> = LazyLock::new(|| {
+    // A literal pattern: compiling it cannot fail.
+    re(
+        r"(?:([가-힣A-Za-z0-9]+)\s*)?(?:(\d+)\s*(일|주)\s*전|(하루|이틀|사흘|나흘|닷새|일주일|한\s*주|두\s*주)\s*전|(전날))(?:에|까지|이면|으로|쯤)?(?:[^가-힣]|$|는|도|요)",
+    )
+});
+
+/// Words that point back at the day just mentioned ("before that", "그 전에").
+const THAT_DAY: &[&str] = &["that", "then", "it", "this", "그", "그때", "그날"];
+
+/// The number of days in "3 days", "two weeks", "이틀", "일주일", "2주".
+fn span_days(n: &str, unit: &str) -> Option<u64> {
+    let n = n.to_lowercase();
+    let words = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    let (count, week) = match n.split_whitespace().collect::<String>().as_str() {
+        "하루" => (1, false),
+        "이틀" => (2, false),
+        "사흘" => (3, false),
+        "나흘" => (4, false),
+        "닷새" => (5, false),
+        "일주일" | "한주" => (1, true),
+        "두주" => (2, true),
+        "a" | "an" | "the" | "전날" => (1, unit.starts_with('w') || unit == "주"),
+        w => {
+            let count = w.parse().ok().or_else(|| {
+                words
+                    .iter()
+                    .position(|x| *x == w)
+                    .and_then(|i| u64::try_from(i + 1).ok())
+            })?;
+            (count, unit.starts_with('w') || unit == "주")
+        }
+    };
+    Some(if week { 7 * count } else { count })
+}
+
+/// The day `texts[index]` counts back from ("N days before X", "X N일 전"): X is a day stated
+/// elsewhere in the meeting — the nearest earlier sentence naming the event with a date, else a
+/// later one — or, for "that"/"그때", the day named in the sentence just before.
+pub(crate) fn before_event(
+    texts: &[(&str, usize)],
+    index: usize,
+    ctx: &DateContext,
+) -> Option<NaiveDate> {
+    let text = texts.get(index)?.0;
+    let (event, days) = if let Some(c) = BEFORE_EVENT_EN.captures(text) {
+        let days = span_days(c.get(1)?.as_str(), &c.get(2)?.as_str().to_lowercase())?;
+        (c.get(3)?.as_str().to_lowercase(), days)
+    } else {
+        let c = BEFORE_EVENT_KO.captures(text)?;
+        let days = match (c.get(2), c.get(3), c.get(4).or(c.get(5))) {
+            (Some(n), Some(unit), _) => span_days(n.as_str(), unit.as_str())?,
+            (_, _, Some(word)) => span_days(word.as_str(), "")?,
+            _ => return None,
+        };
+        let event = c.get(1).map_or("그", |m| m.as_str());
+        (strip_particle(event).to_string(), days)
+    };
+    let day = if THAT_DAY.contains(&event.as_str()) {
+        // The day named earlier in the same sentence, else in the sentence before.
+        let start = BEFORE_EVENT_EN
+            .find(text)
+            .or_else(|| BEFORE_EVENT_KO.find(text))
+            .map_or(0, |m| m.start());
+        match find(text.get(..start).unwrap_or_default(), ctx).date {
+            Some(d) => d,
+            None => find(texts.get(index.checked_sub(1)?)?.0, ctx).date?,
+        }
+    } else {
+        // A sentence naming the event, with the rest of its line (its section); a Korean
+        // event may be named by its first two syllables ("런칭하기" → "런칭").
+        let short: String = event.chars().take(2).collect();
+        let names = |t: &str| {
+            let t = t.to_lowercase();
+            t.contains(&event)
+                || (has_hangul_syllable(&short) && short.chars().count() == 2 && t.contains(&short))
+        };
+        let day_of = |i: usize| -> Option<NaiveDate> {
+            let (t, section) = texts.get(i)?;
+            if !names(t) {
+                return None;
+            }
+            texts
+                .get(i..)?
+                .iter()
+                .take_while(|(_, s)| s == section)
+                .find_map(|(t, _)| find(t, ctx).date)
+        };
+        let earlier = (0..index).rev();
+        earlier.chain(index + 1..texts.len()).find_map(day_of)?
+    };
+    day.checked_sub_days(Days::new(days))
+}
+
+/// A Korean noun without a trailing particle ("런칭은" → "런칭").
+fn strip_particle(word: &str) -> &str {
+    [
+        "으로", "까지", "은", "는", "이", "가", "을", "를", "의", "에", "로",
+    ]
+    .iter()
+    .find_map(|p| word.strip_suffix(p).filter(|w| w.chars().count() >= 2))
+    .unwrap_or(word)
+}
+
+/// What `texts[index]` says about dates, with a day counted back from an event of the meeting
+/// ("7 days before the launch") when the sentence names no date of its own.
+/// `texts` are the meeting's sentences with the section (line) each is in.
+pub(crate) fn find_in(texts: &[(&str, usize)], index: usize, ctx: &DateContext) -> Found {
+    let Some((text, _)) = texts.get(index) else {
+        return Found::default();
+    };
+    let mut found = find(text, ctx);
+    if let Some(day) = before_event(texts, index, ctx) {
+        found.date = Some(day);
+    } else if found.date.is_none() && BY_THEN.is_match(text) {
+        // "by then", "그때까지": the day the sentence just before named.
+        found.date = index
+            .checked_sub(1)
+            .and_then(|i| find_in(texts, i, ctx).date);
+    }
+    found
+}
+
+static BY_THEN: LazyLock<Regex> = LazyLock::new(|| {
+    // A literal pattern: compiling it cannot fail.
+    re(r"(?i)\b(?:by|until|before)\s+then\b|그때까지|그\s*전까지")
+});
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
 }
 
 /// A match must not start or end inside a number ("21/20" is not "1/20").
@@ -170,6 +337,19 @@ pub(crate) fn weekday_of_week(today: NaiveDate, weeks: u64, wd: Weekday) -> Naiv
     } else {
         d
     }
+}
+
+/// Friday of the meeting's week, or the meeting's day itself when it is Friday or later.
+pub(crate) fn end_of_this_week(today: NaiveDate) -> NaiveDate {
+    let friday = day_in_week(monday(today), Weekday::Fri);
+    friday.max(today)
+}
+
+/// Day `day` of the meeting's month, or of the next month when it has already passed.
+pub(crate) fn nth_of_month(ctx: &DateContext, day: u32) -> Option<NaiveDate> {
+    day_of_month(ctx, 0, day)
+        .filter(|d| *d >= ctx.today)
+        .or_else(|| day_of_month(ctx, 1, day))
 }
 
 /// Month and day, with a year when given, else this year or (if already past) next.

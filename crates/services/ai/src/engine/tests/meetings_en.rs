@@ -210,7 +210,7 @@ fn transcript_pasted_into_one_section_keeps_its_speakers() {
             Expect {
                 words: &["Renew the on-call schedule"],
                 assignee: Some(2),
-                due: Some((2027, 1, 18)),
+                due: Some((2027, 1, 15)),
             },
             Expect {
                 words: &["Ask finance about the budget"],
@@ -275,5 +275,48 @@ fn reports_questions_and_hypotheticals_are_not_action_items() {
         a.schedule_suggestions.is_empty(),
         "{:?}",
         a.schedule_suggestions
+    );
+}
+
+#[test]
+fn due_dates_said_on_another_line_or_counted_from_an_event() {
+    let p = people(&["Alex Park", "Minji Kim", "Sam Lee", "Priya Shah"]);
+    let input = meeting(
+        "Launch prep",
+        Lang::En,
+        p.clone(),
+        &[
+            "Alex Park: reminder, the launch is locked for March 4",
+            "Alex Park: Minji, can you write the API contract for the address endpoint?",
+            "Minji Kim: sure, by Thursday",
+            "Sam Lee: I'll run the load test",
+            "Sam Lee: should be done within 5 days",
+            "Priya Shah: I'll send the press kit to the agency 3 days before the launch",
+        ],
+    );
+    let a = analyze(&input);
+    assert_items(
+        &a.action_items,
+        &p,
+        &[
+            // The day the assignee names when accepting.
+            Expect {
+                words: &["Write the API contract"],
+                assignee: Some(1),
+                due: Some((2027, 1, 14)),
+            },
+            // The day said in the same person's next sentence.
+            Expect {
+                words: &["Run the load test"],
+                assignee: Some(2),
+                due: Some((2027, 1, 18)),
+            },
+            // Counted back from a day the meeting stated, never the 3rd of a month.
+            Expect {
+                words: &["Send the press kit"],
+                assignee: Some(3),
+                due: Some((2027, 3, 1)),
+            },
+        ],
     );
 }

@@ -262,3 +262,38 @@ fn distractors_honorific_teacher_and_undecided_topics() {
         a.schedule_suggestions
     );
 }
+
+#[test]
+fn due_dates_said_on_another_line_or_counted_from_an_event() {
+    let p = people(&["박지성", "김민지", "이영희", "최준호"]);
+    let input = meeting(
+        "행사 준비",
+        Lang::Ko,
+        p.clone(),
+        &[
+            "박지성: 창립 행사는 3월 5일 금요일이에요",
+            "이영희: 보도자료 초안은 제가 쓸게요",
+            "이영희: 1월 20일까지 드리겠습니다",
+            "최준호: 행사 일주일 전까지 큐시트는 제가 직접 쓸게요",
+        ],
+    );
+    let a = analyze(&input);
+    assert_items(
+        &a.action_items,
+        &p,
+        &[
+            // The day said in the same person's next sentence.
+            Expect {
+                words: &["보도자료 초안"],
+                assignee: Some(2),
+                due: Some((2027, 1, 20)),
+            },
+            // "행사 일주일 전": counted back from the day the meeting stated.
+            Expect {
+                words: &["큐시트"],
+                assignee: Some(3),
+                due: Some((2027, 2, 26)),
+            },
+        ],
+    );
+}
