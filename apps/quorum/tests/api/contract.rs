@@ -63,10 +63,15 @@ async fn the_document_states_who_may_call_ids_and_problem_answers() {
         let answers = op["responses"].as_object().unwrap();
         let lists = |status: &str| answers.contains_key(status);
         // Who may call it: every scheme it names exists; public routes name none.
-        let security = op["security"].as_array().expect("security on every operation");
+        let security = op["security"]
+            .as_array()
+            .expect("security on every operation");
         for requirement in security {
             for scheme in requirement.as_object().unwrap().keys() {
-                assert!(schemes.contains_key(scheme), "{name}: unknown scheme {scheme}");
+                assert!(
+                    schemes.contains_key(scheme),
+                    "{name}: unknown scheme {scheme}"
+                );
             }
         }
         if PUBLIC.contains(&(*method, path.as_str())) {
@@ -83,7 +88,11 @@ async fn the_document_states_who_may_call_ids_and_problem_answers() {
         for p in &params {
             let param = p["name"].as_str().unwrap();
             if param == "taskId" {
-                assert_eq!(p["schema"]["pattern"], quorum_tasks::TASK_ID_PATTERN, "{name}");
+                assert_eq!(
+                    p["schema"]["pattern"],
+                    quorum_tasks::TASK_ID_PATTERN,
+                    "{name}"
+                );
             } else if param == "id" || param.ends_with("Id") {
                 assert_eq!(p["schema"]["format"], "uuid", "{name}: {param}");
             }
@@ -105,8 +114,7 @@ async fn the_document_states_who_may_call_ids_and_problem_answers() {
                 "{name} {status}"
             );
             assert_eq!(
-                content["application/problem+json"]["schema"]["$ref"],
-                PROBLEM,
+                content["application/problem+json"]["schema"]["$ref"], PROBLEM,
                 "{name} {status}"
             );
         }
@@ -146,9 +154,15 @@ async fn event_streams_are_documented_event_by_event() {
         }
         assert_eq!(schema["type"], "object", "{method} {path}: {schema}");
         for field in ["event", "data"] {
-            assert!(schema["properties"].get(field).is_some(), "{path}: {schema}");
             assert!(
-                schema["required"].as_array().unwrap().contains(&json!(field)),
+                schema["properties"].get(field).is_some(),
+                "{path}: {schema}"
+            );
+            assert!(
+                schema["required"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(field)),
                 "{path}: {schema}"
             );
         }

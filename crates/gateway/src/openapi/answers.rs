@@ -103,9 +103,10 @@ impl Reads {
 /// An error answer (4xx, or any answer documented with the `Problem` schema) is sent as
 /// `application/problem+json`.
 fn as_problem(status: &str, response: &mut Response) {
-    let documented_problem = response.content.values().any(|c| {
-        matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location == PROBLEM_REF)
-    });
+    let documented_problem = response
+        .content
+        .values()
+        .any(|c| matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location == PROBLEM_REF));
     if status.starts_with('4') || documented_problem {
         response.content.clear();
         response.content.insert(
@@ -178,14 +179,27 @@ mod tests {
 
     fn answers(doc: &OpenApi, path: &str, method: Method) -> Vec<String> {
         let item = &doc.paths.paths[path];
-        let op = if method == Method::GET { &item.get } else { &item.post };
-        op.as_ref().unwrap().responses.responses.keys().cloned().collect()
+        let op = if method == Method::GET {
+            &item.get
+        } else {
+            &item.post
+        };
+        op.as_ref()
+            .unwrap()
+            .responses
+            .responses
+            .keys()
+            .cloned()
+            .collect()
     }
 
     #[test]
     fn public_routes_need_no_token_and_the_others_name_the_bearer_scheme() {
         let doc = serde_json::to_value(completed(true)).unwrap();
-        assert_eq!(doc["paths"]["/api/things"]["post"]["security"], serde_json::json!([]));
+        assert_eq!(
+            doc["paths"]["/api/things"]["post"]["security"],
+            serde_json::json!([])
+        );
         assert_eq!(
             doc["paths"]["/api/things/{id}"]["get"]["security"],
             serde_json::json!([{ "bearer": [] }])
@@ -217,6 +231,9 @@ mod tests {
         assert_eq!(content.keys().collect::<Vec<_>>(), [PROBLEM_JSON]);
         assert_eq!(content[PROBLEM_JSON]["schema"]["$ref"], PROBLEM_REF);
         let unauthenticated = &doc["paths"]["/api/things/{id}"]["get"]["responses"]["401"];
-        assert_eq!(unauthenticated["content"][PROBLEM_JSON]["schema"]["$ref"], PROBLEM_REF);
+        assert_eq!(
+            unauthenticated["content"][PROBLEM_JSON]["schema"]["$ref"],
+            PROBLEM_REF
+        );
     }
 }

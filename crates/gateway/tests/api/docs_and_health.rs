@@ -21,7 +21,10 @@ async fn openapi_merges_the_services_documents() {
     assert_eq!(me["security"], serde_json::json!([{ "bearer": [] }]));
     for status in ["401", "429"] {
         let answer = &me["responses"][status]["content"]["application/problem+json"];
-        assert_eq!(answer["schema"]["$ref"], "#/components/schemas/Problem", "{me}");
+        assert_eq!(
+            answer["schema"]["$ref"], "#/components/schemas/Problem",
+            "{me}"
+        );
     }
 }
 

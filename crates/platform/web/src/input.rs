@@ -167,7 +167,12 @@ mod tests {
         assert!(!locale.is_match("kr") && !locale.is_match("\u{1c}ko"));
         let schema = serde_json::to_value(super::min_chars_schema(2)).unwrap();
         let two = regex::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
-        for (raw, ok) in [("ab", true), (" a b ", true), (" a ", false), ("\t\n", false)] {
+        for (raw, ok) in [
+            ("ab", true),
+            (" a b ", true),
+            (" a ", false),
+            ("\t\n", false),
+        ] {
             assert_eq!(two.is_match(raw), ok, "{raw:?}");
             assert_eq!(raw.trim().chars().count() >= 2, ok, "{raw:?}");
         }
@@ -177,9 +182,26 @@ mod tests {
     fn the_pattern_accepts_exactly_what_one_line_does() {
         let pattern = regex::Regex::new(&one_line_pattern(5)).unwrap();
         for raw in [
-            "a", "abcde", "abcdef", " \t abcde \n", "", " ", "\u{3000}", "a b", "a\nb",
-            "\u{0}a", "a\u{1c}", "\u{1c}", "\u{85}a\u{85}", "\u{a0}가나\u{2003}", "a\u{7f}b",
-            "a\u{a0}b", "\u{1f600}", "abc\u{2028}", " abcdef ", "ab\u{9f}",
+            "a",
+            "abcde",
+            "abcdef",
+            " \t abcde \n",
+            "",
+            " ",
+            "\u{3000}",
+            "a b",
+            "a\nb",
+            "\u{0}a",
+            "a\u{1c}",
+            "\u{1c}",
+            "\u{85}a\u{85}",
+            "\u{a0}가나\u{2003}",
+            "a\u{7f}b",
+            "a\u{a0}b",
+            "\u{1f600}",
+            "abc\u{2028}",
+            " abcdef ",
+            "ab\u{9f}",
         ] {
             assert_eq!(
                 pattern.is_match(raw),

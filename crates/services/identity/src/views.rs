@@ -31,7 +31,9 @@ fn locale_or_null() -> utoipa::openapi::Object {
     use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
     ObjectBuilder::new()
         .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
-        .pattern(Some(quorum_web::input::trimmed_pattern("[kK][oO]|[eE][nN]")))
+        .pattern(Some(quorum_web::input::trimmed_pattern(
+            "[kK][oO]|[eE][nN]",
+        )))
         .build()
 }
 

@@ -61,8 +61,8 @@ mod views;
 mod whisper;
 
 pub use engines::{from_settings as engine_from_settings, whisper_model_dir, NotReady};
-pub use notes::sections_of_notes;
 pub use error::BuildError;
+pub use notes::sections_of_notes;
 pub use openai::OpenAiStt;
 pub use settings::{
     ChunkSettings, EngineKind, OpenAiSettings, Settings, SttSettings, WhisperSettings,

@@ -9,7 +9,9 @@ mod status;
 pub(crate) use language::detect as detect_language;
 pub(crate) use notes::parse as parse_notes;
 pub(crate) use speakers::Roster;
-pub(crate) use status::{SectionText, Source, TranscriptStatus, ValidationError, SECTION_MAX_CHARS};
+pub(crate) use status::{
+    SectionText, Source, TranscriptStatus, ValidationError, SECTION_MAX_CHARS,
+};
 
 use uuid::Uuid;
 
